@@ -1,14 +1,20 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { AppProvider } from '@/app/provider';
+import { AppRouter } from '@/app/router';
+import { applyTheme } from '@/features/theme/utils/theme';
+import '@/styles/index.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
+// Before the first paint, so a stored dark theme never flashes light.
+applyTheme();
+
 createRoot(root).render(
   <StrictMode>
-    <main>
-      <h1>Repair Shop · Live Dashboard</h1>
-      <p>The dashboard is being built.</p>
-    </main>
+    <AppProvider>
+      <AppRouter />
+    </AppProvider>
   </StrictMode>,
 );

@@ -1,0 +1,24 @@
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { ActivityRoute } from './routes/activity';
+import { LoginRoute } from './routes/login';
+import { NotFoundRoute } from './routes/not-found';
+import { OverviewRoute } from './routes/overview';
+import { ProtectedRoute } from './routes/protected';
+
+export const routes = [
+  { path: '/login', element: <LoginRoute /> },
+  {
+    element: <ProtectedRoute />,
+    children: [
+      { index: true, element: <OverviewRoute /> },
+      { path: 'activity', element: <ActivityRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];
+
+const router = createBrowserRouter(routes);
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}

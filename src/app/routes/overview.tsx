@@ -1,0 +1,22 @@
+import { PageHeader } from '@/components/layouts/page-header';
+import { LatestActivitySection } from '@/features/activity/components/latest-activity-section';
+import { KpiSection } from '@/features/metrics/components/kpi-section';
+import { RevenueSection } from '@/features/metrics/components/revenue-section';
+import { TicketStatusSection } from '@/features/metrics/components/ticket-status-section';
+import { useSessionStore } from '@/live/stores/session-store';
+
+export function OverviewRoute() {
+  const isAdmin = useSessionStore((s) => s.user?.role === 'admin');
+  return (
+    <>
+      <title>Overview · Repair Shop</title>
+      <PageHeader title="Overview" />
+      <KpiSection />
+      <div className={isAdmin ? 'grid-charts' : 'grid-charts grid-charts--single'}>
+        {isAdmin && <RevenueSection />}
+        <TicketStatusSection />
+      </div>
+      <LatestActivitySection />
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import type { ActivityItem, EntityType } from '@/live/types';
+import { formatRelativeTime } from '../utils/format-relative-time';
+import { toSentence } from '../utils/to-sentence';
+
+const ICONS: Record<EntityType, string> = { ticket: '🔧', order: '🛒', customer: '👤', product: '📦' };
+
+export interface ActivityRowProps {
+  item: ActivityItem;
+  now: number;
+  locale?: string;
+}
+
+export function ActivityRow({ item, now, locale }: ActivityRowProps) {
+  const at = new Date(item.occurredAt);
+  const full = Number.isNaN(at.getTime())
+    ? ''
+    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(at);
+  return (
+    <li className={`activity-item activity-item--${item.entityType}`} data-testid="activity-item" data-activity-id={item.id}>
+      <span className="activity-item__icon" aria-hidden="true">
+        {ICONS[item.entityType] ?? '•'}
+      </span>
+      <span className="activity-item__text">{toSentence(item, { locale })}</span>
+      <time className="activity-item__time muted" dateTime={item.occurredAt} title={full}>
+        {formatRelativeTime(item.occurredAt, now, locale)}
+      </time>
+    </li>
+  );
+}

@@ -1,0 +1,15 @@
+import type { EntityType } from '@/live/types';
+
+export const CURRENCY = 'USD';
+
+export const ACTIVITY_FILTERS: readonly { type: EntityType; label: string }[] = [
+  { type: 'ticket', label: 'Tickets' },
+  { type: 'order', label: 'Orders' },
+  { type: 'customer', label: 'Customers' },
+  { type: 'product', label: 'Products' },
+];
+
+export const LATEST_ACTIVITY_LIMIT = 20;
+
+
+export type { FeedState } from '@/live/dashboard-reducer';

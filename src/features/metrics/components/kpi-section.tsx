@@ -1,0 +1,11 @@
+import { useLiveCommands } from '@/live';
+import { useDashboardStore } from '@/live/stores/dashboard-store';
+import { useSessionStore } from '@/live/stores/session-store';
+import { KpiGrid } from './kpi-grid';
+
+export function KpiSection() {
+  const kpis = useDashboardStore((s) => s.kpis);
+  const role = useSessionStore((s) => s.user?.role ?? 'support');
+  const { retry } = useLiveCommands();
+  return <KpiGrid kpis={kpis} role={role} onRetry={() => retry('kpis')} />;
+}

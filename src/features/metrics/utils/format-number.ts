@@ -1,0 +1,38 @@
+import { CURRENCY } from '../types';
+
+export interface FormatOptions {
+  locale?: string;
+  currency?: string;
+}
+
+export function formatMoneyCents(cents: number, { locale, currency = CURRENCY }: FormatOptions = {}): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+}
+
+/** Short money for chart axes: $1.2K, $3M. */
+export function formatMoneyCompact(cents: number, { locale, currency = CURRENCY }: FormatOptions = {}): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(cents / 100);
+}
+
+export function formatCount(value: number, { locale }: FormatOptions = {}): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
+}
+
+export function formatPercent(percent: number, { locale }: FormatOptions = {}): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(
+    percent / 100,
+  );
+}
+
+export function formatTime(iso: string, { locale }: FormatOptions = {}): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
+}
+
+export function formatDateTime(iso: string, { locale }: FormatOptions = {}): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+}
