@@ -1,0 +1,105 @@
+-- Change capture for the local Realtime. PGlite has no logical decoding, so row triggers on the
+-- tables of publication supabase_realtime append to _realtime.changes. Ids and commit_timestamp are
+-- assigned at COMMIT by a deferred constraint trigger under an advisory lock, so ids follow commit
+-- order, rolled-back work never shows, and the timestamp is the commit time, not the transaction start.
+-- Installed by the stack at start (idempotent); never part of supabase/migrations.
+create schema if not exists _realtime;
+revoke all on schema _realtime from public;
+
+create table if not exists _realtime.changes (
+  seq bigserial primary key,
+  id bigint,
+  txid bigint not null default txid_current(),
+  type text not null,
+  schema_name text not null,
+  table_name text not null,
+  record jsonb,
+  old_record jsonb,
+  commit_timestamp timestamptz
+);
+create index if not exists changes_id_idx on _realtime.changes (id);
+create index if not exists changes_pending_idx on _realtime.changes (txid) where id is null;
+
+create table if not exists _realtime.tx_marker (id bigserial primary key);
+create sequence if not exists _realtime.commit_seq;
+revoke all on all tables in schema _realtime from public;
+
+-- TG_ARGV[0] is the replica identity ('f' full, else key only); TG_ARGV[1..] are the key columns.
+create or replace function _realtime.capture() returns trigger
+language plpgsql security definer set search_path = pg_catalog as $$
+declare
+  v_old jsonb;
+  v_keys text[];
+begin
+  if tg_op <> 'INSERT' then
+    if tg_argv[0] = 'f' then
+      v_old := to_jsonb(old);
+    else
+      v_keys := tg_argv[1:tg_nargs - 1];
+      select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) into v_old
+        from jsonb_each(to_jsonb(old)) e where e.key = any(v_keys);
+    end if;
+  end if;
+  insert into _realtime.changes (type, schema_name, table_name, record, old_record)
+  values (tg_op, tg_table_schema, tg_table_name,
+          case when tg_op = 'DELETE' then null else to_jsonb(new) end, v_old);
+  if coalesce(current_setting('_realtime.tx', true), '') <> '1' then
+    perform set_config('_realtime.tx', '1', true);
+    insert into _realtime.tx_marker default values;
+  end if;
+  return null;
+end $$;
+
+create or replace function _realtime.assign_ids() returns trigger
+language plpgsql security definer set search_path = pg_catalog as $$
+declare
+  v_n bigint;
+  v_base bigint;
+  v_ts timestamptz;
+begin
+  perform pg_advisory_xact_lock(7363526110450217);
+  select count(*) into v_n from _realtime.changes where txid = txid_current() and id is null;
+  if v_n > 0 then
+    v_base := nextval('_realtime.commit_seq');
+    if v_n > 1 then
+      perform setval('_realtime.commit_seq', v_base + v_n - 1);
+    end if;
+    v_ts := clock_timestamp();
+    update _realtime.changes c set id = v_base + r.rn - 1, commit_timestamp = v_ts
+      from (select seq, row_number() over (order by seq) as rn
+              from _realtime.changes where txid = txid_current() and id is null) r
+     where c.seq = r.seq;
+    perform pg_notify('_realtime', '');
+  end if;
+  delete from _realtime.tx_marker where id = new.id;
+  -- Later deferred triggers may still write to published tables: let them queue a new marker.
+  perform set_config('_realtime.tx', '', true);
+  return null;
+end $$;
+
+drop trigger if exists assign_ids on _realtime.tx_marker;
+create constraint trigger assign_ids after insert on _realtime.tx_marker
+  deferrable initially deferred for each row execute function _realtime.assign_ids();
+
+-- Filter comparison with both sides cast to the column type, as realtime.check_equality_op does.
+create or replace function _realtime.check_op(op text, typ text, v1 text, v2 text) returns boolean
+language plpgsql stable set search_path = pg_catalog as $$
+declare
+  v_res boolean;
+  v_sym text;
+begin
+  if v1 is null then
+    return null;
+  end if;
+  if op = 'in' then
+    execute format('select %L::%s = any(%L::%s[])', v1, typ, v2, typ) into v_res;
+    return v_res;
+  end if;
+  v_sym := case op when 'eq' then '=' when 'neq' then '<>' when 'lt' then '<' when 'lte' then '<='
+                   when 'gt' then '>' when 'gte' then '>=' end;
+  if v_sym is null then
+    raise exception 'unknown operator %', op;
+  end if;
+  execute format('select %L::%s %s %L::%s', v1, typ, v_sym, v2, typ) into v_res;
+  return v_res;
+end $$;

@@ -1,0 +1,296 @@
+import WebSocket from 'ws';
+import type { JwtClaims, Keys } from '../keys.ts';
+import { Channel, readBindings, readBroadcastSelf, readWait } from './channel.ts';
+import type { Limits } from './limits.ts';
+import { decodeBinary, decodeText, encodeFrame, reply, type Frame, type Vsn } from './protocol.ts';
+import { checkToken, failureMessage, joinErrorReason } from './tokens.ts';
+
+/** What a socket needs from the server: subscriptions, broadcast fan-out, logging. */
+export interface ClientHost {
+  keys: Keys;
+  limits: Limits;
+  log: (msg: string) => void;
+  /** Validates and registers the channel's postgres_changes; resolves to the system message to send. */
+  subscribe(channel: Channel): Promise<{ status: 'ok' | 'error'; message: string } | null>;
+  unsubscribe(channel: Channel): void;
+  broadcast(from: Client, topic: string, payload: unknown, self: boolean): void;
+  onClose(client: Client): void;
+}
+
+const UNMATCHED = { reason: 'unmatched topic' };
+
+export class Client {
+  readonly channels = new Map<string, Channel>();
+  lastSeen = Date.now();
+  private joinTimes: number[] = [];
+  private closed = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly vsn: Vsn,
+    /** The connect-time apikey as a JWT (sb_ keys already mapped). */
+    readonly connectToken: string,
+    private host: ClientHost,
+  ) {
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', () => this.cleanup());
+    ws.on('error', () => this.cleanup());
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
+  sendRaw(text: string): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    // A slow reader must not make us buffer without bound: drop it, it will reconnect.
+    if (this.ws.bufferedAmount > this.host.limits.maxBufferedBytes) {
+      this.host.log('realtime: dropping a client whose send buffer is full');
+      this.ws.terminate();
+      this.cleanup();
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  send(frame: Frame, rawPayload?: string): void {
+    this.sendRaw(encodeFrame(frame, this.vsn, rawPayload));
+  }
+
+  deliver(channel: Channel, ids: number[], rawData: string): void {
+    this.send(
+      { joinRef: null, ref: null, topic: channel.topic, event: 'postgres_changes', payload: null },
+      `{"ids":${JSON.stringify(ids)},"data":${rawData}}`,
+    );
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const ch of this.channels.values()) this.dropChannel(ch);
+    this.channels.clear();
+    this.host.onClose(this);
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.lastSeen = Date.now();
+    const decoded = isBinary ? decodeBinary(data) : decodeText(data.toString('utf8'), this.vsn);
+    if (!decoded.ok) {
+      this.host.log(`realtime: ignoring malformed frame (${decoded.error})`);
+      return;
+    }
+    try {
+      this.route(decoded.frame);
+    } catch (err) {
+      this.host.log(`realtime: error handling ${decoded.frame.event}: ${err instanceof Error ? err.stack : err}`);
+    }
+  }
+
+  private route(frame: Frame): void {
+    if (frame.topic === 'phoenix') {
+      if (frame.event === 'heartbeat') this.send(reply({ ...frame, joinRef: null }, 'ok', {}));
+      return;
+    }
+    if (frame.event === 'phx_join') {
+      void this.join(frame).catch((err) => this.host.log(`realtime: join failed: ${err instanceof Error ? err.stack : err}`));
+      return;
+    }
+    const channel = this.channels.get(frame.topic);
+    if (!channel) {
+      this.send(reply({ ...frame, joinRef: null }, 'error', UNMATCHED));
+      return;
+    }
+    switch (frame.event) {
+      case 'phx_leave':
+        this.send(reply(frame, 'ok', {}));
+        this.closeChannel(channel);
+        return;
+      case 'access_token':
+        void this.refreshToken(channel, frame.payload).catch((err) =>
+          this.host.log(`realtime: access_token failed: ${err instanceof Error ? err.stack : err}`),
+        );
+        return;
+      case 'broadcast':
+        this.onBroadcast(channel, frame);
+        return;
+      case 'presence':
+        this.send(reply(frame, 'ok', {}));
+        return;
+      default:
+        // Realtime ignores events it does not know on a joined channel.
+        return;
+    }
+  }
+
+  private onBroadcast(channel: Channel, frame: Frame): void {
+    const payload = frame.payload;
+    this.host.broadcast(this, channel.topic, payload, channel.broadcastSelf);
+    // Only clients with `broadcast.ack` wait for this; the others ignore a reply to their ref.
+    if (frame.ref !== null) this.send(reply(frame, 'ok', {}));
+  }
+
+  private systemMessage(channel: Channel, extension: 'postgres_changes' | 'system', status: 'ok' | 'error', message: string) {
+    this.send({
+      joinRef: channel.joinRef,
+      ref: null,
+      topic: channel.topic,
+      event: 'system',
+      payload: { message, status, extension, channel: channel.subTopic },
+    });
+  }
+
+  private joinError(frame: Frame, reason: string, delay = true): void {
+    const sendIt = () => {
+      if (!this.closed) this.send(reply(frame, 'error', { reason }));
+    };
+    if (delay && this.host.limits.joinErrorDelayMs > 0) setTimeout(sendIt, this.host.limits.joinErrorDelayMs).unref();
+    else sendIt();
+  }
+
+  private async join(frame: Frame): Promise<void> {
+    const { limits } = this.host;
+    if (!frame.topic.startsWith('realtime:')) {
+      this.send(reply({ ...frame, joinRef: null }, 'error', UNMATCHED));
+      return;
+    }
+    const now = Date.now();
+    this.joinTimes = this.joinTimes.filter((t) => now - t < 1000);
+    this.joinTimes.push(now);
+    if (this.joinTimes.length > limits.maxJoinsPerSecond) {
+      this.joinError(frame, 'ClientJoinRateLimitReached: Too many joins per second', false);
+      this.close(1000, 'Too many joins per second');
+      return;
+    }
+    const existing = this.channels.get(frame.topic);
+    if (existing) {
+      // Duplicate join on the same socket: the old channel is shut down, the new join proceeds.
+      this.closeChannel(existing);
+    }
+    if (frame.topic === 'realtime:') {
+      this.joinError(frame, 'TopicNameRequired: You must provide a topic name');
+      return;
+    }
+    if (this.channels.size >= limits.maxChannelsPerClient) {
+      this.joinError(frame, 'ChannelRateLimitReached: Too many channels');
+      return;
+    }
+    const bindings = readBindings(frame.payload);
+    if (bindings.length > limits.maxBindingsPerChannel) {
+      this.joinError(frame, 'Unknown Error on Channel');
+      return;
+    }
+    const accessToken = (frame.payload as { access_token?: unknown } | null)?.access_token;
+    const token = typeof accessToken === 'string' && !accessToken.startsWith('sb_') ? accessToken : this.connectToken;
+    const checked = await checkToken(this.host.keys, token);
+    if (this.closed) return;
+    if (!checked.ok) {
+      this.joinError(frame, joinErrorReason(checked.failure));
+      return;
+    }
+    // Another join for this topic may have raced ahead while the token was checked.
+    const raced = this.channels.get(frame.topic);
+    if (raced) this.closeChannel(raced);
+    const channel = new Channel(
+      frame.topic,
+      frame.joinRef,
+      token,
+      checked.claims,
+      bindings,
+      readBroadcastSelf(frame.payload),
+      (ch, ids, raw) => this.deliver(ch, ids, raw),
+    );
+    this.channels.set(frame.topic, channel);
+    this.scheduleExpiry(channel);
+    const okReply = () =>
+      this.send(reply(frame, 'ok', { postgres_changes: bindings.map((b) => ({ ...b.params, id: b.id })) }));
+    if (readWait(frame.payload)) {
+      const result = await this.host.subscribe(channel);
+      if (channel.closed) return;
+      okReply();
+      if (result) this.systemMessage(channel, 'postgres_changes', result.status, result.message);
+      return;
+    }
+    okReply();
+    await this.resubscribe(channel);
+  }
+
+  private async resubscribe(channel: Channel): Promise<void> {
+    const gen = channel.generation;
+    const result = await this.host.subscribe(channel);
+    if (channel.closed || gen !== channel.generation || !result) return;
+    this.systemMessage(channel, 'postgres_changes', result.status, result.message);
+  }
+
+  private scheduleExpiry(channel: Channel): void {
+    if (channel.expiryTimer) clearTimeout(channel.expiryTimer);
+    const msLeft = channel.claims.exp * 1000 - Date.now();
+    const wait = Math.max(0, Math.min(this.host.limits.tokenCheckMaxMs, msLeft));
+    channel.expiryTimer = setTimeout(() => {
+      channel.expiryTimer = null;
+      if (channel.closed) return;
+      const secondsAgo = Math.floor(Date.now() / 1000 - channel.claims.exp);
+      if (secondsAgo >= 0) {
+        this.systemMessage(channel, 'system', 'error', failureMessage({ kind: 'expired', secondsAgo }));
+        this.closeChannel(channel);
+      } else {
+        this.scheduleExpiry(channel);
+      }
+    }, wait);
+    channel.expiryTimer.unref();
+  }
+
+  private async refreshToken(channel: Channel, payload: unknown): Promise<void> {
+    const token = (payload as { access_token?: unknown } | null)?.access_token;
+    // Real Realtime ignores null, sb_ keys and the token it already has; it never replies.
+    if (typeof token !== 'string' || token.startsWith('sb_') || token === channel.token) return;
+    const checked = await checkToken(this.host.keys, token);
+    if (channel.closed) return;
+    if (!checked.ok) {
+      this.systemMessage(channel, 'system', 'error', failureMessage(checked.failure));
+      this.closeChannel(channel);
+      return;
+    }
+    channel.setToken(token, checked.claims as JwtClaims & { role: string; exp: number });
+    channel.generation++;
+    this.scheduleExpiry(channel);
+    if (channel.bindings.length === 0) return;
+    if (channel.resubscribeTimer) clearTimeout(channel.resubscribeTimer);
+    channel.resubscribeTimer = setTimeout(() => {
+      channel.resubscribeTimer = null;
+      void this.resubscribe(channel).catch(() => undefined);
+    }, this.host.limits.resubscribeDelayMs);
+    channel.resubscribeTimer.unref();
+  }
+
+  /** Server-side close of one channel: phx_close with ref = join_ref. */
+  closeChannel(channel: Channel): void {
+    this.send({ joinRef: channel.joinRef, ref: channel.joinRef, topic: channel.topic, event: 'phx_close', payload: {} });
+    this.dropChannel(channel);
+    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+  }
+
+  /** phx_error: the client reports CHANNEL_ERROR and rejoins on its own. */
+  errorChannel(channel: Channel): void {
+    this.send({ joinRef: channel.joinRef, ref: channel.joinRef, topic: channel.topic, event: 'phx_error', payload: {} });
+    this.dropChannel(channel);
+    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+  }
+
+  private dropChannel(channel: Channel): void {
+    channel.closed = true;
+    channel.generation++;
+    channel.clearTimers();
+    this.host.unsubscribe(channel);
+  }
+
+  broadcastTo(topic: string, payload: unknown): void {
+    const ch = this.channels.get(topic);
+    if (!ch) return;
+    this.send({ joinRef: null, ref: null, topic, event: 'broadcast', payload });
+  }
+}

@@ -1,0 +1,329 @@
+import type { Db, Queryable } from '../db.ts';
+import { quoteIdent, tableKey, type TableInfo } from './capture.ts';
+import type { ChannelSink, Registry, Subscription, TypedCondition } from './subscriptions.ts';
+
+// Reads committed changes in id (= commit) order, decides per subscriber what Supabase would send
+// (filters, column privileges, RLS as the subscriber, DELETE trimming, 400/401/413 errors) and
+// hands each channel one frame per change. Mirrors realtime.apply_rls + list_changes.
+
+export interface ChangeRow {
+  id: string;
+  type: 'INSERT' | 'UPDATE' | 'DELETE';
+  schema_name: string;
+  table_name: string;
+  record: Record<string, unknown> | null;
+  old_record: Record<string, unknown> | null;
+  ts: string;
+}
+
+export interface DrainerDeps {
+  db: Db;
+  registry: Registry;
+  tables: () => Promise<Map<string, TableInfo>>;
+  batchSize: number;
+  maxRecordBytes: number;
+  log: (msg: string) => void;
+}
+
+const CACHE_TTL_MS = 2000;
+const MAX_FILTER_CACHE = 20_000;
+
+const ERR_400 = 'Error 400: Bad Request, no primary key';
+const ERR_401 = 'Error 401: Unauthorized';
+const ERR_413 = 'Error 413: Payload Too Large';
+
+function valueText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+function pick(rec: Record<string, unknown> | null, keep: (k: string) => boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!rec) return out;
+  for (const [k, v] of Object.entries(rec)) if (keep(k)) out[k] = v;
+  return out;
+}
+
+export class Drainer {
+  private lastId = '0';
+  private filterCache = new Map<string, boolean | null>();
+  private privCache = new Map<string, { at: number; cols: Set<string> }>();
+  private bypassCache = new Map<string, { at: number; bypass: boolean }>();
+  eventsDelivered = 0;
+
+  constructor(private deps: DrainerDeps) {}
+
+  /** Drains one batch; returns the number of changes read. */
+  async drainOnce(): Promise<number> {
+    const { db, batchSize } = this.deps;
+    const { rows } = await db.query<ChangeRow>(
+      `select id::text as id, type, schema_name, table_name, record, old_record,
+              to_char(commit_timestamp at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts
+         from _realtime.changes where id > $1::bigint order by id limit $2`,
+      [this.lastId, batchSize],
+    );
+    if (rows.length === 0) return 0;
+    if (this.deps.registry.size > 0) await this.process(rows);
+    this.lastId = rows[rows.length - 1]!.id;
+    await db.query('delete from _realtime.changes where id <= $1::bigint', [this.lastId]);
+    return rows.length;
+  }
+
+  private async process(rows: ChangeRow[]): Promise<void> {
+    let tables = await this.deps.tables();
+    if (rows.some((r) => !tables.has(tableKey(r.schema_name, r.table_name)))) tables = await this.deps.tables();
+    const now = Date.now();
+
+    // 1. Candidate subscriptions per change (event + table), and the filter checks they need.
+    const candidates: Subscription[][] = [];
+    const pendingFilters = new Map<string, [string, string, string, string]>();
+    const filterKey = (c: TypedCondition, v: string) => `${c.op}\0${c.castType}\0${v}\0${c.value}`;
+    for (const row of rows) {
+      const key = tableKey(row.schema_name, row.table_name);
+      const list: Subscription[] = [];
+      const src = row.type === 'DELETE' ? row.old_record : row.record;
+      for (const sub of this.deps.registry.forTable(key)) {
+        if (sub.action !== '*' && sub.action !== row.type) continue;
+        list.push(sub);
+        for (const c of sub.tables.get(key) ?? []) {
+          const v = valueText(src?.[c.column]);
+          if (v === null) continue;
+          const k = filterKey(c, v);
+          if (!this.filterCache.has(k)) pendingFilters.set(k, [c.op, c.castType, v, c.value]);
+        }
+      }
+      candidates.push(list);
+    }
+    await this.evaluateFilters(pendingFilters);
+
+    const matches = (sub: Subscription, row: ChangeRow): boolean => {
+      const src = row.type === 'DELETE' ? row.old_record : row.record;
+      for (const c of sub.tables.get(tableKey(row.schema_name, row.table_name)) ?? []) {
+        // A missing column fails closed; a NULL value makes every operator false.
+        const v = valueText(src?.[c.column]);
+        if (v === null) return false;
+        if (this.filterCache.get(filterKey(c, v)) !== true) return false;
+      }
+      return true;
+    };
+    const matched = rows.map((row, i) => candidates[i]!.filter((s) => matches(s, row)));
+
+    // 2. Column privileges for every (role, table) involved.
+    const needPriv = new Map<string, [string, number]>();
+    const needBypass = new Set<string>();
+    rows.forEach((row, i) => {
+      const t = tables.get(tableKey(row.schema_name, row.table_name));
+      if (!t) return;
+      for (const s of matched[i]!) {
+        const k = `${s.sink.role}\0${t.oid}`;
+        const c = this.privCache.get(k);
+        if (!c || now - c.at > CACHE_TTL_MS) needPriv.set(k, [s.sink.role, t.oid]);
+        const b = this.bypassCache.get(s.sink.role);
+        if (!b || now - b.at > CACHE_TTL_MS) needBypass.add(s.sink.role);
+      }
+    });
+    await this.loadPrivileges(needPriv, needBypass, now);
+
+    // 3. RLS: INSERT/UPDATE on RLS tables, per distinct (role, claims), looked up by primary key.
+    const visible = await this.checkRls(rows, matched, tables);
+
+    // 4. Deliver in commit order, one frame per channel per change.
+    rows.forEach((row, i) => {
+      const t = tables.get(tableKey(row.schema_name, row.table_name));
+      if (!t || matched[i]!.length === 0) return;
+      const dataByRole = new Map<string, string | null>();
+      const perSink = new Map<ChannelSink, number[]>();
+      for (const s of matched[i]!) {
+        let data = dataByRole.get(s.sink.role);
+        if (data === undefined) {
+          data = this.buildData(row, t, s.sink.role);
+          dataByRole.set(s.sink.role, data);
+        }
+        if (data === null) continue;
+        if (visible && !visible(i, s.sink)) continue;
+        const ids = perSink.get(s.sink);
+        if (ids) ids.push(s.bindingId);
+        else perSink.set(s.sink, [s.bindingId]);
+      }
+      for (const [sink, ids] of perSink) {
+        sink.deliverChange(ids, dataByRole.get(sink.role)!);
+        this.eventsDelivered++;
+      }
+    });
+  }
+
+  private async evaluateFilters(pending: Map<string, [string, string, string, string]>): Promise<void> {
+    if (pending.size === 0) return;
+    if (this.filterCache.size + pending.size > MAX_FILTER_CACHE) this.filterCache.clear();
+    const keys = [...pending.keys()];
+    const cols: string[][] = [[], [], [], []];
+    for (const k of keys) pending.get(k)!.forEach((v, j) => cols[j]!.push(v));
+    try {
+      const { rows } = await this.deps.db.query<{ ok: boolean | null }>(
+        `select _realtime.check_op(op, typ, v1, v2) as ok
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as f(op, typ, v1, v2, n) order by n`,
+        cols,
+      );
+      keys.forEach((k, i) => this.filterCache.set(k, rows[i]?.ok ?? null));
+    } catch {
+      // One bad value (e.g. a record value that does not cast) must not hide the rest: go one by one.
+      for (const k of keys) {
+        const [op, typ, v1, v2] = pending.get(k)!;
+        try {
+          const { rows } = await this.deps.db.query<{ ok: boolean | null }>('select _realtime.check_op($1, $2, $3, $4) as ok', [
+            op,
+            typ,
+            v1,
+            v2,
+          ]);
+          this.filterCache.set(k, rows[0]?.ok ?? null);
+        } catch {
+          this.filterCache.set(k, false);
+        }
+      }
+    }
+  }
+
+  private async loadPrivileges(need: Map<string, [string, number]>, needBypass: Set<string>, now: number): Promise<void> {
+    if (need.size > 0) {
+      const pairs = [...need.values()];
+      const { rows } = await this.deps.db.query<{ role: string; oid: number; attname: string | null }>(
+        `select r.role, r.oid::int as oid, a.attname
+           from unnest($1::text[], $2::oid[]) as r(role, oid)
+           left join pg_attribute a on a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped
+                and has_column_privilege(r.role, a.attrelid, a.attnum, 'SELECT')`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      );
+      for (const [k] of need) this.privCache.set(k, { at: now, cols: new Set() });
+      for (const r of rows) if (r.attname) this.privCache.get(`${r.role}\0${r.oid}`)?.cols.add(r.attname);
+    }
+    if (needBypass.size > 0) {
+      const roles = [...needBypass];
+      const { rows } = await this.deps.db.query<{ rolname: string; bypass: boolean }>(
+        'select rolname, rolbypassrls or rolsuper as bypass from pg_roles where rolname = any($1::text[])',
+        [roles],
+      );
+      for (const r of roles) this.bypassCache.set(r, { at: now, bypass: rows.some((x) => x.rolname === r && x.bypass) });
+    }
+  }
+
+  private columnsFor(role: string, t: TableInfo): Set<string> {
+    return this.privCache.get(`${role}\0${t.oid}`)?.cols ?? new Set();
+  }
+
+  /** The `data` JSON for one change as seen by one role, or null when that role gets nothing. */
+  private buildData(row: ChangeRow, t: TableInfo, role: string): string | null {
+    const cols = this.columnsFor(role, t);
+    const head = { schema: row.schema_name, table: row.table_name };
+    if (row.type !== 'DELETE') {
+      const fail = t.primaryKey.length === 0 ? ERR_400 : t.primaryKey.some((k) => !cols.has(k)) ? ERR_401 : null;
+      if (fail) {
+        const data: Record<string, unknown> = { ...head, commit_timestamp: null, type: row.type, columns: [], record: {} };
+        if (row.type === 'UPDATE') data.old_record = {};
+        data.errors = [fail];
+        return JSON.stringify(data);
+      }
+    }
+    const columns = t.columns.filter((c) => cols.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
+    const keepOld =
+      row.type === 'DELETE' && t.rls ? (k: string) => cols.has(k) && t.primaryKey.includes(k) : (k: string) => cols.has(k);
+    let record = row.type === 'DELETE' ? null : pick(row.record, (k) => cols.has(k));
+    let oldRecord = row.type === 'INSERT' ? null : pick(row.old_record, keepOld);
+    let errors: string[] | null = null;
+    const size = (record ? JSON.stringify(record).length : 0) + (oldRecord ? JSON.stringify(oldRecord).length : 0);
+    if (size > this.deps.maxRecordBytes) {
+      const small = (rec: Record<string, unknown>) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(rec)) if (Buffer.byteLength(JSON.stringify(v) ?? '') <= 64) out[k] = v;
+        return out;
+      };
+      if (record) record = small(record);
+      if (oldRecord) oldRecord = small(oldRecord);
+      errors = [ERR_413];
+    }
+    const data: Record<string, unknown> = { ...head, commit_timestamp: row.ts, type: row.type, columns };
+    if (record) data.record = record;
+    if (oldRecord) data.old_record = oldRecord;
+    data.errors = errors;
+    return JSON.stringify(data);
+  }
+
+  private async checkRls(
+    rows: ChangeRow[],
+    matched: Subscription[][],
+    tables: Map<string, TableInfo>,
+  ): Promise<((i: number, sink: ChannelSink) => boolean) | null> {
+    // group key (role + claims) → table key → change indexes
+    const groups = new Map<string, { role: string; claims: string; byTable: Map<string, number[]> }>();
+    rows.forEach((row, i) => {
+      if (row.type === 'DELETE') return;
+      const t = tables.get(tableKey(row.schema_name, row.table_name));
+      if (!t || !t.rls || t.primaryKey.length === 0) return;
+      for (const s of matched[i]!) {
+        const { role, claimsJson } = s.sink;
+        if (this.bypassCache.get(role)?.bypass) continue;
+        const cols = this.columnsFor(role, t);
+        if (t.primaryKey.some((k) => !cols.has(k))) continue;
+        const gk = `${role}\0${claimsJson}`;
+        let g = groups.get(gk);
+        if (!g) {
+          g = { role, claims: claimsJson, byTable: new Map() };
+          groups.set(gk, g);
+        }
+        const tk = tableKey(t.schema, t.table);
+        const list = g.byTable.get(tk) ?? [];
+        if (list[list.length - 1] !== i) list.push(i);
+        g.byTable.set(tk, list);
+      }
+    });
+    if (groups.size === 0) return null;
+    const seen = new Set<string>();
+    const runGroup = async (tx: Queryable, gk: string, g: { role: string; claims: string; byTable: Map<string, number[]> }) => {
+      await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [g.role, g.claims]);
+      for (const [tk, idxs] of g.byTable) {
+        const t = tables.get(tk)!;
+        const keys = idxs.map((i) => {
+          const rec = rows[i]!.record ?? {};
+          const k: Record<string, unknown> = {};
+          for (const c of t.primaryKey) k[c] = valueText(rec[c]);
+          return k;
+        });
+        const cond = t.primaryKey
+          .map((c) => {
+            const ty = t.columns.find((x) => x.name === c)!.castType;
+            return `t.${quoteIdent(c)} = (k.v->>${`'${c.replace(/'/g, "''")}'`})::${ty}`;
+          })
+          .join(' and ');
+        const { rows: vis } = await tx.query<{ n: number }>(
+          `select (k.n - 1)::int as n from jsonb_array_elements($1::jsonb) with ordinality as k(v, n)
+            where exists (select 1 from ${quoteIdent(t.schema)}.${quoteIdent(t.table)} t where ${cond})`,
+          [JSON.stringify(keys)],
+        );
+        for (const v of vis) seen.add(`${idxs[v.n]}\0${gk}`);
+      }
+    };
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        for (const [gk, g] of groups) await runGroup(tx, gk, g);
+      });
+    } catch (err) {
+      // A failing policy for one subscriber must not hide changes from the others.
+      this.deps.log(`realtime: RLS check failed, retrying per subscriber: ${err instanceof Error ? err.message : err}`);
+      seen.clear();
+      for (const [gk, g] of groups) {
+        await this.deps.db.transaction((tx) => runGroup(tx, gk, g)).catch(() => undefined);
+      }
+    }
+    return (i, sink) => {
+      const row = rows[i]!;
+      if (row.type === 'DELETE') return true;
+      const t = tables.get(tableKey(row.schema_name, row.table_name));
+      if (!t || !t.rls || t.primaryKey.length === 0) return true;
+      if (this.bypassCache.get(sink.role)?.bypass) return true;
+      if (t.primaryKey.some((k) => !this.columnsFor(sink.role, t).has(k))) return true;
+      return seen.has(`${i}\0${sink.role}\0${sink.claimsJson}`);
+    };
+  }
+}

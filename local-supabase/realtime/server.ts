@@ -1,0 +1,223 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Db } from '../db.ts';
+import type { Keys } from '../keys.ts';
+import { installCapture, NOTIFY_CHANNEL, syncTables, type TableInfo } from './capture.ts';
+import type { Channel } from './channel.ts';
+import { Client, type ClientHost } from './client.ts';
+import { Drainer } from './drainer.ts';
+import { parseSubscriptionParams } from './filters.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { parseVsn } from './protocol.ts';
+import { Registry, resolveBinding, SubscribeError, type Subscription } from './subscriptions.ts';
+import { checkToken, connectErrorMessage } from './tokens.ts';
+
+export type { Limits } from './limits.ts';
+
+export interface RealtimeDeps {
+  db: Db;
+  keys: Keys;
+  log?: (msg: string) => void;
+  limits?: Partial<Limits>;
+}
+
+export interface Realtime {
+  start(): Promise<void>;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  stats(): { connections: number; channels: number; eventsDelivered: number };
+  close(): Promise<void>;
+}
+
+export const REALTIME_PATH = '/realtime/v1/websocket';
+const TABLES_TTL_MS = 2000;
+
+function refuse(socket: Duplex, status: number, text: string, body: object): void {
+  const json = JSON.stringify(body);
+  if (!socket.writable) return void socket.destroy();
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
+  );
+}
+
+export function createRealtime(deps: RealtimeDeps): Realtime {
+  const { db, keys } = deps;
+  const log = deps.log ?? (() => undefined);
+  const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const registry = new Registry();
+  const clients = new Set<Client>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  let stopped = false;
+  let pending = 0;
+
+  // Publication tables, refreshed at most every TABLES_TTL_MS (or on demand); one sync at a time.
+  let tables: { at: number; map: Map<string, TableInfo> } | null = null;
+  let syncing: Promise<Map<string, TableInfo>> | null = null;
+  function getTables(force = false): Promise<Map<string, TableInfo>> {
+    if (!force && tables && Date.now() - tables.at < TABLES_TTL_MS) return Promise.resolve(tables.map);
+    if (!syncing) {
+      syncing = syncTables(db)
+        .then((map) => {
+          tables = { at: Date.now(), map };
+          return map;
+        })
+        .finally(() => {
+          syncing = null;
+        });
+    }
+    return syncing;
+  }
+
+  const drainer = new Drainer({
+    db,
+    registry,
+    tables: () => getTables(),
+    batchSize: limits.batchSize,
+    maxRecordBytes: limits.maxRecordBytes,
+    log,
+  });
+
+  let draining: Promise<void> | null = null;
+  let again = false;
+  function kick(): void {
+    if (stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = (async () => {
+      try {
+        do {
+          again = false;
+          while (!stopped && (await drainer.drainOnce()) >= limits.batchSize);
+        } while (again && !stopped);
+      } catch (err) {
+        if (!stopped) log(`realtime: drain failed: ${err instanceof Error ? err.message : err}`);
+      } finally {
+        draining = null;
+      }
+    })();
+  }
+
+  async function subscribe(channel: Channel): Promise<{ status: 'ok' | 'error'; message: string } | null> {
+    if (channel.bindings.length === 0) {
+      registry.remove(channel);
+      return null;
+    }
+    const gen = channel.generation;
+    const parsed = [];
+    for (const b of channel.bindings) {
+      const p = parseSubscriptionParams(b.params);
+      if (!p.ok) {
+        registry.remove(channel);
+        return { status: 'error', message: p.error };
+      }
+      parsed.push(p.value);
+    }
+    try {
+      const map = await getTables(true);
+      const subs: Subscription[] = [];
+      for (let i = 0; i < parsed.length; i++) {
+        const p = parsed[i]!;
+        const resolved = await resolveBinding(db, map, p, channel.role);
+        subs.push({ bindingId: channel.bindings[i]!.id, sink: channel, action: p.action, tables: resolved });
+      }
+      if (channel.closed || gen !== channel.generation) return null;
+      registry.replace(channel, subs);
+      return { status: 'ok', message: 'Subscribed to PostgreSQL' };
+    } catch (err) {
+      registry.remove(channel);
+      if (err instanceof SubscribeError) return { status: 'error', message: err.message };
+      log(`realtime: subscribe failed: ${err instanceof Error ? err.message : err}`);
+      return { status: 'error', message: 'Realtime was unable to connect to the project database' };
+    }
+  }
+
+  const host: ClientHost = {
+    keys,
+    limits,
+    log,
+    subscribe,
+    unsubscribe: (channel) => registry.remove(channel),
+    broadcast(from, topic, payload, self) {
+      for (const c of clients) if (c !== from || self) c.broadcastTo(topic, payload);
+    },
+    onClose: (client) => clients.delete(client),
+  };
+
+  let pollTimer: NodeJS.Timeout | null = null;
+  let idleTimer: NodeJS.Timeout | null = null;
+  let unlisten: (() => Promise<void>) | null = null;
+
+  return {
+    async start() {
+      await installCapture(db);
+      await getTables(true);
+      unlisten = await db.listen(NOTIFY_CHANNEL, () => kick());
+      pollTimer = setInterval(kick, limits.pollIntervalMs);
+      pollTimer.unref();
+      idleTimer = setInterval(() => {
+        const cutoff = Date.now() - limits.idleTimeoutMs;
+        for (const c of clients) if (c.lastSeen < cutoff) c.close(1000, 'idle timeout');
+      }, Math.min(10_000, limits.idleTimeoutMs));
+      idleTimer.unref();
+      kick();
+    },
+
+    handleUpgrade(req, socket, head) {
+      socket.on('error', () => undefined);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== REALTIME_PATH && url.pathname !== `${REALTIME_PATH}/`) {
+        refuse(socket, 404, 'Not Found', { error: 'Not found' });
+        return;
+      }
+      if (stopped) {
+        refuse(socket, 503, 'Service Unavailable', { error: 'Realtime is restarting, please standby' });
+        return;
+      }
+      const vsn = parseVsn(url.searchParams.get('vsn'));
+      const headerKey = req.headers['x-api-key'];
+      const apikey = (Array.isArray(headerKey) ? headerKey[0] : headerKey) ?? url.searchParams.get('apikey');
+      const fail = (status: number, text: string, message: string) => {
+        const t = setTimeout(() => refuse(socket, status, text, { error: message }), limits.connectErrorDelayMs);
+        t.unref();
+      };
+      if (clients.size + pending >= limits.maxConnections) return fail(429, 'Too Many Requests', 'Too many connected users');
+      if (!apikey) return fail(401, 'Unauthorized', 'API key is missing');
+      if (vsn === null) return fail(400, 'Bad Request', 'Unsupported serializer version');
+      pending++;
+      checkToken(keys, apikey)
+        .then((checked) => {
+          pending--;
+          if (!checked.ok) return fail(401, 'Unauthorized', connectErrorMessage(checked.failure));
+          if (stopped || socket.destroyed) return void socket.destroy();
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            if (stopped) return ws.close(1001, 'server shutting down');
+            clients.add(new Client(ws, vsn, keys.toJwt(apikey), host));
+          });
+        })
+        .catch((err) => {
+          pending--;
+          log(`realtime: upgrade failed: ${err instanceof Error ? err.message : err}`);
+          socket.destroy();
+        });
+    },
+
+    stats() {
+      let channels = 0;
+      for (const c of clients) channels += c.channelCount;
+      return { connections: clients.size, channels, eventsDelivered: drainer.eventsDelivered };
+    },
+
+    async close() {
+      stopped = true;
+      if (pollTimer) clearInterval(pollTimer);
+      if (idleTimer) clearInterval(idleTimer);
+      for (const c of [...clients]) c.close(1001, 'server shutting down');
+      clients.clear();
+      await draining?.catch(() => undefined);
+      if (unlisten) await unlisten().catch(() => undefined);
+      wss.close();
+    },
+  };
+}
