@@ -1,0 +1,44 @@
+import { toApiError } from '@/lib/api-error';
+import { requireInt, requireObject, requireString, requireTimestamp, toIntOrNull, type JsonObject } from '@/lib/parse';
+import type { AppSupabaseClient } from '@/lib/supabase';
+import type { KpiSnapshot, KpiValues, StaffRole } from '@/live/types';
+
+export interface GetKpisParams {
+  /** ISO timestamps; omitted → the server's defaults (last 30 days up to now()). */
+  from?: string;
+  to?: string;
+}
+
+function toKpiValues(o: JsonObject, field: string): KpiValues {
+  return {
+    totalRevenueCents: toIntOrNull(o.total_revenue_cents, `${field}.total_revenue_cents`),
+    productsSold: toIntOrNull(o.products_sold, `${field}.products_sold`),
+    ordersCount: toIntOrNull(o.orders_count, `${field}.orders_count`),
+    activeRepairs: requireInt(o.active_repairs, `${field}.active_repairs`),
+    newTickets24h: requireInt(o.new_tickets_24h, `${field}.new_tickets_24h`),
+  };
+}
+
+export function parseKpis(data: unknown): KpiSnapshot {
+  const o = requireObject(data, 'dashboard_kpis');
+  const role = requireString(o.role, 'dashboard_kpis.role');
+  if (role !== 'admin' && role !== 'support') throw new TypeError(`Unexpected role: ${role}`);
+  return {
+    kpis: {
+      ...toKpiValues(o, 'dashboard_kpis'),
+      asOf: requireTimestamp(o.as_of, 'dashboard_kpis.as_of'),
+      previous: toKpiValues(requireObject(o.previous, 'dashboard_kpis.previous'), 'dashboard_kpis.previous'),
+    },
+    cursor: o.cursor === null || o.cursor === undefined ? 0 : requireInt(o.cursor, 'dashboard_kpis.cursor'),
+    role: role satisfies StaffRole,
+  };
+}
+
+export async function getKpis(client: AppSupabaseClient, params: GetKpisParams = {}): Promise<KpiSnapshot> {
+  const args: { p_from?: string; p_to?: string } = {};
+  if (params.from) args.p_from = params.from;
+  if (params.to) args.p_to = params.to;
+  const { data, error, status } = await client.rpc('dashboard_kpis', args);
+  if (error) throw toApiError(error, status);
+  return parseKpis(data);
+}

@@ -1,0 +1,46 @@
+// Small guards for parsing untyped JSON at the edge (RPC results, realtime payloads).
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function toInt(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  return null;
+}
+
+export function toIntOrNull(value: unknown, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  return requireInt(value, field);
+}
+
+export function requireInt(value: unknown, field: string): number {
+  const n = toInt(value);
+  if (n === null) throw new TypeError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new TypeError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function requireObject(value: unknown, field: string): JsonObject {
+  if (!isObject(value)) throw new TypeError(`Unexpected value for ${field}: expected an object`);
+  return value;
+}
+
+export function requireArray(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`Unexpected value for ${field}: expected an array`);
+  return value;
+}
+
+/** ISO timestamp string → normalised ISO (Z). Throws on unparsable input. */
+export function requireTimestamp(value: unknown, field: string): string {
+  const s = requireString(value, field);
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) throw new TypeError(`Unexpected timestamp for ${field}: ${s}`);
+  return new Date(t).toISOString();
+}

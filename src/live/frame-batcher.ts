@@ -1,0 +1,44 @@
+/**
+ * Queues items and hands them over in one batch per animation frame, so a burst of store changes
+ * produces at most one store notification per frame.
+ */
+export function createFrameBatcher<T>(
+  requestFrame: (fn: () => void) => void,
+  flush: (items: T[]) => void,
+  /** folds `next` into the last queued item (returns null when they cannot merge), keeping bursts small */
+  merge: (last: T, next: T) => T | null = () => null,
+) {
+  let queue: T[] = [];
+  let scheduled = false;
+  let disposed = false;
+
+  const run = () => {
+    scheduled = false;
+    if (disposed || queue.length === 0) return;
+    const items = queue;
+    queue = [];
+    flush(items);
+  };
+
+  return {
+    push(item: T): void {
+      if (disposed) return;
+      const last = queue.at(-1);
+      const merged = last === undefined ? null : merge(last, item);
+      if (merged === null) queue.push(item);
+      else queue[queue.length - 1] = merged;
+      if (!scheduled) {
+        scheduled = true;
+        requestFrame(run);
+      }
+    },
+    /** deliver now (used before resolving a command the UI awaits) */
+    flushNow(): void {
+      run();
+    },
+    dispose(): void {
+      disposed = true;
+      queue = [];
+    },
+  };
+}

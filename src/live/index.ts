@@ -1,0 +1,8 @@
+export { createLiveEngine, DEFAULT_LIVE_OPTIONS, type LiveEngine, type LiveEngineDeps, type LiveEngineOptions } from './engine';
+export { createBrowserEnvironment, type LiveEnvironment } from './environment';
+export type { LiveApi } from './live-api';
+export { useLiveCommands, useLiveEngine } from './use-live-engine';
+export { useConnectionStore } from './stores/connection-store';
+export { useDashboardStore } from './stores/dashboard-store';
+export { SESSION_EXPIRED_MESSAGE, useSessionStore } from './stores/session-store';
+export type * from './types';
