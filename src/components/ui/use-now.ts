@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 
 type Listener = () => void;
 
@@ -38,8 +38,7 @@ export function subscribeToClock(intervalMs: number, listener: Listener): () => 
 
 /** The current time in ms, refreshed every `intervalMs`. */
 export function useNow(intervalMs = 10_000): number {
-  return useSyncExternalStore(
-    (listener) => subscribeToClock(intervalMs, listener),
-    () => clockFor(intervalMs).now,
-  );
+  const subscribe = useCallback((listener: Listener) => subscribeToClock(intervalMs, listener), [intervalMs]);
+  const snapshot = useCallback(() => clockFor(intervalMs).now, [intervalMs]);
+  return useSyncExternalStore(subscribe, snapshot);
 }

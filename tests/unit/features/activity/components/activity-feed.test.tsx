@@ -1,0 +1,107 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FeedState } from '@/features/activity/types';
+import { ActivityFeed, type ActivityFeedProps } from '@/features/activity/components/activity-feed';
+import { activityFixture } from '../../fixtures/dashboard';
+import { installBrowserStubs } from '../../fixtures/browser-stubs';
+
+let stubs: ReturnType<typeof installBrowserStubs>;
+beforeEach(() => {
+  stubs = installBrowserStubs();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function feed(partial: Partial<FeedState> = {}): FeedState {
+  return { items: activityFixture(10), status: 'ready', error: null, hasMore: true, loadingOlder: false, ...partial };
+}
+
+function setup(props: Partial<ActivityFeedProps> = {}) {
+  const all: ActivityFeedProps = { feed: feed(), role: 'admin', onLoadOlder: vi.fn(), onRetry: vi.fn(), locale: 'en-US', ...props };
+  const view = render(<ActivityFeed {...all} />);
+  return { ...all, rerender: (p: Partial<ActivityFeedProps>) => view.rerender(<ActivityFeed {...all} {...p} />) };
+}
+
+const ids = () => screen.queryAllByTestId('activity-item').map((el) => Number(el.getAttribute('data-activity-id')));
+
+describe('ActivityFeed', () => {
+  it('shows a skeleton while loading', () => {
+    setup({ feed: feed({ items: [], status: 'loading' }) });
+    expect(screen.getByLabelText('Loading activity')).toHaveAttribute('aria-busy', 'true');
+  });
+
+  it('offers a retry when the feed failed to load', async () => {
+    const { onRetry } = setup({ feed: feed({ items: [], status: 'error', error: 'offline' }) });
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
+  it('says so when there is no activity', () => {
+    setup({ feed: feed({ items: [], hasMore: false }) });
+    expect(screen.getByText('No activity yet')).toBeInTheDocument();
+  });
+
+  it('lists activity newest first as sentences with times', () => {
+    setup();
+    expect(ids()).toEqual([100, 99, 98, 97, 96, 95, 94, 93, 92, 91]);
+    const first = screen.getAllByTestId('activity-item')[0]!;
+    expect(first).toHaveTextContent('Ticket #1100 for Jane Doe moved from In progress to Ready');
+    expect(within(first).getByText('just now')).toBeInTheDocument();
+  });
+
+  it('filters by kind', async () => {
+    setup();
+    await userEvent.click(screen.getByRole('button', { name: 'Orders' }));
+    expect(screen.getByRole('button', { name: 'Orders' })).toHaveAttribute('aria-pressed', 'false');
+    expect(ids()).toEqual([100, 98, 96, 94, 92]);
+    await userEvent.click(screen.getByRole('button', { name: 'Tickets' }));
+    expect(screen.getByText('Nothing matches these filters')).toBeInTheDocument();
+  });
+
+  it('offers no order filter to support', () => {
+    setup({ role: 'support' });
+    expect(screen.queryByRole('button', { name: 'Orders' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Tickets' })).toBeInTheDocument();
+  });
+
+  it('holds new items while paused and shows them on request', async () => {
+    const { rerender } = setup();
+    await userEvent.click(screen.getByRole('button', { name: 'Pause feed' }));
+    rerender({ feed: feed({ items: [...activityFixture(12, 112).slice(0, 12), ...activityFixture(10)] }) });
+    expect(ids()[0]).toBe(100);
+    await userEvent.click(screen.getByRole('button', { name: '12 new — show' }));
+    expect(ids()[0]).toBe(112);
+    expect(screen.getByRole('button', { name: 'Resume feed' })).toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(screen.getByRole('button', { name: 'Resume feed' }));
+    expect(screen.getByRole('button', { name: 'Pause feed' })).toBeInTheDocument();
+  });
+
+  it('loads older activity when the end of the list scrolls into view, or on click', async () => {
+    const { onLoadOlder } = setup();
+    act(() => stubs.intersectAll());
+    expect(onLoadOlder).toHaveBeenCalledTimes(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Load older activity' }));
+    expect(onLoadOlder).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows progress while older activity loads, and the end of the log', () => {
+    const { rerender } = setup({ feed: feed({ loadingOlder: true }) });
+    expect(screen.getByRole('button', { name: 'Loading older activity…' })).toBeDisabled();
+    rerender({ feed: feed({ hasMore: false }) });
+    expect(screen.getByText(/reached the start of the log/)).toBeInTheDocument();
+  });
+
+  it('announces a digest of new activity at most every ten seconds', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-22T22:00:00Z') });
+    const { rerender } = setup({ feed: feed({ items: activityFixture(2, 10) }) });
+    const log = screen.getByRole('log');
+    expect(log).toBeEmptyDOMElement();
+    rerender({ feed: feed({ items: activityFixture(5, 13) }) });
+    expect(log).toBeEmptyDOMElement();
+    act(() => vi.advanceTimersByTime(10_000));
+    expect(log).toHaveTextContent('3 new events: 2 ticket updates, 1 order update');
+    expect(log.children).toHaveLength(1);
+  });
+});
