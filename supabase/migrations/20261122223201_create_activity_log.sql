@@ -4,8 +4,8 @@
 -- order. An identity column would not do: the id is taken at insert and the row appears at
 -- commit, so a long transaction's row would appear behind a reader's cursor. Instead the row
 -- triggers append to private.activity_pending, and a deferred constraint trigger moves the
--- transaction's rows into activity_log at commit, numbering them max(id)+1.. while holding a
--- transaction-level advisory lock. The lock is released only after the commit is visible, so
+-- transaction's rows into activity_log at commit, numbering them from a sequence while holding
+-- a transaction-level advisory lock. The lock is released only after the commit is visible, so
 -- a transaction that numbers later also becomes visible later. Writers hold the lock only
 -- for the move and the commit itself, never while they do their work.
 
@@ -24,6 +24,9 @@ create table public.activity_log (
 create index activity_log_entity_idx on public.activity_log (entity_type, entity_id);
 comment on table public.activity_log is
   'Append-only feed; id increases in commit order (assigned at commit), so it is a safe cursor.';
+
+-- Used only by private.flush_activity(), under the lock; never reused even if rows are deleted.
+create sequence private.activity_log_id_seq as bigint;
 
 create table private.activity_pending (
   seq bigint generated always as identity primary key,
@@ -175,10 +178,11 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_next bigint;
+  v_count bigint;
+  v_first bigint;
 begin
-  -- Same key as the local stack's realtime capture, so both share one commit order.
-  perform pg_advisory_xact_lock(7262021);
+  -- Same key as local-supabase/realtime/capture.sql: one lock, one commit order, no lock-order deadlock.
+  perform pg_advisory_xact_lock(7363526110450217);
 
   update private.activity_pending p
      set summary = p.summary || jsonb_build_object('total_cents', o.total_cents, 'item_count', o.item_count,
@@ -186,18 +190,25 @@ begin
     from public.orders o
    where p.txid = pg_current_xact_id() and p.kind = 'order_placed' and o.id = p.entity_id;
 
-  select coalesce(max(id), 0) into v_next from public.activity_log;
+  delete from private.activity_flush_requests r where r.txid = pg_current_xact_id();
+  select count(*) into v_count from private.activity_pending p where p.txid = pg_current_xact_id();
+  if v_count = 0 then
+    return null;
+  end if;
+  -- Reserve a block of ids; only this function takes from the sequence, and only under the lock.
+  v_first := nextval('private.activity_log_id_seq');
+  if v_count > 1 then
+    perform setval('private.activity_log_id_seq', v_first + v_count - 1);
+  end if;
 
   with moved as (
     delete from private.activity_pending p where p.txid = pg_current_xact_id()
     returning p.seq, p.kind, p.entity_type, p.entity_id, p.occurred_at, p.summary
   )
   insert into public.activity_log (id, kind, entity_type, entity_id, occurred_at, summary)
-  select v_next + row_number() over (order by m.occurred_at, m.seq), m.kind, m.entity_type, m.entity_id,
+  select v_first - 1 + row_number() over (order by m.occurred_at, m.seq), m.kind, m.entity_type, m.entity_id,
          m.occurred_at, m.summary
     from moved m;
-
-  delete from private.activity_flush_requests r where r.txid = pg_current_xact_id();
   return null;
 end;
 $$;
