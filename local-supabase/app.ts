@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createAuthRoutes } from './auth.ts';
+import { cors } from './cors.ts';
+import type { Db } from './db.ts';
+import type { Keys } from './keys.ts';
+import { createRestRoutes } from './rest.ts';
+import type { SchemaCache } from './rest-schema.ts';
+import { serveApp } from './static.ts';
+
+export interface RealtimeStats {
+  connections: number;
+  channels: number;
+  eventsDelivered: number;
+}
+
+export interface AppDeps {
+  db: Db;
+  keys: Keys;
+  schema: SchemaCache;
+  jwtExpirySec: number;
+  refreshReuseIntervalSec: number;
+  realtimeStats: () => RealtimeStats;
+  /** Folder of the built dashboard, served at / with index.html for client routes. */
+  appDir?: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+/** The HTTP surface of the local stack; only index.ts/stack.ts listen on a port. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(cors());
+  // The gateway's answer to an oversized body (Kong/nginx), before any service reads it.
+  app.use(
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 4 * 1024 * 1024,
+      onError: (c) => c.json({ message: 'Request Entity Too Large' }, 413),
+    }),
+  );
+
+  app.route('/auth/v1', createAuthRoutes(deps));
+  app.route('/rest/v1', createRestRoutes(deps));
+
+  app.get('/health', async (c) => {
+    let database: { kind: string; ok: boolean; error?: string };
+    try {
+      await deps.db.query('select 1');
+      database = { kind: deps.db.kind, ok: true };
+    } catch (err) {
+      database = { kind: deps.db.kind, ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    return c.json({ status: database.ok ? 'ok' : 'degraded', database, realtime: deps.realtimeStats() }, database.ok ? 200 : 503);
+  });
+
+  if (deps.appDir) app.get('*', serveApp(deps.appDir));
+  app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));
+  return app;
+}

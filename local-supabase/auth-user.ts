@@ -1,0 +1,57 @@
+/** A row of auth.users as `to_jsonb(u)` returns it (only the columns this stack reads). */
+export interface AuthUserRow {
+  id: string;
+  aud?: string | null;
+  role?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  encrypted_password?: string | null;
+  email_confirmed_at?: string | null;
+  phone_confirmed_at?: string | null;
+  confirmed_at?: string | null;
+  confirmation_sent_at?: string | null;
+  recovery_sent_at?: string | null;
+  last_sign_in_at?: string | null;
+  raw_app_meta_data?: Record<string, unknown> | null;
+  raw_user_meta_data?: Record<string, unknown> | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+  banned_until?: string | null;
+  deleted_at?: string | null;
+  is_anonymous?: boolean | null;
+}
+
+export type UserJson = Record<string, unknown>;
+
+/** GoTrue's user object (internal/models/user.go): fixed keys always, timestamps only when set. */
+export function toUserJson(row: AuthUserRow, identities: unknown[]): UserJson {
+  const user: UserJson = {
+    id: row.id,
+    aud: row.aud || 'authenticated',
+    role: row.role || 'authenticated',
+    email: row.email ?? '',
+  };
+  setIf(user, 'email_confirmed_at', row.email_confirmed_at);
+  user.phone = row.phone ?? '';
+  setIf(user, 'phone_confirmed_at', row.phone_confirmed_at);
+  setIf(user, 'confirmation_sent_at', row.confirmation_sent_at);
+  setIf(user, 'confirmed_at', row.confirmed_at ?? row.email_confirmed_at ?? row.phone_confirmed_at);
+  setIf(user, 'recovery_sent_at', row.recovery_sent_at);
+  setIf(user, 'last_sign_in_at', row.last_sign_in_at);
+  user.app_metadata = appMetadata(row);
+  user.user_metadata = row.raw_user_meta_data ?? {};
+  user.identities = identities;
+  user.created_at = row.created_at ?? null;
+  user.updated_at = row.updated_at ?? null;
+  setIf(user, 'banned_until', row.banned_until);
+  user.is_anonymous = row.is_anonymous ?? false;
+  return user;
+}
+
+export function appMetadata(row: AuthUserRow): Record<string, unknown> {
+  return row.raw_app_meta_data ?? { provider: 'email', providers: ['email'] };
+}
+
+function setIf(target: UserJson, key: string, value: string | null | undefined): void {
+  if (value) target[key] = value;
+}

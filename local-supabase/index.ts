@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { startStack } from './stack.ts';
+
+const DEFAULT_SIM_RATE = 4;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '54321' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'data-dir': { type: 'string', default: '.local-supabase/data' },
+    memory: { type: 'boolean', default: false },
+    'no-simulator': { type: 'boolean', default: false },
+    reset: { type: 'boolean', default: false },
+    'serve-app': { type: 'string' },
+    'jwt-expiry': { type: 'string', default: '3600' },
+    'sim-rate': { type: 'string', default: String(DEFAULT_SIM_RATE) },
+    quiet: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+function positiveNumber(raw: string, flag: string, allowZero = false): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+    console.error(`${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const log = values.quiet ? () => undefined : (msg: string) => console.error(`[stack] ${msg}`);
+const databaseUrl = process.env.DATABASE_URL || undefined;
+
+const stack = await startStack({
+  port: positiveNumber(values.port, '--port', true),
+  host: values.host,
+  dataDir: values['data-dir'],
+  memory: values.memory,
+  reset: values.reset,
+  databaseUrl,
+  jwtExpirySec: positiveNumber(values['jwt-expiry'], '--jwt-expiry'),
+  serveApp: values['serve-app'],
+  simulatorRatePerMin: values['no-simulator'] ? 0 : positiveNumber(values['sim-rate'], '--sim-rate', true),
+  log,
+});
+console.log(`ready ${stack.url}`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  try {
+    await stack.close();
+    process.exit(0);
+  } catch (err) {
+    console.error(err);
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,69 @@
+import type { Db, Queryable } from './db.ts';
+import { isDbError } from './db.ts';
+import { jwtRestError, RestError, restErrorFromDb } from './errors.ts';
+import type { JwtClaims, Keys } from './keys.ts';
+import { JwtError } from './keys.ts';
+
+export interface RequestAuth {
+  role: string;
+  /** The claims PostgREST exposes as request.jwt.claims (with `role` inserted). */
+  claims: JwtClaims;
+}
+
+/**
+ * Which JWT a request carries, as the CLI's gateway and PostgREST decide it: the Bearer token,
+ * or the apikey when there is no Bearer (or it is an `sb_` key); none means the anon role.
+ */
+export async function authenticate(keys: Keys, authorization: string | undefined, apikey: string | undefined): Promise<RequestAuth> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  const token = bearer && !bearer.startsWith('sb_') ? bearer : bearer ? keys.toJwt(bearer) : apikey ? keys.toJwt(apikey) : undefined;
+  if (!token) return { role: 'anon', claims: { role: 'anon' } };
+  try {
+    const claims = await keys.verify(token, { clockToleranceSec: 30 });
+    const role = typeof claims.role === 'string' && claims.role ? claims.role : 'anon';
+    return { role, claims: { ...claims, role } };
+  } catch (err) {
+    if (err instanceof JwtError) throw jwtRestError(err.reason === 'expired' ? 'expired' : 'invalid', err.message);
+    throw err;
+  }
+}
+
+export interface RequestContext {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Runs fn in one transaction as the request's role with PostgREST's GUCs set; read-only when asked.
+ * Database errors become PostgREST errors (42501 → 401 for anon, 403 otherwise, …).
+ */
+export async function asRole<T>(
+  db: Db,
+  auth: RequestAuth,
+  ctx: RequestContext,
+  readOnly: boolean,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction(async (tx) => {
+      if (readOnly) await tx.query('set transaction read only');
+      try {
+        await tx.query(
+          `select set_config('search_path', 'public, extensions', true), set_config('role', $1, true),
+                  set_config('request.jwt.claims', $2, true), set_config('request.method', $3, true),
+                  set_config('request.path', $4, true), set_config('request.headers', $5, true)`,
+          [auth.role, JSON.stringify(auth.claims), ctx.method, ctx.path, JSON.stringify(ctx.headers)],
+        );
+      } catch (err) {
+        // An unknown role in the JWT is an authentication failure in PostgREST.
+        if (isDbError(err)) throw new RestError(401, err.code, err.message, err.detail ?? null, err.hint ?? null);
+        throw err;
+      }
+      return fn(tx);
+    });
+  } catch (err) {
+    if (isDbError(err) && !(err instanceof RestError)) throw restErrorFromDb(err, auth.role);
+    throw err;
+  }
+}

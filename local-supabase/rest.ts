@@ -1,0 +1,201 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { Db } from './db.ts';
+import { RestError } from './errors.ts';
+import type { Keys } from './keys.ts';
+import type { RequestContext } from './rest-auth.ts';
+import { asRole, authenticate } from './rest-auth.ts';
+import type { Filter, Prefer } from './rest-params.ts';
+import { parseFilter, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect, RESERVED_PARAMS } from './rest-params.ts';
+import { callShape, rpcArgKeys } from './rest-rpc.ts';
+import type { SchemaCache } from './rest-schema.ts';
+import { EXPOSED_SCHEMA } from './rest-schema.ts';
+import type { ReadResult, ReadShape } from './rest-sql.ts';
+import { Params, readSql } from './rest-sql.ts';
+import { writeShape } from './rest-write.ts';
+import { quoteIdent } from './sql.ts';
+
+export interface RestDeps {
+  db: Db;
+  keys: Keys;
+  schema: SchemaCache;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const OBJECT_TYPE = 'application/vnd.pgrst.object+json';
+
+/** The part of PostgREST that supabase-js uses: rpc, table reads and writes with filters. */
+export function createRestRoutes(deps: RestDeps): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    const restErr = err instanceof RestError ? err : new RestError(500, 'XX000', err instanceof Error ? err.message : 'internal error');
+    if (!(err instanceof RestError)) console.error('[rest]', err);
+    return c.body(JSON.stringify(restErr.body()), restErr.status as 400, {
+      'Content-Type': JSON_TYPE,
+      'Proxy-Status': `PostgREST; error=${restErr.code}`,
+      ...restErr.headers,
+    });
+  });
+
+  app.all('/rpc/:fn', async (c) => {
+    const method = c.req.method;
+    if (method !== 'GET' && method !== 'POST' && method !== 'HEAD') {
+      throw new RestError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
+    }
+    checkSchema(c);
+    const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
+    const name = c.req.param('fn');
+    const query = queryParams(c);
+    const body = method === 'POST' ? await readBody(c) : undefined;
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      throw new RestError(400, 'PGRST102', 'Empty or invalid json');
+    }
+    // GET rpc: keys naming an argument are arguments; the others filter the result.
+    const argNames = await deps.schema.argNamesFresh(name);
+    const getArgs = method === 'POST' ? {} : Object.fromEntries(query.filter(([k]) => argNames.has(k)));
+    const fn = await deps.schema.findFunction(name, rpcArgKeys(body ?? getArgs));
+    const filters = query.filter(([k]) => !RESERVED_PARAMS.has(k) && !(k in getArgs)).map(([k, v]) => parseFilter(k, v));
+    const readOnly = method !== 'POST' || fn.volatility !== 'v';
+    const p = new Params();
+    const shape = callShape(fn, body ?? getArgs, method === 'POST', p);
+    const read: ReadShape = { ...shape, ...readParts(c, filters) };
+    const result = await asRole(deps.db, auth, ctx(c, `/rpc/${name}`), readOnly, async (tx) => {
+      const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
+      return rows[0] as ReadResult;
+    });
+    if (fn.returnsVoid) return c.body(null, 204);
+    if (!fn.returnsSet) return respond(c, result, result.first ?? 'null', read, 200);
+    return respond(c, result, result.body, read, 200);
+  });
+
+  app.on(['GET', 'HEAD'], '/:table', async (c) => {
+    checkSchema(c);
+    const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
+    const table = await existingTable(c);
+    const filters = queryFilters(c);
+    const p = new Params();
+    const read: ReadShape = {
+      from: `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(table)}`,
+      qualifier: table,
+      scalar: false,
+      ...readParts(c, filters),
+    };
+    const result = await asRole(deps.db, auth, ctx(c, `/${table}`), true, async (tx) => {
+      const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
+      return rows[0] as ReadResult;
+    });
+    return respond(c, result, result.body, read, 200);
+  });
+
+  app.on(['POST', 'PATCH', 'DELETE'], '/:table', async (c) => {
+    checkSchema(c);
+    const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
+    const table = await existingTable(c);
+    const method = c.req.method as 'POST' | 'PATCH' | 'DELETE';
+    const prefer = parsePrefer(c.req.header('Prefer'));
+    const body = method === 'DELETE' ? undefined : await readBody(c);
+    const filters = queryFilters(c);
+    const onConflict = c.req.query('on_conflict');
+    const result = await asRole(deps.db, auth, ctx(c, `/${table}`), false, async (tx) => {
+      const p = new Params();
+      const shape = await writeShape(tx, { method, table, body, prefer, filters, onConflict, selection: parseSelect(c.req.query('select')) }, p);
+      const { rows } = await tx.query<ReadResult>(readSql(shape, p), p.values);
+      return rows[0] as ReadResult;
+    });
+    return respondWrite(c, method, prefer, result);
+  });
+
+  function respond(c: Context, result: ReadResult, body: string, read: ReadShape, status: 200) {
+    const wantsObject = (c.req.header('Accept') ?? '').includes(OBJECT_TYPE);
+    const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, 'Content-Range': contentRange(result, read.offset ?? 0) };
+    if (wantsObject) {
+      if (result.page_count !== 1) throw singularError(result.page_count);
+      headers['Content-Type'] = `${OBJECT_TYPE}; charset=utf-8`;
+      body = result.first ?? 'null';
+    }
+    const partial = result.total !== null && result.page_count < result.total;
+    const code = partial ? 206 : status;
+    return c.req.method === 'HEAD' ? c.body(null, code, headers) : c.body(body, code, headers);
+  }
+
+  function respondWrite(c: Context, method: string, prefer: Prefer, result: ReadResult) {
+    const headers: Record<string, string> = {
+      'Content-Range': method === 'POST' ? '*/*' : result.page_count ? `0-${result.page_count - 1}/*` : '*/*',
+    };
+    const status = method === 'POST' ? 201 : 200;
+    if (prefer.return !== 'representation') {
+      if (prefer.return) headers['Preference-Applied'] = `return=${prefer.return}`;
+      return c.body(null, method === 'POST' ? 201 : 204, headers);
+    }
+    headers['Preference-Applied'] = 'return=representation';
+    if ((c.req.header('Accept') ?? '').includes(OBJECT_TYPE)) {
+      if (result.page_count !== 1) throw singularError(result.page_count);
+      return c.body(result.first ?? 'null', status, { ...headers, 'Content-Type': `${OBJECT_TYPE}; charset=utf-8` });
+    }
+    return c.body(result.body, status, { ...headers, 'Content-Type': JSON_TYPE });
+  }
+
+  async function existingTable(c: Context): Promise<string> {
+    const table = c.req.param('table') ?? '';
+    if (!(await deps.schema.hasTable(table))) throw await deps.schema.tableNotFound(table);
+    return table;
+  }
+
+  return app;
+}
+
+function readParts(c: Context, filters: Filter[]) {
+  return {
+    selection: parseSelect(c.req.query('select')),
+    filters,
+    order: parseOrder(c.req.query('order')),
+    limit: parseNonNegativeInt(c.req.query('limit'), 'limit'),
+    offset: parseNonNegativeInt(c.req.query('offset'), 'offset'),
+    count: parsePrefer(c.req.header('Prefer')).count === 'exact',
+  };
+}
+
+function queryParams(c: Context): [string, string][] {
+  return [...new URL(c.req.url).searchParams.entries()];
+}
+
+function queryFilters(c: Context): Filter[] {
+  return queryParams(c)
+    .filter(([k]) => !RESERVED_PARAMS.has(k))
+    .map(([k, v]) => parseFilter(k, v));
+}
+
+function checkSchema(c: Context): void {
+  const profile = c.req.header(c.req.method === 'GET' || c.req.method === 'HEAD' ? 'Accept-Profile' : 'Content-Profile');
+  if (profile && profile !== EXPOSED_SCHEMA) {
+    throw new RestError(406, 'PGRST106', `Invalid schema: ${profile}`, null, `Only the following schemas are exposed: ${EXPOSED_SCHEMA}`);
+  }
+}
+
+async function readBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    throw new RestError(400, 'PGRST102', 'Empty or invalid json');
+  }
+}
+
+function ctx(c: Context, path: string): RequestContext {
+  const headers: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, key) => {
+    headers[key.toLowerCase()] = value;
+  });
+  return { method: c.req.method, path, headers };
+}
+
+function contentRange(result: ReadResult, offset: number): string {
+  const total = result.total === null ? '*' : String(result.total);
+  if (result.page_count === 0) return `*/${total}`;
+  return `${offset}-${offset + result.page_count - 1}/${total}`;
+}
+
+function singularError(count: number): RestError {
+  return new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${count} rows`);
+}

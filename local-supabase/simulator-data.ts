@@ -1,0 +1,25 @@
+const FIRST = ['Ava', 'Noah', 'Mia', 'Liam', 'Zoe', 'Ethan', 'Lena', 'Omar', 'Priya', 'Lucas', 'Sofia', 'Kenji', 'Amara', 'Jonas', 'Elif', 'Mateo', 'Hana', 'Felix', 'Nora', 'Diego'];
+const LAST = ['Smith', 'Garcia', 'Chen', 'Müller', 'Okafor', 'Rossi', 'Nguyen', 'Kowalski', 'Silva', 'Haddad', 'Jensen', 'Tanaka', 'Dubois', 'Patel', 'Novak', 'Costa'];
+
+/** Where a repair goes next (the shop's usual flow, with the odd cancellation). */
+export const TICKET_NEXT: Record<string, string[]> = {
+  open: ['in_progress', 'in_progress', 'in_progress', 'cancelled'],
+  in_progress: ['ready', 'ready', 'waiting_parts'],
+  waiting_parts: ['in_progress', 'in_progress', 'cancelled'],
+  ready: ['closed'],
+};
+
+export function pick<T>(items: readonly T[], random: () => number): T {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error('pick from an empty list');
+  return item;
+}
+
+export function randomCustomer(random: () => number): { name: string; email: string; phone: string } {
+  const first = pick(FIRST, random);
+  const last = pick(LAST, random);
+  const tag = Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0');
+  const ascii = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const phone = `+1 555-${String(Math.floor(random() * 10_000)).padStart(4, '0')}`;
+  return { name: `${first} ${last}`, email: `${ascii}.${tag}@example.net`, phone };
+}

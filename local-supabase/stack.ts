@@ -1,0 +1,116 @@
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { bootstrap } from './bootstrap.ts';
+import type { Db } from './db.ts';
+import { openDb } from './db.ts';
+import type { Keys } from './keys.ts';
+import { createKeys } from './keys.ts';
+import { createRealtime, REALTIME_PATH } from './realtime/server.ts';
+import type { Limits } from './realtime/server.ts';
+import { SchemaCache } from './rest-schema.ts';
+import type { Simulator } from './simulator.ts';
+import { startSimulator } from './simulator.ts';
+
+export interface StackOptions {
+  /** 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  /** PGlite data folder; unused with `memory` or `databaseUrl`. */
+  dataDir?: string;
+  memory?: boolean;
+  /** Delete the PGlite data folder first. */
+  reset?: boolean;
+  databaseUrl?: string;
+  jwtExpirySec?: number;
+  refreshReuseIntervalSec?: number;
+  /** Built dashboard to serve at /. */
+  serveApp?: string;
+  /** Simulated events per minute; 0 or undefined = off. */
+  simulatorRatePerMin?: number;
+  realtimeLimits?: Partial<Limits>;
+  log?: (msg: string) => void;
+}
+
+export interface Stack {
+  url: string;
+  port: number;
+  db: Db;
+  keys: Keys;
+  simulator: Simulator | null;
+  close(): Promise<void>;
+}
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Opens the database, applies platform + migrations + seed, and serves Auth, REST, Realtime and the app. */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const log = opts.log ?? (() => undefined);
+  const memory = opts.memory || (!opts.dataDir && !opts.databaseUrl);
+  if (opts.reset && opts.dataDir && !opts.databaseUrl) rmSync(opts.dataDir, { recursive: true, force: true });
+  const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, memory });
+  try {
+    const result = await bootstrap(db, { root: REPO_ROOT, log });
+    log(result.fresh ? 'database created' : `database reused (${result.applied.length} new migrations)`);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+
+  const keys = createKeys();
+  const schema = new SchemaCache(db);
+  await schema.reload();
+  const realtime = createRealtime({ db, keys, log, limits: opts.realtimeLimits });
+  await realtime.start();
+
+  const app = createApp({
+    db,
+    keys,
+    schema,
+    jwtExpirySec: opts.jwtExpirySec ?? 3600,
+    refreshReuseIntervalSec: opts.refreshReuseIntervalSec ?? 10,
+    realtimeStats: () => realtime.stats(),
+    appDir: opts.serveApp,
+  });
+  const server = createServer(getRequestListener(app.fetch));
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === REALTIME_PATH) realtime.handleUpgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 54321, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+
+  const simulator = opts.simulatorRatePerMin ? startSimulator({ db, ratePerMin: opts.simulatorRatePerMin, log }) : null;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    db,
+    keys,
+    simulator,
+    close() {
+      closing ??= (async () => {
+        await simulator?.stop();
+        await realtime.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
