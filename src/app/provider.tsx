@@ -1,8 +1,13 @@
 import type { ReactNode } from 'react';
-import { useLiveEngine } from '@/live';
+import { getSupabaseClient } from '@/lib/supabase';
+import { useLiveEngine, type LiveEngineDeps } from '@/live';
+import { liveApi } from './live-api';
+
+// A stable factory: the engine (and the Supabase client) are created once, on mount, in the browser.
+const liveDeps = (): LiveEngineDeps => ({ client: getSupabaseClient(), api: liveApi });
 
 /** Mounts the live engine once for the whole app; everything below reads its stores. */
 export function AppProvider({ children }: { children: ReactNode }) {
-  useLiveEngine();
+  useLiveEngine(liveDeps);
   return <>{children}</>;
 }

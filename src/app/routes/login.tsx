@@ -4,8 +4,7 @@ import { LoginForm } from '@/features/auth/components/login-form';
 import { isLocalSupabase } from '@/features/auth/utils/is-local-supabase';
 import { ThemeToggle } from '@/features/theme/components/theme-toggle';
 import { getEnv } from '@/config/env';
-import { useLiveCommands } from '@/live';
-import { useSessionStore } from '@/live/stores/session-store';
+import { useLiveCommands, useSessionStore } from '@/live';
 
 function supabaseUrl(): string | null {
   try {

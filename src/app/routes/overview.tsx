@@ -3,7 +3,7 @@ import { LatestActivitySection } from '@/features/activity/components/latest-act
 import { KpiSection } from '@/features/metrics/components/kpi-section';
 import { RevenueSection } from '@/features/metrics/components/revenue-section';
 import { TicketStatusSection } from '@/features/metrics/components/ticket-status-section';
-import { useSessionStore } from '@/live/stores/session-store';
+import { useSessionStore } from '@/live';
 
 export function OverviewRoute() {
   const isAdmin = useSessionStore((s) => s.user?.role === 'admin');

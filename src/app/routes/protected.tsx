@@ -4,7 +4,7 @@ import { FullPageLoader } from '@/components/ui/full-page-loader';
 import { UserMenuSection } from '@/features/auth/components/user-menu-section';
 import { ConnectionStatusSection, LiveToggleSection } from '@/features/connection/components/connection-section';
 import { ThemeToggle } from '@/features/theme/components/theme-toggle';
-import { useSessionStore } from '@/live/stores/session-store';
+import { useSessionStore } from '@/live';
 
 /** Signed-in staff only; everyone else goes to /login and comes back afterwards. */
 export function ProtectedRoute() {

@@ -1,5 +1,4 @@
-import { useLiveCommands } from '@/live';
-import { useSessionStore } from '@/live/stores/session-store';
+import { useLiveCommands, useSessionStore } from '@/live';
 import { UserMenu } from './user-menu';
 
 export function UserMenuSection() {

@@ -1,6 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { useLiveCommands } from '@/live';
-import { useConnectionStore } from '@/live/stores/connection-store';
+import { useLiveCommands, useConnectionStore } from '@/live';
 import type { ConnectionInfo } from '@/live/types';
 import { ConnectionStatus } from './connection-status';
 import { LiveToggle } from './live-toggle';

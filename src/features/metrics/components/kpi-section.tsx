@@ -1,6 +1,4 @@
-import { useLiveCommands } from '@/live';
-import { useDashboardStore } from '@/live/stores/dashboard-store';
-import { useSessionStore } from '@/live/stores/session-store';
+import { useLiveCommands, useDashboardStore, useSessionStore } from '@/live';
 import { KpiGrid } from './kpi-grid';
 
 export function KpiSection() {

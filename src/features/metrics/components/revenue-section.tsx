@@ -1,8 +1,7 @@
 import { useEffect } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { RevenueRange } from '@/live/types';
-import { useLiveCommands } from '@/live';
-import { useDashboardStore } from '@/live/stores/dashboard-store';
+import { useLiveCommands, useDashboardStore } from '@/live';
 import { parseRange } from '../utils/parse-range';
 import { RevenueCard } from './revenue-card';
 

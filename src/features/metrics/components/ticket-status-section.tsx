@@ -1,5 +1,4 @@
-import { useLiveCommands } from '@/live';
-import { useDashboardStore } from '@/live/stores/dashboard-store';
+import { useLiveCommands, useDashboardStore } from '@/live';
 import { TicketStatusCard } from './ticket-status-card';
 
 export function TicketStatusSection() {

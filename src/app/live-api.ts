@@ -1,0 +1,23 @@
+import { getActivityFeed } from '@/features/activity/api/get-activity-feed';
+import { getCurrentStaff } from '@/features/auth/api/get-current-staff';
+import { getSession } from '@/features/auth/api/get-session';
+import { refreshSession } from '@/features/auth/api/refresh-session';
+import { signInWithPassword } from '@/features/auth/api/sign-in-with-password';
+import { signOut } from '@/features/auth/api/sign-out';
+import { getKpis } from '@/features/metrics/api/get-kpis';
+import { getRevenueSeries } from '@/features/metrics/api/get-revenue-series';
+import { getTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
+import type { LiveApi } from '@/live';
+
+/** The features' data-access functions, handed to the live engine (live/ does not import features/). */
+export const liveApi: LiveApi = {
+  getKpis,
+  getRevenueSeries,
+  getActivityFeed,
+  getTicketStatusBreakdown,
+  getCurrentStaff,
+  signInWithPassword,
+  signOut,
+  getSession,
+  refreshSession,
+};
