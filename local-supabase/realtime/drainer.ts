@@ -59,9 +59,9 @@ export class Drainer {
   async drainOnce(): Promise<number> {
     const { db, batchSize } = this.deps;
     const { rows } = await db.query<ChangeRow>(
-      `select id::text as id, type, schema_name, table_name, record, old_record,
-              to_char(commit_timestamp at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts
-         from _realtime.changes where id > $1::bigint order by id limit $2`,
+      `select c.id::text as id, c.type, c.schema_name, c.table_name, c.record, c.old_record,
+              to_char(c.commit_timestamp at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts
+         from _realtime.changes c where c.id > $1::bigint order by c.id limit $2`,
       [this.lastId, batchSize],
     );
     if (rows.length === 0) return 0;

@@ -1,19 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { bootstrap } from '../../local-supabase/bootstrap.ts';
-import { openDb, type Db } from '../../local-supabase/db.ts';
-import { createKeys, type Keys } from '../../local-supabase/keys.ts';
-import { createRealtime, type Limits, type Realtime } from '../../local-supabase/realtime/server.ts';
+import WebSocket from 'ws';
+import type { Db } from '../../local-supabase/db.ts';
+import type { Keys } from '../../local-supabase/keys.ts';
+import type { Limits } from '../../local-supabase/realtime/server.ts';
+import { startStack, type Stack } from '../../local-supabase/stack.ts';
 
-// A small stack for the realtime tests: real PGlite (or PostgreSQL via DATABASE_URL) with the
-// platform bootstrap and the project's migrations, the realtime server on a real port, and the
-// real supabase-js. Writes go straight to the database (as the superuser), like the simulator.
-
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// The realtime tests run the whole local stack in-process (PGlite, or PostgreSQL with DATABASE_URL)
+// and talk to it with the real supabase-js. Writes go straight to the database as the superuser,
+// like the simulator; reads and subscriptions go through the client as the seeded staff.
 
 export const TEST_LIMITS: Partial<Limits> = {
   joinErrorDelayMs: 0,
@@ -22,144 +19,129 @@ export const TEST_LIMITS: Partial<Limits> = {
   pollIntervalMs: 100,
 };
 
-export interface Staff {
-  id: string;
-  email: string;
-}
+export const PASSWORD = 'password123';
+export const ADMIN = 'admin@example.com';
+export const SUPPORT = 'support@example.com';
 
 export interface Harness {
-  url: string;
-  port: number;
-  db: Db;
-  keys: Keys;
-  realtime: Realtime;
-  admin: Staff;
-  support: Staff;
-  tokenFor(user: Staff, expiresInSec?: number): Promise<string>;
-  /** Stops the HTTP server and realtime but keeps the database (for restart tests). */
-  stopServer(): Promise<void>;
-  /** Starts a fresh realtime server on the same port and database. */
-  restartServer(): Promise<void>;
+  readonly url: string;
+  readonly db: Db;
+  readonly keys: Keys;
+  /** A client signed in with the seeded password, with its realtime token set. */
+  signIn(email: string): Promise<SupabaseClient>;
+  /** A client whose realtime token comes from `token()` (custom JWTs, expiry tests). */
+  withToken(token: () => string): Promise<SupabaseClient>;
+  /** A JWT for a seeded staff member, signed with the stack's secret. */
+  tokenFor(email: string, expiresInSec?: number): Promise<string>;
+  health(): Promise<{ connections: number; channels: number; eventsDelivered: number }>;
+  /** Closes the stack and starts it again on the same port and data folder. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-async function ensureStaff(db: Db, email: string, role: 'admin' | 'support'): Promise<Staff> {
-  const found = await db.query<{ id: string }>('select id from auth.users where email = $1', [email]);
-  let id = found.rows[0]?.id;
-  if (!id) {
-    id = randomUUID();
-    await db.query(
-      `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, created_at, updated_at, raw_app_meta_data, raw_user_meta_data)
-       values ('00000000-0000-0000-0000-000000000000', $1, 'authenticated', 'authenticated', $2, '', now(), now(), now(), '{}', '{}')`,
-      [id, email],
-    );
-  }
-  await db.query(
-    `insert into public.profiles (id, display_name, role) values ($1, $2, $3) on conflict (id) do nothing`,
-    [id, email.split('@')[0], role],
-  );
-  return { id, email };
-}
-
 export async function startHarness(opts: { limits?: Partial<Limits> } = {}): Promise<Harness> {
-  const db = await openDb({ databaseUrl: process.env.DATABASE_URL, memory: true });
-  await bootstrap(db, { root: ROOT });
-  const keys = createKeys();
-  const admin = await ensureStaff(db, 'admin@example.com', 'admin');
-  const support = await ensureStaff(db, 'support@example.com', 'support');
-  const limits = { ...TEST_LIMITS, ...opts.limits };
-
-  let realtime = createRealtime({ db, keys, limits });
-  let server: Server;
-  let port = 0;
-  const listen = async () => {
-    server = createServer((_req, res) => {
-      res.statusCode = 404;
-      res.end();
+  const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'rt-test-'));
+  const start = (port: number) =>
+    startStack({
+      port,
+      dataDir,
+      databaseUrl: process.env.DATABASE_URL,
+      realtimeLimits: { ...TEST_LIMITS, ...opts.limits },
     });
-    server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(req, socket, head));
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  };
-  await realtime.start();
-  await listen();
+  let stack: Stack = await start(0);
+  const port = stack.port;
+  const clients: SupabaseClient[] = [];
 
-  const h: Harness = {
+  const make = (extra: object) => {
+    const client = createClient(stack.url, stack.keys.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      // Node 20 has no global WebSocket; browsers and Node 22 use their own.
+      realtime: { transport: WebSocket as never },
+      ...extra,
+    });
+    clients.push(client);
+    return client;
+  };
+
+  return {
     get url() {
-      return `http://127.0.0.1:${port}`;
+      return stack.url;
     },
-    get port() {
-      return port;
+    get db() {
+      return stack.db;
     },
-    db,
-    keys,
-    get realtime() {
-      return realtime;
+    get keys() {
+      return stack.keys;
     },
-    admin,
-    support,
-    async tokenFor(user, expiresInSec = 3600) {
+    async signIn(email) {
+      const client = make({});
+      const { error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
+      if (error) throw error;
+      await client.realtime.setAuth();
+      return client;
+    },
+    async withToken(token) {
+      const client = make({ accessToken: async () => token() });
+      await client.realtime.setAuth();
+      return client;
+    },
+    async tokenFor(email, expiresInSec = 3600) {
+      const { rows } = await stack.db.query<{ id: string }>('select id from auth.users where email = $1', [email]);
       const now = Math.floor(Date.now() / 1000);
-      return keys.sign({
+      return stack.keys.sign({
         aud: 'authenticated',
         role: 'authenticated',
-        sub: user.id,
-        email: user.email,
+        sub: rows[0]!.id,
+        email,
         iat: now,
         exp: now + expiresInSec,
-        session_id: randomUUID(),
+        session_id: crypto.randomUUID(),
       });
     },
-    async stopServer() {
-      await realtime.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    async health() {
+      const res = await fetch(`${stack.url}/health`);
+      const body = (await res.json()) as { realtime: { connections: number; channels: number; eventsDelivered: number } };
+      return body.realtime;
     },
-    async restartServer() {
-      realtime = createRealtime({ db, keys, limits });
-      await realtime.start();
-      await listen();
+    async restart() {
+      await stack.close();
+      stack = await start(port);
     },
     async close() {
-      await h.stopServer().catch(() => undefined);
-      await db.close();
+      for (const c of clients) await c.removeAllChannels().catch(() => undefined);
+      await stack.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  return h;
-}
-
-/** A supabase-js client whose realtime uses `token()` (user JWT) like a signed-in session. */
-export async function clientFor(h: Harness, token: () => string | null): Promise<SupabaseClient> {
-  const client = createClient(h.url, h.keys.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    accessToken: async () => token() ?? h.keys.anonKey,
-    // Node 20 has no global WebSocket; browsers and Node 22 use their own.
-    realtime: { transport: WebSocket as never },
-  });
-  // supabase-js sets the realtime token asynchronously; a signed-in app has it before joining.
-  await client.realtime.setAuth();
-  return client;
 }
 
 export interface Received {
   eventType: string;
   table: string;
+  schema: string;
   new: Record<string, unknown>;
   old: Record<string, unknown>;
   errors: unknown;
-  commit_timestamp: string;
+  commit_timestamp: string | null;
+}
+
+export interface SystemMessage {
+  status: string;
+  message: string;
+  extension: string;
+  channel: string;
 }
 
 export interface Watch {
   channel: RealtimeChannel;
   events: Received[];
-  system: { status: string; message: string; extension: string }[];
+  system: SystemMessage[];
   statuses: string[];
-  /** Resolves once "Subscribed to PostgreSQL" has arrived `count` times. */
+  /** Resolves once "Subscribed to PostgreSQL" has arrived `count` times in total. */
   live(count?: number): Promise<void>;
 }
 
-export function waitFor(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+export function waitFor(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const tick = () => {
@@ -171,15 +153,15 @@ export function waitFor(cond: () => boolean, timeoutMs = 15_000, what = 'conditi
   });
 }
 
-export function watch(
-  client: SupabaseClient,
-  name: string,
-  bindings: { event: '*' | 'INSERT' | 'UPDATE' | 'DELETE'; table: string; filter?: string }[],
-): Watch {
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export type BindingSpec = { event: '*' | 'INSERT' | 'UPDATE' | 'DELETE'; table: string; filter?: string };
+
+export function watch(client: SupabaseClient, name: string, bindings: BindingSpec[], config: object = {}): Watch {
   const events: Received[] = [];
-  const system: Watch['system'] = [];
+  const system: SystemMessage[] = [];
   const statuses: string[] = [];
-  let channel = client.channel(name);
+  let channel = client.channel(name, { config });
   for (const b of bindings) {
     channel = channel.on(
       'postgres_changes' as never,
@@ -187,7 +169,7 @@ export function watch(
       ((p: Received) => events.push(p)) as never,
     );
   }
-  channel = channel.on('system', {}, (p: Watch['system'][number]) => system.push(p));
+  channel = channel.on('system', {}, (p: SystemMessage) => system.push(p));
   channel.subscribe((status) => statuses.push(status));
   return {
     channel,
@@ -197,9 +179,18 @@ export function watch(
     live(count = 1) {
       return waitFor(
         () => system.filter((s) => s.message === 'Subscribed to PostgreSQL').length >= count,
-        15_000,
         `Subscribed to PostgreSQL x${count} on ${name} (system: ${JSON.stringify(system)})`,
       );
     },
   };
+}
+
+/** A customer id for writes that need one. */
+export async function newCustomer(db: Db, name = 'Test Customer'): Promise<string> {
+  const email = `c${Date.now()}${Math.floor(Math.random() * 1e6)}@test.example`;
+  const { rows } = await db.query<{ id: string }>(
+    'insert into public.customers (full_name, email) values ($1, $2) returning id',
+    [name, email],
+  );
+  return rows[0]!.id;
 }
