@@ -79,7 +79,7 @@ start_cluster() {
 }
 
 run_tests() {
-  psql_url -c 'create extension if not exists pgtap with schema extensions'
+  PGOPTIONS='-c client_min_messages=warning' psql_url -c 'create extension if not exists pgtap with schema extensions'
   PGPASSWORD="$PASSWORD" pg_prove -h 127.0.0.1 -p "$PORT" -U postgres -d postgres \
     --ext .sql -r "$ROOT/supabase/tests/database"
 }
