@@ -96,8 +96,12 @@ declare
   v_role text := private.require_staff();
   v_is_admin boolean := v_role = 'admin';
   v_length interval;
-  v_cur record;
-  v_prev record;
+  v_cur_revenue bigint;
+  v_cur_products bigint;
+  v_cur_orders bigint;
+  v_prev_revenue bigint;
+  v_prev_products bigint;
+  v_prev_orders bigint;
   v_cursor bigint;
 begin
   if p_from is null or p_to is null or p_from > p_to then
@@ -107,27 +111,32 @@ begin
   -- Exact seconds: a '30 days' interval would shift by an hour across a DST change.
   v_length := make_interval(secs => extract(epoch from p_to - p_from));
 
+  -- Revenue figures stay null for support.
   if v_is_admin then
-    select * into v_cur from private.paid_sales(p_from, p_to);
-    select * into v_prev from private.paid_sales(p_from - v_length, p_from);
+    select s.revenue_cents, s.products_sold, s.orders_count
+      into v_cur_revenue, v_cur_products, v_cur_orders
+      from private.paid_sales(p_from, p_to) s;
+    select s.revenue_cents, s.products_sold, s.orders_count
+      into v_prev_revenue, v_prev_products, v_prev_orders
+      from private.paid_sales(p_from - v_length, p_from) s;
     select coalesce(max(a.id), 0) into v_cursor from public.activity_log a;
   else
     select coalesce(max(a.id), 0) into v_cursor from public.activity_log a where a.entity_type <> 'order';
   end if;
 
   return jsonb_build_object(
-    'total_revenue_cents', case when v_is_admin then v_cur.revenue_cents end,
-    'products_sold', case when v_is_admin then v_cur.products_sold end,
-    'orders_count', case when v_is_admin then v_cur.orders_count end,
+    'total_revenue_cents', v_cur_revenue,
+    'products_sold', v_cur_products,
+    'orders_count', v_cur_orders,
     'active_repairs', private.active_repairs_at(now()),
     'new_tickets_24h', (select count(*) from public.tickets t where t.created_at > now() - interval '24 hours'),
     'as_of', now(),
     'cursor', v_cursor,
     'role', v_role,
     'previous', jsonb_build_object(
-      'total_revenue_cents', case when v_is_admin then v_prev.revenue_cents end,
-      'products_sold', case when v_is_admin then v_prev.products_sold end,
-      'orders_count', case when v_is_admin then v_prev.orders_count end,
+      'total_revenue_cents', v_prev_revenue,
+      'products_sold', v_prev_products,
+      'orders_count', v_prev_orders,
       'new_tickets_24h', (select count(*) from public.tickets t
                            where t.created_at > now() - interval '48 hours'
                              and t.created_at <= now() - interval '24 hours'),
