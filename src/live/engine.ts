@@ -595,9 +595,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
           act({ type: 'kpis/loaded', kpis: snapshot.kpis });
           // a change we heard nothing about (missed event): read the feed too
           if (snapshot.cursor > lastKpiCursor) {
-            const missed = lastKpiCursor > 0 && snapshot.cursor > data.cursor;
             lastKpiCursor = snapshot.cursor;
-            if (missed) requestSync(['feed']);
+            if (feedLoaded && snapshot.cursor > data.cursor) requestSync(['feed']);
           }
           return 'ok';
         }

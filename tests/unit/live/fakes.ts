@@ -1,0 +1,316 @@
+import { vi } from 'vitest';
+import { ApiError } from '@/lib/api-error';
+import type { AppSupabaseClient } from '@/lib/supabase';
+import type { LiveEnvironment } from '@/live/environment';
+import type { LiveApi } from '@/live/live-api';
+import { createConnectionStore } from '@/live/stores/connection-store';
+import { createDashboardStore } from '@/live/stores/dashboard-store';
+import { createSessionStore } from '@/live/stores/session-store';
+import { createLiveEngine, type LiveEngineOptions } from '@/live/engine';
+import type { ActivityItem, ActivityPage, StaffRole } from '@/live/types';
+
+type Callback = (payload: unknown) => void;
+type StatusCallback = (status: string, err?: Error) => void;
+
+/** A realtime channel as supabase-js exposes it, driven by the test. */
+export class FakeChannel {
+  readonly name: string;
+  table: string | null = null;
+  private changeHandlers: Callback[] = [];
+  private systemHandlers: Callback[] = [];
+  private statusCallback: StatusCallback | null = null;
+  removed = false;
+  joinPayload: Record<string, unknown> = { config: {} };
+  readonly joinPush = { payload: () => this.joinPayload };
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  on(type: string, filter: Record<string, unknown>, cb: Callback): this {
+    if (type === 'postgres_changes') {
+      this.table = typeof filter.table === 'string' ? filter.table : null;
+      this.changeHandlers.push(cb);
+    } else if (type === 'system') {
+      this.systemHandlers.push(cb);
+    }
+    return this;
+  }
+
+  subscribe(cb: StatusCallback): this {
+    this.statusCallback = cb;
+    return this;
+  }
+
+  status(status: 'SUBSCRIBED' | 'CHANNEL_ERROR' | 'TIMED_OUT' | 'CLOSED', err?: Error) {
+    this.statusCallback?.(status, err);
+  }
+
+  system(payload: Record<string, unknown>) {
+    for (const cb of this.systemHandlers) cb(payload);
+  }
+
+  /** SUBSCRIBED then the server's "Subscribed to PostgreSQL" */
+  ready() {
+    this.status('SUBSCRIBED');
+    this.system({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL', channel: this.name });
+  }
+
+  change(payload: unknown) {
+    for (const cb of this.changeHandlers) cb(payload);
+  }
+}
+
+export class FakeClient {
+  channels: FakeChannel[] = [];
+  removed: FakeChannel[] = [];
+  tokens: (string | null)[] = [];
+  private authListeners: ((event: string) => void)[] = [];
+
+  readonly realtime = {
+    setAuth: vi.fn(async (token: string | null = null) => {
+      this.tokens.push(token);
+    }),
+  };
+
+  readonly auth = {
+    onAuthStateChange: (cb: (event: string) => void) => {
+      this.authListeners.push(cb);
+      return { data: { subscription: { unsubscribe: () => (this.authListeners = this.authListeners.filter((l) => l !== cb)) } } };
+    },
+  };
+
+  channel(name: string) {
+    const ch = new FakeChannel(name);
+    this.channels.push(ch);
+    return ch;
+  }
+
+  async removeChannel(ch: FakeChannel) {
+    ch.removed = true;
+    this.removed.push(ch);
+    return 'ok';
+  }
+
+  emitAuth(event: string) {
+    for (const l of this.authListeners) l(event);
+  }
+
+  /** channels not removed, by table */
+  open(): Map<string, FakeChannel> {
+    const map = new Map<string, FakeChannel>();
+    for (const ch of this.channels) if (!ch.removed && ch.table) map.set(ch.table, ch);
+    return map;
+  }
+
+  openFor(table: string): FakeChannel {
+    const ch = this.open().get(table);
+    if (!ch) throw new Error(`no open channel for ${table}`);
+    return ch;
+  }
+
+  readyAll() {
+    for (const ch of this.open().values()) ch.ready();
+  }
+
+  asClient(): AppSupabaseClient {
+    return this as unknown as AppSupabaseClient;
+  }
+}
+
+/** The database as the RPCs see it. */
+export class FakeDb {
+  activity: ActivityItem[] = [];
+  tickets: { createdAt: number; status: string }[] = [];
+  revenueCents = 0;
+  role: StaffRole = 'admin';
+  unreachable = false;
+  failing = new Set<string>();
+  calls: { fn: string; params: unknown }[] = [];
+
+  addActivity(kind: ActivityItem['kind'] = 'ticket_created', entityType: ActivityItem['entityType'] = 'ticket'): ActivityItem {
+    const item: ActivityItem = {
+      id: (this.activity.at(-1)?.id ?? 0) + 1,
+      kind,
+      entityType,
+      entityId: `00000000-0000-0000-0000-${String(this.activity.length + 1).padStart(12, '0')}`,
+      occurredAt: new Date(Date.now()).toISOString(),
+      summary: { ticket_number: 1000 + this.activity.length },
+    };
+    this.activity.push(item);
+    return item;
+  }
+
+  addTicket(): void {
+    this.tickets.push({ createdAt: Date.now(), status: 'open' });
+    this.addActivity('ticket_created', 'ticket');
+  }
+
+  newTickets24h(): number {
+    return this.tickets.filter((t) => Date.now() - t.createdAt < 24 * 3_600_000).length;
+  }
+
+  private guard(fn: string, params: unknown) {
+    this.calls.push({ fn, params });
+    if (this.unreachable) throw new ApiError('TypeError: fetch failed', 0, '');
+    if (this.failing.has(fn)) throw new ApiError(`${fn} failed`, 500, 'XX000');
+  }
+
+  count(fn: string): number {
+    return this.calls.filter((c) => c.fn === fn).length;
+  }
+}
+
+export function createFakeApi(db: FakeDb, session: { valid: boolean; refreshable: boolean; token: string; refreshUnreachable?: boolean }) {
+  const feed = (params: { limit: number; after?: number; before?: number }): ActivityPage => {
+    let rows: ActivityItem[];
+    if (params.after !== undefined) rows = db.activity.filter((a) => a.id > params.after!).slice(0, params.limit);
+    else {
+      const newest = [...db.activity].reverse();
+      rows = (params.before !== undefined ? newest.filter((a) => a.id < params.before!) : newest).slice(0, params.limit);
+    }
+    return { items: rows, rowCount: rows.length, maxId: rows.length ? Math.max(...rows.map((r) => r.id)) : null, skipped: 0 };
+  };
+  let refreshCount = 0;
+  const api: LiveApi = {
+    getKpis: vi.fn(async () => {
+      await Promise.resolve();
+      db['guard']('dashboard_kpis', null);
+      const values = {
+        totalRevenueCents: db.role === 'admin' ? db.revenueCents : null,
+        productsSold: db.role === 'admin' ? 0 : null,
+        ordersCount: db.role === 'admin' ? 0 : null,
+        activeRepairs: db.tickets.length,
+        newTickets24h: db.newTickets24h(),
+      };
+      return {
+        kpis: { ...values, asOf: new Date(Date.now()).toISOString(), previous: { ...values } },
+        cursor: db.activity.at(-1)?.id ?? 0,
+        role: db.role,
+      };
+    }),
+    getRevenueSeries: vi.fn(async (_c, params) => {
+      await Promise.resolve();
+      db['guard']('revenue_series', params);
+      const size = params.bucket === 'hour' ? 3_600_000 : 86_400_000;
+      const points = [];
+      for (let t = Math.floor(Date.parse(params.from) / size) * size; t <= Date.parse(params.to); t += size) {
+        points.push({ bucketStart: new Date(t).toISOString(), revenueCents: 0, ordersCount: 0 });
+      }
+      const last = points.at(-1);
+      if (last) last.revenueCents = db.revenueCents;
+      return points;
+    }),
+    getActivityFeed: vi.fn(async (_c, params) => {
+      await Promise.resolve();
+      db['guard']('activity_feed', params);
+      return feed(params);
+    }),
+    getTicketStatusBreakdown: vi.fn(async () => {
+      await Promise.resolve();
+      db['guard']('ticket_status_breakdown', null);
+      return [{ status: 'open', count: db.tickets.length }];
+    }),
+    getCurrentStaff: vi.fn(async () => {
+      await Promise.resolve();
+      db['guard']('current_staff', null);
+      return { id: 'u1', email: `${db.role}@example.com`, displayName: db.role, role: db.role };
+    }),
+    signInWithPassword: vi.fn(async (_c, params) => {
+      await Promise.resolve();
+      if (params.password !== 'password123') throw new ApiError('Invalid login credentials', 400, 'invalid_credentials');
+      session.valid = true;
+      return { accessToken: session.token, expiresAt: null };
+    }),
+    signOut: vi.fn(async () => {
+      session.valid = false;
+    }),
+    getSession: vi.fn(async () => {
+      await Promise.resolve();
+      return session.valid ? { accessToken: session.token, expiresAt: null } : null;
+    }),
+    refreshSession: vi.fn(async () => {
+      await Promise.resolve();
+      if (session.refreshUnreachable) throw new ApiError('fetch failed', 0, 'network');
+      if (!session.refreshable) {
+        session.valid = false;
+        throw new ApiError('Invalid Refresh Token: Refresh Token Not Found', 400, 'refresh_token_not_found');
+      }
+      refreshCount += 1;
+      session.token = `token-${refreshCount + 1}`;
+      return { accessToken: session.token, expiresAt: null };
+    }),
+  };
+  return api;
+}
+
+export function createFakeEnv() {
+  let hidden = false;
+  let online = true;
+  const visibility = new Set<(hidden: boolean) => void>();
+  const onlineHandlers = new Set<(online: boolean) => void>();
+  const env: LiveEnvironment = {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h),
+    random: () => 0.5,
+    requestFrame: (fn) => void setTimeout(fn, 16),
+    isHidden: () => hidden,
+    onVisibilityChange: (h) => {
+      visibility.add(h);
+      return () => visibility.delete(h);
+    },
+    isOnline: () => online,
+    onOnlineChange: (h) => {
+      onlineHandlers.add(h);
+      return () => onlineHandlers.delete(h);
+    },
+  };
+  return {
+    env,
+    setHidden(value: boolean) {
+      hidden = value;
+      for (const h of visibility) h(value);
+    },
+    setOnline(value: boolean) {
+      online = value;
+      for (const h of onlineHandlers) h(value);
+    },
+    listenerCount: () => visibility.size + onlineHandlers.size,
+  };
+}
+
+export interface SetupOptions {
+  role?: StaffRole;
+  signedIn?: boolean;
+  options?: Partial<LiveEngineOptions>;
+}
+
+export function setupEngine({ role = 'admin', signedIn = true, options }: SetupOptions = {}) {
+  const db = new FakeDb();
+  db.role = role;
+  const session = { valid: signedIn, refreshable: true, token: 'token-1', refreshUnreachable: false };
+  const client = new FakeClient();
+  const api = createFakeApi(db, session);
+  const fakeEnv = createFakeEnv();
+  const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
+  const engine = createLiveEngine({ client: client.asClient(), api, env: fakeEnv.env, stores, options });
+  return { db, session, client, api, fakeEnv, stores, engine };
+}
+
+/** Lets promises and due timers run. */
+export async function settle(ms = 0) {
+  await vi.advanceTimersByTimeAsync(ms);
+}
+
+export function change(table: string, eventType = 'INSERT', id: number | string = 1, at = Date.now()) {
+  return {
+    schema: 'public',
+    table,
+    commit_timestamp: new Date(at).toISOString(),
+    eventType,
+    new: eventType === 'DELETE' ? {} : { id },
+    old: eventType === 'INSERT' ? {} : { id },
+    errors: null,
+  };
+}
