@@ -41,6 +41,8 @@ export interface Stack {
   db: Db;
   keys: Keys;
   simulator: Simulator | null;
+  /** Re-reads functions and tables (as `NOTIFY pgrst, 'reload schema'` does). */
+  reloadSchema(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const keys = createKeys();
   const schema = new SchemaCache(db);
   await schema.reload();
+  // PostgREST's reload signal, so migrations applied while the stack runs are picked up.
+  const unlistenSchema = await db.listen('pgrst', (payload) => {
+    if (payload === '' || payload === 'reload schema') void schema.reload().catch((err: unknown) => log(`schema reload failed: ${String(err)}`));
+  });
   const realtime = createRealtime({ db, keys, log, limits: opts.realtimeLimits });
   await realtime.start();
 
@@ -100,10 +106,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     db,
     keys,
     simulator,
+    reloadSchema: () => schema.reload(),
     close() {
       closing ??= (async () => {
         await simulator?.stop();
         await realtime.close();
+        await unlistenSchema();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
