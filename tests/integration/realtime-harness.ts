@@ -194,3 +194,75 @@ export async function newCustomer(db: Db, name = 'Test Customer'): Promise<strin
   );
   return rows[0]!.id;
 }
+
+/** A bare Phoenix socket for checking exact frames (vsn 2.0.0 arrays unless told otherwise). */
+export class RawSocket {
+  readonly frames: unknown[] = [];
+  closeCode: number | null = null;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.frames.push(JSON.parse(data.toString())));
+    ws.on('close', (code) => (this.closeCode = code));
+  }
+
+  static url(h: Harness, apikey: string | null, vsn = '2.0.0'): string {
+    const q = new URLSearchParams();
+    if (apikey !== null) q.set('apikey', apikey);
+    q.set('vsn', vsn);
+    return `${h.url.replace(/^http/, 'ws')}/realtime/v1/websocket?${q}`;
+  }
+
+  static async open(h: Harness, apikey: string = h.keys.anonKey, vsn = '2.0.0'): Promise<RawSocket> {
+    const ws = new WebSocket(RawSocket.url(h, apikey, vsn));
+    const raw = new RawSocket(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return raw;
+  }
+
+  /** Attempts an upgrade that should be refused; returns the HTTP status and JSON body. */
+  static refused(h: Harness, apikey: string | null): Promise<{ status: number; body: unknown }> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(RawSocket.url(h, apikey));
+      ws.on('unexpected-response', (_req, res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      ws.on('open', () => reject(new Error('upgrade was accepted')));
+      ws.on('error', () => undefined);
+    });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  join(topic: string, ref: string, payload: object = {}): void {
+    this.send([ref, ref, topic, 'phx_join', { config: { postgres_changes: [] }, ...payload }]);
+  }
+
+  async next(pred: (f: unknown[]) => boolean, what: string, timeoutMs = 20_000): Promise<unknown[]> {
+    let found: unknown[] | undefined;
+    await waitFor(
+      () => {
+        found = this.frames.find((f) => Array.isArray(f) && pred(f)) as unknown[] | undefined;
+        return found !== undefined;
+      },
+      what,
+      timeoutMs,
+    );
+    return found!;
+  }
+
+  /** The reply to `ref`. */
+  reply(ref: string): Promise<unknown[]> {
+    return this.next((f) => f[1] === ref && f[3] === 'phx_reply', `reply to ${ref}`);
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
