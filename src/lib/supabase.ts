@@ -1,6 +1,6 @@
 import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import { getEnv } from '@/config/env';
-import type { Database } from './database';
+import type { Database } from '@/types/database';
 
 export type AppSupabaseClient = SupabaseClient<Database>;
 
