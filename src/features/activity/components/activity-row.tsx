@@ -2,7 +2,8 @@ import type { ActivityItem, EntityType } from '@/live/types';
 import { formatRelativeTime } from '../utils/format-relative-time';
 import { toSentence } from '../utils/to-sentence';
 
-const ICONS: Record<EntityType, string> = { ticket: '🔧', order: '🛒', customer: '👤', product: '📦' };
+// Letters, not emoji: emoji fonts are missing on many Linux desktops.
+const ICONS: Record<EntityType, string> = { ticket: 'T', order: 'O', customer: 'C', product: 'P' };
 
 export interface ActivityRowProps {
   item: ActivityItem;

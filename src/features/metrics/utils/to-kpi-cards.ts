@@ -16,7 +16,7 @@ export function toKpiCards(kpis: Kpis, role: StaffRole, opts: FormatOptions = {}
       value: kpis.totalRevenueCents,
       display: formatMoneyCents(kpis.totalRevenueCents, opts),
       change: toChange(kpis.totalRevenueCents, kpis.previous.totalRevenueCents, 'money', opts),
-      comparedTo: 'vs previous period',
+      comparedTo: 'vs previous 30 days',
     });
   }
   cards.push({
@@ -42,7 +42,7 @@ export function toKpiCards(kpis: Kpis, role: StaffRole, opts: FormatOptions = {}
       value: kpis.productsSold,
       display: formatCount(kpis.productsSold, opts),
       change: toChange(kpis.productsSold, kpis.previous.productsSold, 'count', opts),
-      comparedTo: 'vs previous period',
+      comparedTo: 'vs previous 30 days',
     });
   }
   return cards;

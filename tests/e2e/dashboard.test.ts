@@ -1,0 +1,243 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../local-supabase/stack.ts';
+import { appDirFor } from './support/app-build';
+import { launchChromium } from './support/browser';
+import {
+  activityIdFor,
+  feedIds,
+  insertPaidOrder,
+  insertTicket,
+  kpiValue,
+  newestActivityIds,
+  serviceClient,
+  signIn,
+  staffClient,
+  waitForKpi,
+  waitForState,
+} from './support/stack-helpers';
+
+// One stack and one browser for the whole story; the tests run in order and build on each other.
+const PORT = Number(process.env.E2E_STACK_PORT ?? 54381);
+const URL_ = `http://127.0.0.1:${PORT}`;
+const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
+
+let stack: Stack;
+let dataDir: string;
+let appDir: string;
+let browser: Browser;
+let admin: SupabaseClient;
+let adminCtx: BrowserContext;
+let tab1: Page;
+let tab2: Page;
+
+const start = () => startStack({ port: PORT, dataDir, serveApp: appDir });
+
+beforeAll(async () => {
+  appDir = appDirFor(URL_);
+  dataDir = mkdtempSync(join(tmpdir(), 'e2e-stack-'));
+  stack = await start();
+  admin = serviceClient(URL_);
+  browser = await launchChromium();
+  adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('dashboard in Chromium against the local stack', () => {
+  it('lets an admin sign in and shows the four KPIs, live', async () => {
+    tab1 = await adminCtx.newPage();
+    await tab1.goto(`${URL_}/`);
+    await tab1.waitForURL('**/login');
+    await signIn(tab1, URL_, 'admin@example.com');
+    for (const id of ['total-revenue', 'active-repairs', 'new-tickets-24h', 'products-sold']) {
+      expect(await tab1.isVisible(`[data-testid="kpi-${id}"]`)).toBe(true);
+    }
+    await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+    expect(await waitForState(tab1, ['live'])).toBe('live');
+  });
+
+  it('shows the same KPIs as dashboard_kpis', async () => {
+    const client = await staffClient(URL_, 'admin@example.com');
+    await expect
+      .poll(
+        async () => {
+          const { data, error } = await client.rpc('dashboard_kpis');
+          if (error) throw error;
+          const k = data as Record<string, number>;
+          const shown = {
+            revenue: await kpiValue(tab1, 'total-revenue'),
+            active: await kpiValue(tab1, 'active-repairs'),
+            tickets: await kpiValue(tab1, 'new-tickets-24h'),
+            sold: await kpiValue(tab1, 'products-sold'),
+          };
+          const expected = {
+            revenue: k.total_revenue_cents,
+            active: k.active_repairs,
+            tickets: k.new_tickets_24h,
+            sold: k.products_sold,
+          };
+          return JSON.stringify(shown) === JSON.stringify(expected) ? 'equal' : JSON.stringify({ shown, expected });
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
+      .toBe('equal');
+  });
+
+  it('saves screenshots of the overview and activity pages, light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await tab1.emulateMedia({ colorScheme: scheme });
+      await tab1.goto(`${URL_}/?range=30d`);
+      await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+      await tab1.waitForSelector('[data-testid="ticket-status-chart"] svg.recharts-surface');
+      await tab1.screenshot({ path: join(SHOTS, `overview-${scheme}.png`), fullPage: true });
+      await tab1.goto(`${URL_}/activity`);
+      await tab1.waitForSelector('[data-testid="activity-item"]');
+      await tab1.screenshot({ path: join(SHOTS, `activity-${scheme}.png`) });
+    }
+    await tab1.setViewportSize({ width: 390, height: 844 });
+    await tab1.goto(`${URL_}/`);
+    await tab1.waitForSelector('[data-testid="kpi-active-repairs"]');
+    await tab1.screenshot({ path: join(SHOTS, 'overview-phone-dark.png'), fullPage: true });
+    await tab1.emulateMedia({ colorScheme: 'light' });
+    await tab1.setViewportSize({ width: 1280, height: 900 });
+    expect(await tab1.isVisible('[data-testid="kpi-active-repairs"]')).toBe(true);
+  });
+
+  it('keeps the range in the URL', async () => {
+    await tab1.goto(`${URL_}/?range=24h`);
+    await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+    expect(await tab1.getAttribute('[data-testid="revenue-chart"] button:has-text("24 h")', 'aria-pressed')).toBe('true');
+    await tab1.click('[data-testid="revenue-chart"] button:has-text("90 d")');
+    await tab1.waitForURL('**/?range=90d');
+    await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+  });
+
+  it('shows a change written through the service role in two open tabs', async () => {
+    await tab1.goto(`${URL_}/`);
+    tab2 = await adminCtx.newPage();
+    await tab2.goto(`${URL_}/`);
+    await Promise.all([waitForState(tab1, ['live']), waitForState(tab2, ['live'])]);
+    await tab1.waitForSelector('[data-testid="kpi-new-tickets-24h"]');
+    await tab2.waitForSelector('[data-testid="kpi-new-tickets-24h"]');
+    const before = await kpiValue(tab1, 'new-tickets-24h');
+    expect(await kpiValue(tab2, 'new-tickets-24h')).toBe(before);
+
+    const ticket = await insertTicket(admin, 'Two Tabs Phone');
+    const activityId = await activityIdFor(stack, ticket.id);
+    for (const tab of [tab1, tab2]) {
+      await waitForKpi(tab, 'new-tickets-24h', before + 1);
+      await tab.waitForSelector(`[data-testid="activity-item"][data-activity-id="${activityId}"]`);
+      expect(await tab.textContent(`[data-activity-id="${activityId}"]`)).toContain(`New ticket #${ticket.number}`);
+    }
+    await tab2.close();
+  });
+
+  it('falls back to polling when the realtime socket is cut, and returns to live without gaps or duplicates', async () => {
+    const page = await adminCtx.newPage();
+    let cut = false;
+    const routes: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
+      if (cut) {
+        ws.close({ code: 1006, reason: 'cut by the test' });
+        return;
+      }
+      ws.connectToServer();
+      routes.push(ws);
+    });
+    await page.goto(`${URL_}/`);
+    await waitForState(page, ['live']);
+
+    cut = true;
+    for (const ws of routes.splice(0)) await ws.close({ code: 1006, reason: 'cut by the test' });
+    expect(await waitForState(page, ['polling'], 60_000)).toBe('polling');
+    expect(await page.textContent('[data-testid="connection-status"]')).toMatch(/Polling \(every \d+(\.\d)? s\)/);
+
+    const before = await kpiValue(page, 'new-tickets-24h');
+    const whileCut = await insertTicket(admin, 'Polling Phone');
+    await waitForKpi(page, 'new-tickets-24h', before + 1, 45_000);
+    await page.waitForSelector(`[data-activity-id="${await activityIdFor(stack, whileCut.id)}"]`, { timeout: 45_000 });
+
+    cut = false;
+    expect(await waitForState(page, ['live'], 120_000)).toBe('live');
+    const afterLive = await insertTicket(admin, 'Back Live Phone');
+    await waitForKpi(page, 'new-tickets-24h', before + 2);
+    const lastId = await activityIdFor(stack, afterLive.id);
+
+    await page.click('nav >> text=Activity');
+    await page.waitForSelector(`[data-testid="activity-feed"] [data-activity-id="${lastId}"]`);
+    const shown = await feedIds(page);
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(shown).toEqual(await newestActivityIds(stack, shown.length));
+    await page.close();
+  });
+
+  it('recovers by itself when the stack restarts mid-session', async () => {
+    await tab1.goto(`${URL_}/`);
+    await waitForState(tab1, ['live']);
+    await tab1.evaluate(() => ((window as unknown as { e2eMarker: number }).e2eMarker = 42));
+    const before = await kpiValue(tab1, 'new-tickets-24h');
+
+    await stack.close();
+    expect(await waitForState(tab1, ['polling', 'offline', 'connecting'], 60_000)).not.toBe('live');
+    stack = await start();
+
+    expect(await waitForState(tab1, ['live'], 150_000)).toBe('live');
+    const ticket = await insertTicket(admin, 'After Restart Phone');
+    await waitForKpi(tab1, 'new-tickets-24h', before + 1);
+    await tab1.waitForSelector(`[data-activity-id="${await activityIdFor(stack, ticket.id)}"]`);
+    // the same document: it recovered without a reload
+    expect(await tab1.evaluate(() => (window as unknown as { e2eMarker?: number }).e2eMarker)).toBe(42);
+  });
+
+  it('never shows revenue to a support agent, nor sends them order data', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    const frames: string[] = [];
+    const bodies: string[] = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
+    page.on('response', async (r) => {
+      if (r.url().includes('/rest/v1/')) bodies.push(await r.text().catch(() => ''));
+    });
+    await signIn(page, URL_, 'support@example.com');
+    await waitForState(page, ['live']);
+    await page.waitForSelector('[data-testid="kpi-new-tickets-24h"]');
+    await page.waitForSelector('[data-testid="ticket-status-chart"]');
+    expect(await page.locator('[data-testid="kpi-total-revenue"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="kpi-products-sold"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="revenue-chart"]').count()).toBe(0);
+    expect(await page.textContent('header')).toContain('support');
+
+    await insertPaidOrder(admin);
+    const barrier = await insertTicket(admin, 'Support Barrier Phone');
+    await page.waitForSelector(`[data-activity-id="${await activityIdFor(stack, barrier.id)}"]`);
+    await page.click('nav >> text=Activity');
+    await page.waitForSelector('[data-testid="activity-feed"] [data-testid="activity-item"]');
+    expect(await page.locator('[data-testid="activity-item"]:has-text("Order #")').count()).toBe(0);
+    expect(await page.locator('button:has-text("Orders")').count()).toBe(0);
+    expect(frames.some((f) => f.includes('"table":"orders"'))).toBe(false);
+    expect(frames.length).toBeGreaterThan(0);
+    expect(bodies.some((b) => b.includes('order_placed') || b.includes('order_number'))).toBe(false);
+    await ctx.close();
+  });
+
+  it('signs out and keeps the dashboard behind the login', async () => {
+    await tab1.goto(`${URL_}/`);
+    await tab1.waitForSelector('[data-testid="kpi-active-repairs"]');
+    await tab1.click('button:has-text("Sign out")');
+    await tab1.waitForURL('**/login');
+    await tab1.goto(`${URL_}/activity`);
+    await tab1.waitForURL('**/login');
+    expect(await tab1.isVisible('input[name="email"]')).toBe(true);
+    expect(await tab1.locator('[data-testid="activity-feed"]').count()).toBe(0);
+  });
+});

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ANON_KEY } from '../../../local-supabase/keys.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+function builtFor(dir: string, url: string): boolean {
+  const assets = join(dir, 'assets');
+  if (!existsSync(join(dir, 'index.html')) || !existsSync(assets)) return false;
+  return readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .some((f) => readFileSync(join(assets, f), 'utf8').includes(JSON.stringify(url).slice(1, -1)));
+}
+
+/**
+ * The built dashboard for a stack at `url`. The build bakes VITE_SUPABASE_URL in, so `dist` is used
+ * when it was built for this URL (npm test's build stage); otherwise the app is built once more, with
+ * that URL, into test-results/e2e-dist. Either way the browser loads a production build.
+ */
+export function appDirFor(url: string): string {
+  const dist = join(ROOT, 'dist');
+  if (builtFor(dist, url)) return dist;
+  const out = join(ROOT, 'test-results', 'e2e-dist');
+  if (!builtFor(out, url)) {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, VITE_SUPABASE_URL: url, VITE_SUPABASE_ANON_KEY: ANON_KEY },
+    });
+  }
+  return out;
+}
