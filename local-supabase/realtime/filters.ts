@@ -164,7 +164,15 @@ export function parseSubscriptionParams(params: Record<string, unknown>): ParseR
 export function arrayLiteralLength(literal: string): number {
   const inner = literal.slice(1, -1);
   if (inner.trim() === '') return 0;
-  return splitTopLevel(inner).length;
+  let count = 1;
+  let quoted = false;
+  for (let i = 0; i < inner.length; i++) {
+    const ch = inner[i];
+    if (ch === '\\') i++;
+    else if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) count++;
+  }
+  return count;
 }
 
 // How Realtime logs the params in "Unable to subscribe ..." messages (params_to_log/1).
