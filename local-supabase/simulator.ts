@@ -168,7 +168,7 @@ const ACTIONS: Record<Exclude<SimEvent, 'skipped'>, Action> = {
     const ids = await recentIds(tx, 'select id from public.products where active limit 200');
     if (!ids.length) return false;
     const factor = 0.9 + random() * 0.2;
-    await tx.query('update public.products set price_cents = greatest(100, round(price_cents * $2 / 50) * 50)::int where id = $1', [pick(ids, random), factor]);
+    await tx.query('update public.products set price_cents = greatest(100, round(price_cents * $2::float8 / 50) * 50)::int where id = $1', [pick(ids, random), factor]);
     return true;
   },
   async product_restocked(tx, random) {
