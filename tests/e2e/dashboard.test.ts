@@ -106,7 +106,8 @@ describe('dashboard in Chromium against the local stack', () => {
     }
     await tab1.setViewportSize({ width: 390, height: 844 });
     await tab1.goto(`${URL_}/`);
-    await tab1.waitForSelector('[data-testid="kpi-active-repairs"]');
+    await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+    await tab1.waitForSelector('[data-testid="ticket-status-chart"] svg.recharts-surface');
     await tab1.screenshot({ path: join(SHOTS, 'overview-phone-dark.png'), fullPage: true });
     await tab1.emulateMedia({ colorScheme: 'light' });
     await tab1.setViewportSize({ width: 1280, height: 900 });

@@ -1,13 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ANON_KEY } from '../../../local-supabase/keys.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
+/** Newest modification time of the app's sources. */
+function sourcesChangedAt(): number {
+  const walk = (path: string): number => {
+    const st = statSync(path);
+    if (!st.isDirectory()) return st.mtimeMs;
+    return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => walk(join(path, f))));
+  };
+  return Math.max(walk(join(ROOT, 'src')), walk(join(ROOT, 'index.html')));
+}
+
 function builtFor(dir: string, url: string): boolean {
   const assets = join(dir, 'assets');
-  if (!existsSync(join(dir, 'index.html')) || !existsSync(assets)) return false;
+  const index = join(dir, 'index.html');
+  if (!existsSync(index) || !existsSync(assets)) return false;
+  if (statSync(index).mtimeMs < sourcesChangedAt()) return false;
   return readdirSync(assets)
     .filter((f) => f.endsWith('.js'))
     .some((f) => readFileSync(join(assets, f), 'utf8').includes(JSON.stringify(url).slice(1, -1)));
@@ -15,7 +27,7 @@ function builtFor(dir: string, url: string): boolean {
 
 /**
  * The built dashboard for a stack at `url`. The build bakes VITE_SUPABASE_URL in, so `dist` is used
- * when it was built for this URL (npm test's build stage); otherwise the app is built once more, with
+ * when it was built for this URL from the current sources (npm test's build stage); otherwise the app is built once more, with
  * that URL, into test-results/e2e-dist. Either way the browser loads a production build.
  */
 export function appDirFor(url: string): string {

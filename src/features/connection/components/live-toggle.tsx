@@ -18,7 +18,7 @@ export function LiveToggle({ paused, onPause, onResume }: LiveToggleProps) {
       title={paused ? 'Resume live updates' : 'Pause live updates'}
     >
       <span aria-hidden="true">{paused ? '▶' : '❚❚'}</span>
-      <span className="live-toggle__text">{paused ? 'Resume' : 'Pause'}</span>
+      <span className="live-toggle__text">{paused ? 'Resume live' : 'Pause live'}</span>
     </Button>
   );
 }
