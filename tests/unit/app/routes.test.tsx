@@ -2,6 +2,7 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as LiveModule from '@/live';
 import type { LiveCommands, StaffUser } from '@/live/types';
 import { useConnectionStore, useDashboardStore, useSessionStore } from '@/live';
 import { initialDashboardData } from '@/live/dashboard-reducer';
@@ -20,7 +21,7 @@ const commands = vi.hoisted(() => ({
 })) satisfies LiveCommands;
 
 vi.mock('@/live', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('@/live')>()),
+  ...(await importOriginal<typeof LiveModule>()),
   useLiveCommands: () => commands,
 }));
 
