@@ -137,7 +137,7 @@ export function waitFor(cond: () => boolean | Promise<boolean>, what: string, ti
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const check = async () => {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = await cond();
       } catch {
@@ -185,7 +185,7 @@ export async function expectInSync(e: EngineUnderTest, reader: AppSupabaseClient
       timeoutMs,
     );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last seen ${last}`);
+    throw new Error(`${(err as Error).message}; last seen ${last}`, { cause: err });
   }
   return e.stores.dashboard.getState().feed.items.map((i) => i.id);
 }
