@@ -28,6 +28,9 @@ function positiveNumber(raw: string, flag: string, allowZero = false): number {
   return n;
 }
 
+// A dev server must outlive one bad request or socket; say what happened instead of exiting.
+process.on('unhandledRejection', (err) => console.error('[stack] unhandled rejection:', err));
+
 const log = values.quiet ? () => undefined : (msg: string) => console.error(`[stack] ${msg}`);
 const databaseUrl = process.env.DATABASE_URL || undefined;
 

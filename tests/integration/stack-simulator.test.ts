@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimEvent } from '../../local-supabase/simulator.ts';
+import { startSimulator } from '../../local-supabase/simulator.ts';
+import type { Stack } from '../../local-supabase/stack.ts';
+import { startTestStack } from './stack-setup.ts';
+
+/** Deterministic PRNG so the run is the same every time. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startTestStack({ simulatorRatePerMin: 0 });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function count(sql: string): Promise<number> {
+  const { rows } = await stack.db.query<{ n: number }>(sql);
+  return rows[0]?.n ?? 0;
+}
+
+describe('simulator', () => {
+  it('writes every kind of shop activity, all of it logged', async () => {
+    const before = await count('select count(*)::int as n from public.activity_log');
+    const log: string[] = [];
+    const sim = startSimulator({ db: stack.db, ratePerMin: 0, random: mulberry32(42), log: (m) => log.push(m) });
+    const kinds = new Set<SimEvent>();
+    for (let i = 0; i < 150; i++) kinds.add(await sim.step());
+    await sim.stop();
+
+    expect(log).toEqual([]);
+    expect(sim.stats().errors).toBe(0);
+    for (const kind of ['customer_registered', 'ticket_opened', 'ticket_moved', 'order_placed', 'order_paid', 'product_restocked', 'product_repriced'] as const) {
+      expect(kinds).toContain(kind);
+    }
+    const after = await count('select count(*)::int as n from public.activity_log');
+    expect(after - before).toBeGreaterThanOrEqual(150);
+    // Orders it placed carry their items (totals kept by the database's triggers).
+    expect(await count(`select count(*)::int as n from public.orders o where o.created_at > now() - interval '5 minutes' and o.item_count = 0`)).toBe(0);
+  });
+
+  it('runs on its own at the configured rate when the stack starts it', async () => {
+    const fast = await startTestStack({ simulatorRatePerMin: 6000 });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (fast.simulator!.stats().events < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(fast.simulator!.stats().events).toBeGreaterThanOrEqual(20);
+    } finally {
+      await fast.close();
+    }
+  });
+});
