@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppProvider } from '@/app/provider';
 import { AppRouter } from '@/app/router';
+import { ErrorBoundary } from '@/components/ui/error-boundary';
 import { applyTheme } from '@/features/theme/utils/theme';
 import '@/styles/index.css';
 
@@ -13,8 +14,10 @@ applyTheme();
 
 createRoot(root).render(
   <StrictMode>
-    <AppProvider>
-      <AppRouter />
-    </AppProvider>
+    <ErrorBoundary>
+      <AppProvider>
+        <AppRouter />
+      </AppProvider>
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -231,6 +231,21 @@ describe('dashboard in Chromium against the local stack', () => {
     await ctx.close();
   });
 
+  it('scrolls into the past on the activity page', async () => {
+    await tab1.goto(`${URL_}/activity`);
+    await tab1.waitForSelector('[data-testid="activity-item"]');
+    const first = (await feedIds(tab1)).length;
+    await tab1.locator('[data-testid="load-more-sentinel"]').scrollIntoViewIfNeeded();
+    await tab1.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="activity-item"]').length > n,
+      first,
+      { timeout: 30_000 },
+    );
+    const shown = await feedIds(tab1);
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(shown).toEqual(await newestActivityIds(stack, shown.length));
+  });
+
   it('signs out and keeps the dashboard behind the login', async () => {
     await tab1.goto(`${URL_}/`);
     await tab1.waitForSelector('[data-testid="kpi-active-repairs"]');
