@@ -6,6 +6,7 @@
 #   scripts/pg-cluster.sh test    run the pgTAP suite (supabase/tests/database) with pg_prove
 #   scripts/pg-cluster.sh url     print the DATABASE_URL
 #   scripts/pg-cluster.sh stop    stop and delete the cluster
+#   scripts/pg-cluster.sh ci      start, test, stop; exits with the test result
 #
 # Env: PG_CLUSTER_PORT (54329), PG_CLUSTER_DIR (/tmp/repair-shop-pg), PG_CLUSTER_SEED (1; 0 = skip).
 # Needs (Debian): postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl.
@@ -79,6 +80,10 @@ start_cluster() {
 }
 
 run_tests() {
+  if [[ ! -f "$DIR/data/postmaster.pid" ]]; then
+    echo "pg-cluster: no cluster in $DIR; run '$0 start' first" >&2
+    exit 1
+  fi
   PGOPTIONS='-c client_min_messages=warning' psql_url -c 'create extension if not exists pgtap with schema extensions'
   PGPASSWORD="$PASSWORD" pg_prove -h 127.0.0.1 -p "$PORT" -U postgres -d postgres \
     --ext .sql -r "$ROOT/supabase/tests/database"
@@ -89,8 +94,13 @@ case "${1:-}" in
   test) run_tests ;;
   url) echo "$URL" ;;
   stop) stop_cluster ;;
+  ci)
+    trap stop_cluster EXIT
+    start_cluster
+    run_tests
+    ;;
   *)
-    echo "usage: $0 start|test|url|stop" >&2
+    echo "usage: $0 start|test|url|stop|ci" >&2
     exit 2
     ;;
 esac
