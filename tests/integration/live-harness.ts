@@ -96,6 +96,8 @@ export async function startLiveStack(opts: { jwtExpirySec?: number } = {}): Prom
 
 export interface EngineUnderTest {
   engine: LiveEngine;
+  /** RPC and auth calls the engine made, in order, with the time each started */
+  calls: { fn: string; at: number }[];
   client: AppSupabaseClient;
   stores: {
     dashboard: ReturnType<typeof createDashboardStore>;
@@ -116,13 +118,24 @@ export function newClient(h: LiveStack): AppSupabaseClient {
 export async function openEngine(h: LiveStack, email: string, options: Partial<LiveEngineOptions> = {}): Promise<EngineUnderTest> {
   const client = newClient(h);
   const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
-  const engine = createLiveEngine({ client, api: liveApi, stores, options: { ...FAST, ...options } });
+  const calls: { fn: string; at: number }[] = [];
+  const counted = Object.fromEntries(
+    Object.entries(liveApi).map(([fn, impl]) => [
+      fn,
+      (...args: unknown[]) => {
+        calls.push({ fn, at: Date.now() });
+        return (impl as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as LiveApi;
+  const engine = createLiveEngine({ client, api: counted, stores, options: { ...FAST, ...options } });
   engine.start();
   await waitFor(() => stores.session.getState().status === 'signed-out', 'the engine to find no session');
   const { error } = await engine.signIn(email, PASSWORD);
   if (error) throw new Error(error);
   return {
     engine,
+    calls,
     client,
     stores,
     async close() {

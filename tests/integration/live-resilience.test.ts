@@ -84,6 +84,8 @@ describe('live engine against the local stack: failures', () => {
   it('a burst of 1,000 changes: bounded catch-ups, feed and KPIs equal the database', async () => {
     const before = admin.stores.connection.getState();
     const customer = await insertCustomer(h.db);
+    const started = Date.now();
+    const callsBefore = admin.calls.length;
     await h.db.query(
       `insert into tickets (customer_id, device, issue) select $1, 'Burst ' || i, 'Burst' from generate_series(1, 1000) i`,
       [customer],
@@ -91,6 +93,10 @@ describe('live engine against the local stack: failures', () => {
     await waitFor(() => admin.stores.connection.getState().eventsReceived - before.eventsReceived >= 1000, '1,000 events', 60_000);
     const ids = await expectInSync(admin, admin.client, 'admin after the burst', 30_000);
     expectNoDuplicates(ids);
+    // at most one catch-up (≤ 5 RPCs) per minSyncIntervalMs (100 ms here), plus a spare one
+    const rpcs = admin.calls.slice(callsBefore).filter((c) => c.fn.startsWith('get'));
+    const seconds = (Date.now() - started) / 1000;
+    expect(rpcs.length).toBeLessThanOrEqual(Math.ceil(seconds * 10 + 1) * 5);
     expect(admin.stores.dashboard.getState().feed.items.length).toBeLessThanOrEqual(100);
     expect(admin.stores.connection.getState().state).toBe('live');
     await expectInSync(support, support.client, 'support after the burst', 30_000);
