@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -120,7 +120,32 @@ describe('dashboard in Chromium against the local stack', () => {
     expect(await tab1.getAttribute('[data-testid="revenue-chart"] button:has-text("24 h")', 'aria-pressed')).toBe('true');
     await tab1.click('[data-testid="revenue-chart"] button:has-text("90 d")');
     await tab1.waitForURL('**/?range=90d');
-    await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+    await tab1.waitForSelector('[data-testid="revenue-chart"] figcaption:has-text("last 90 d")');
+  });
+
+  it('downloads the revenue series shown as CSV', async () => {
+    const [download] = await Promise.all([tab1.waitForEvent('download'), tab1.click('button:has-text("Download CSV")')]);
+    expect(download.suggestedFilename()).toMatch(/^revenue-90d-.*\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+    expect(csv[0]).toBe('bucket_start,revenue_cents,revenue,orders_count');
+    // 90 daily buckets, give or take the partial day at each end
+    expect(csv.length - 1).toBeGreaterThanOrEqual(90);
+    expect(csv.length - 1).toBeLessThanOrEqual(92);
+  });
+
+  it('pauses and resumes live updates, and switches the theme', async () => {
+    await tab1.click('[data-testid="live-toggle"]');
+    expect(await waitForState(tab1, ['paused'], 10_000)).toBe('paused');
+    expect(await tab1.textContent('[data-testid="connection-status"]')).toContain('Paused');
+    await tab1.click('[data-testid="live-toggle"]');
+    expect(await waitForState(tab1, ['live'], 60_000)).toBe('live');
+
+    const before = await tab1.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await tab1.click('button[aria-label="Switch to dark theme"]');
+    expect(await tab1.getAttribute('html', 'data-theme')).toBe('dark');
+    expect(await tab1.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(before);
+    await tab1.click('button[aria-label="Switch to light theme"]');
+    expect(await tab1.getAttribute('html', 'data-theme')).toBe('light');
   });
 
   it('shows a change written through the service role in two open tabs', async () => {

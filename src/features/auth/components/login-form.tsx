@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/text-field';
 import { DEMO_LOGINS } from '../utils/is-local-supabase';
 
 export interface LoginFormProps {
@@ -30,7 +31,7 @@ export function LoginForm({ onSignIn, message, showDemoLogins = false }: LoginFo
   }
 
   return (
-    <form className="login-form" onSubmit={submit} aria-label="Sign in" noValidate={false}>
+    <form className="login-form" onSubmit={submit} aria-label="Sign in">
       {message && !error && (
         <p className="alert" role="status">
           {message}
@@ -41,32 +42,24 @@ export function LoginForm({ onSignIn, message, showDemoLogins = false }: LoginFo
           {error}
         </p>
       )}
-      <div className="field">
-        <label htmlFor="login-email">Email</label>
-        <input
-          id="login-email"
-          className="input"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="login-password">Password</label>
-        <input
-          id="login-password"
-          className="input"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </div>
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       <Button type="submit" variant="primary" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </Button>

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Kpis } from '@/live/types';
 import { toChange } from '@/features/metrics/utils/to-change';
 import { toKpiCards } from '@/features/metrics/utils/to-kpi-cards';
 import { formatMoneyCents } from '@/features/metrics/utils/format-number';
+import { kpisFixture } from '../../fixtures/dashboard';
 
 const en = { locale: 'en-US' };
 
-const kpis: Kpis = {
-  totalRevenueCents: 1_234_567,
-  productsSold: 321,
-  ordersCount: 120,
-  activeRepairs: 17,
-  newTickets24h: 9,
-  asOf: '2026-11-22T22:00:00.000Z',
-  previous: { totalRevenueCents: 1_000_000, productsSold: 321, ordersCount: 100, activeRepairs: 20, newTickets24h: 0 },
-};
+const kpis = kpisFixture;
 
 describe('toKpiCards', () => {
   it('gives an admin four cards in order with the raw integers', () => {
