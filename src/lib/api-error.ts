@@ -43,8 +43,8 @@ export function errorMessage(error: unknown): string {
  */
 export function toAuthApiError(error: { name?: unknown; message?: unknown; status?: unknown; code?: unknown }): ApiError {
   const retryable = error.name === 'AuthRetryableFetchError';
-  const status = typeof error.status === 'number' ? error.status : retryable ? 0 : 401;
   const code = typeof error.code === 'string' ? error.code : retryable ? 'network' : 'auth';
   const message = typeof error.message === 'string' && error.message !== '' ? error.message : 'Authentication failed';
-  return new ApiError(message, retryable && status >= 400 && status < 500 ? 0 : status, code);
+  if (retryable) return new ApiError(message, 0, code);
+  return new ApiError(message, typeof error.status === 'number' ? error.status : 401, code);
 }

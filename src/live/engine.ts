@@ -55,7 +55,8 @@ export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
   kpiRefreshMs: 30_000,
   reconnectDelaysMs: [1_000, 2_000, 5_000, 10_000, 30_000],
   tickMs: 5_000,
-  sleepGapMs: 30_000,
+  // hidden tabs may run timers only once a minute: that is throttling, not sleep
+  sleepGapMs: 120_000,
   longOfflineMs: 60_000,
   revenueRange: '7d',
 };
@@ -92,6 +93,11 @@ function tablesFor(role: StaffRole): LiveTable[] {
 }
 
 type PartResult = 'ok' | 'error' | 'network';
+
+/** The server refused the session itself (not the network, not a server fault). */
+function isSessionRejected(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.code !== '42501';
+}
 
 function failedAction(part: DashboardPart, error: string, range: RevenueRange): DashboardAction {
   switch (part) {
@@ -247,6 +253,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     const channel = openTableChannel(client, table, {
       onChange: (payload) => onChange(payload),
       onReady: () => onChannelReady(table),
+      // the server redid the subscription (new token): changes may have slipped through meanwhile
+      onResubscribed: () => requestSync(PARTS_BY_TABLE[table]),
       onFailure: (reason, tokenProblem) => onChannelFailure(table, channel, reason, tokenProblem),
     });
     channels.set(table, channel);
@@ -351,11 +359,11 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
           return false;
         }
         needsSessionRefresh = false;
-        await client.realtime.setAuth(session.accessToken);
+        await handTokenToRealtime(session.accessToken);
         return true;
       } catch (error) {
         if (mySession !== sessionEpoch) return false;
-        if (isNetworkError(error)) return false;
+        if (!isSessionRejected(error)) return false; // unreachable or a server fault: try again later
         await endSession(SESSION_EXPIRED_MESSAGE);
         return false;
       } finally {
@@ -363,6 +371,14 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       }
     })();
     return sessionCheck;
+  }
+
+  async function handTokenToRealtime(token: string) {
+    try {
+      await client.realtime.setAuth(token);
+    } catch {
+      // realtime falls back to the client's own token callback
+    }
   }
 
   async function enterSignedIn(): Promise<string | null> {
@@ -393,16 +409,18 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
         sessionStore.getState().signedOut(null);
         return;
       }
-      await client.realtime.setAuth(session.accessToken);
+      await handTokenToRealtime(session.accessToken);
       await enterSignedIn();
     } catch (error) {
       if (stopped) return;
-      if (isNetworkError(error)) {
-        // nothing reachable at start-up: keep the stored session and try again
-        restoreTimer = env.setTimeout(() => void restoreSession(), jittered(opts.pollIntervalMs));
+      if (isSessionRejected(error)) {
+        await endSession(SESSION_EXPIRED_MESSAGE);
         return;
       }
-      await endSession(SESSION_EXPIRED_MESSAGE);
+      // nothing reachable (or a server error) at start-up: keep the stored session and try again
+      if (isNetworkError(error)) signal({ type: 'unreachable', at: env.now(), error: 'Cannot reach the server' });
+      else signal({ type: 'rpc-error', error: `session: ${errorMessage(error)}` });
+      restoreTimer = env.setTimeout(() => void restoreSession(), jittered(opts.pollIntervalMs));
     }
   }
 
@@ -633,7 +651,9 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     if (error instanceof ApiError && error.status === 401) {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       needsSessionRefresh = true;
-      void ensureSession();
+      void ensureSession().then((ok) => {
+        if (ok) requestSync(ALL_PARTS);
+      });
     }
     const hasData = part === 'feed' ? data.feed.status === 'ready' : data[part].data !== null;
     if (!network || !hasData) act(failedAction(part, message, data.revenue.range));
@@ -780,7 +800,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       sessionEpoch += 1;
       try {
         const session = await api.signInWithPassword(client, { email, password });
-        await client.realtime.setAuth(session.accessToken);
+        await handTokenToRealtime(session.accessToken);
         const error = await enterSignedIn();
         return { error };
       } catch (error) {

@@ -7,6 +7,8 @@ export interface TableChannelHandlers {
   onChange(payload: unknown): void;
   /** SUBSCRIBED and the server confirmed postgres changes flow ("Subscribed to PostgreSQL") */
   onReady(): void;
+  /** another "Subscribed to PostgreSQL" on a ready channel (the server resubscribed after a token change) */
+  onResubscribed(): void;
   /** the channel can no longer deliver changes; `tokenProblem` = the server rejected our JWT */
   onFailure(reason: string, tokenProblem: boolean): void;
 }
@@ -76,6 +78,10 @@ export function openTableChannel(client: AppSupabaseClient, table: LiveTable, ha
         return;
       }
       if (payload.status === 'ok' && payload.extension === 'postgres_changes') {
+        if (ready) {
+          handlers.onResubscribed();
+          return;
+        }
         changesFlow = true;
         becomeReadyIfPossible();
       }

@@ -125,6 +125,8 @@ export class FakeDb {
   revenueCents = 0;
   role: StaffRole = 'admin';
   unreachable = false;
+  /** PostgREST answers 401 "JWT expired" until the session is refreshed */
+  jwtExpired = false;
   failing = new Set<string>();
   calls: { fn: string; params: unknown }[] = [];
 
@@ -153,6 +155,7 @@ export class FakeDb {
   private guard(fn: string, params: unknown) {
     this.calls.push({ fn, params });
     if (this.unreachable) throw new ApiError('TypeError: fetch failed', 0, '');
+    if (this.jwtExpired) throw new ApiError('JWT expired', 401, 'PGRST301');
     if (this.failing.has(fn)) throw new ApiError(`${fn} failed`, 500, 'XX000');
   }
 
@@ -237,6 +240,7 @@ export function createFakeApi(db: FakeDb, session: { valid: boolean; refreshable
         throw new ApiError('Invalid Refresh Token: Refresh Token Not Found', 400, 'refresh_token_not_found');
       }
       refreshCount += 1;
+      db.jwtExpired = false;
       session.token = `token-${refreshCount + 1}`;
       return { accessToken: session.token, expiresAt: null };
     }),
