@@ -271,6 +271,13 @@ describe('dashboard in Chromium against the local stack', () => {
     expect(shown).toEqual(await newestActivityIds(stack, shown.length));
   });
 
+  it('keeps the session across a reload', async () => {
+    await tab1.reload();
+    await tab1.waitForSelector('[data-testid="kpi-active-repairs"]');
+    expect(new URL(tab1.url()).pathname).toBe('/activity');
+    expect(await tab1.textContent('header')).toContain('admin');
+  });
+
   it('signs out and keeps the dashboard behind the login', async () => {
     await tab1.goto(`${URL_}/`);
     await tab1.waitForSelector('[data-testid="kpi-active-repairs"]');

@@ -28,12 +28,12 @@ function builtFor(dir: string, url: string): boolean {
 /**
  * The built dashboard for a stack at `url`. The build bakes VITE_SUPABASE_URL in, so `dist` is used
  * when it was built for this URL from the current sources (npm test's build stage); otherwise the app is built once more, with
- * that URL, into test-results/e2e-dist. Either way the browser loads a production build.
+ * that URL, into test-results/e2e-dist-<port>. Either way the browser loads a production build.
  */
 export function appDirFor(url: string): string {
   const dist = join(ROOT, 'dist');
   if (builtFor(dist, url)) return dist;
-  const out = join(ROOT, 'test-results', 'e2e-dist');
+  const out = join(ROOT, 'test-results', `e2e-dist-${new URL(url).port}`);
   if (!builtFor(out, url)) {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], {
       cwd: ROOT,
