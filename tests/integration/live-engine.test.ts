@@ -86,6 +86,22 @@ describe('live engine against the local stack: snapshot, then live changes', () 
     expect(revenue.at(-1)?.revenueCents).toBeGreaterThanOrEqual(3_000);
   });
 
+  it('pause unsubscribes and freezes; resume catches up from the cursor and goes live', async () => {
+    await waitFor(() => admin.stores.connection.getState().state === 'live', 'admin live');
+    admin.engine.pause();
+    await waitFor(() => admin.client.getChannels().length === 0, 'the channels removed');
+    expect(admin.stores.connection.getState().state).toBe('paused');
+    const frozen = admin.stores.dashboard.getState().feed.items.map((i) => i.id);
+    const customer = await insertCustomer(h.db);
+    await insertTicket(h.db, customer, 'While paused');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(admin.stores.dashboard.getState().feed.items.map((i) => i.id)).toEqual(frozen);
+    admin.engine.resume();
+    await waitFor(() => admin.stores.connection.getState().state === 'live', 'live after resume');
+    const ids = await expectInSync(admin, admin.client, 'admin after resume');
+    expect(ids.slice(2)).toEqual(frozen.slice(0, ids.length - 2));
+  });
+
   it('a non-staff account is refused with a message and left signed out', async () => {
     const email = `outsider-${Date.now()}@test.example`;
     // an auth user with no staff profile (sign-ups are closed, so created as the seed does)
