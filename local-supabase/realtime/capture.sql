@@ -103,3 +103,41 @@ begin
   execute format('select %L::%s %s %L::%s', v1, typ, v_sym, v2, typ) into v_res;
   return v_res;
 end $$;
+
+-- RLS visibility for many subscribers in one round trip. For each group (role + claims) it switches
+-- role and request.jwt.claims (transaction-local, as Realtime's apply_rls does) and runs that group's
+-- lookups `select n from ... where exists (select 1 from <table> where <pk> = ...)` as prepared
+-- statements (like Realtime's walrus_rls_stmt): Postgres re-plans them when the role changes, so the
+-- group's policies always apply. Returns 'group:check:n' for every visible row.
+-- Invoker rights on purpose: SET ROLE is not allowed inside security definer functions.
+create or replace function _realtime.rls_visible(p_groups jsonb) returns setof text
+language plpgsql set search_path = pg_catalog as $$
+declare
+  v_group jsonb;
+  v_check jsonb;
+  v_n int;
+  v_gi int := 0;
+  v_ci int;
+  v_name text;
+begin
+  for v_group in select value from jsonb_array_elements(p_groups) loop
+    perform set_config('role', v_group->>'role', true);
+    perform set_config('request.jwt.claims', v_group->>'claims', true);
+    v_ci := 0;
+    for v_check in select value from jsonb_array_elements(v_group->'checks') loop
+      v_name := '_rt_' || md5(v_check->>'sql');
+      if not exists (select 1 from pg_prepared_statements where name = v_name) then
+        execute format('prepare %I(jsonb) as %s', v_name, v_check->>'sql');
+      end if;
+      for v_n in execute format('execute %I(%L)', v_name, v_check->'keys') loop
+        return next v_gi || ':' || v_ci || ':' || v_n;
+      end loop;
+      v_ci := v_ci + 1;
+    end loop;
+    perform set_config('role', 'none', true);
+    v_gi := v_gi + 1;
+  end loop;
+  perform set_config('request.jwt.claims', '', true);
+end $$;
+revoke all on function _realtime.rls_visible(jsonb) from public;
+revoke all on function _realtime.check_op(text, text, text, text) from public;

@@ -1,6 +1,6 @@
 import type { JwtClaims } from '../keys.ts';
 import { bindingId } from './binding-id.ts';
-import type { ChannelSink } from './subscriptions.ts';
+import { rlsKeyOf, type ChannelSink } from './subscriptions.ts';
 
 export interface Binding {
   /** The client's param map, echoed unchanged in the join reply. */
@@ -12,6 +12,7 @@ export interface Binding {
 export class Channel implements ChannelSink {
   role: string;
   claimsJson: string;
+  rlsKey: string;
   /** Bumped on leave/close/refresh so stale async work can tell it lost the race. */
   generation = 0;
   closed = false;
@@ -29,6 +30,7 @@ export class Channel implements ChannelSink {
   ) {
     this.role = claims.role;
     this.claimsJson = JSON.stringify(claims);
+    this.rlsKey = rlsKeyOf(claims);
   }
 
   get subTopic(): string {
@@ -40,6 +42,7 @@ export class Channel implements ChannelSink {
     this.claims = claims;
     this.role = claims.role;
     this.claimsJson = JSON.stringify(claims);
+    this.rlsKey = rlsKeyOf(claims);
   }
 
   deliverChange(ids: number[], rawData: string): void {

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db.ts';
+import type { Db } from '../db.ts';
 import { quoteIdent, tableKey, type TableInfo } from './capture.ts';
 import type { ChannelSink, Registry, Subscription, TypedCondition } from './subscriptions.ts';
 
@@ -266,7 +266,7 @@ export class Drainer {
         if (this.bypassCache.get(role)?.bypass) continue;
         const cols = this.columnsFor(role, t);
         if (t.primaryKey.some((k) => !cols.has(k))) continue;
-        const gk = `${role}\0${claimsJson}`;
+        const gk = `${role}\0${s.sink.rlsKey}`;
         let g = groups.get(gk);
         if (!g) {
           g = { role, claims: claimsJson, byTable: new Map() };
@@ -279,41 +279,50 @@ export class Drainer {
       }
     });
     if (groups.size === 0) return null;
-    const seen = new Set<string>();
-    const runGroup = async (tx: Queryable, gk: string, g: { role: string; claims: string; byTable: Map<string, number[]> }) => {
-      await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [g.role, g.claims]);
-      for (const [tk, idxs] of g.byTable) {
+    const list = [...groups.entries()];
+    const payload = list.map(([, g]) => ({
+      role: g.role,
+      claims: g.claims,
+      checks: [...g.byTable].map(([tk, idxs]) => {
         const t = tables.get(tk)!;
-        const keys = idxs.map((i) => {
-          const rec = rows[i]!.record ?? {};
-          const k: Record<string, unknown> = {};
-          for (const c of t.primaryKey) k[c] = valueText(rec[c]);
-          return k;
-        });
         const cond = t.primaryKey
           .map((c) => {
             const ty = t.columns.find((x) => x.name === c)!.castType;
-            return `t.${quoteIdent(c)} = (k.v->>${`'${c.replace(/'/g, "''")}'`})::${ty}`;
+            return `t.${quoteIdent(c)} = (k.v->>'${c.replace(/'/g, "''")}')::${ty}`;
           })
           .join(' and ');
-        const { rows: vis } = await tx.query<{ n: number }>(
-          `select (k.n - 1)::int as n from jsonb_array_elements($1::jsonb) with ordinality as k(v, n)
-            where exists (select 1 from ${quoteIdent(t.schema)}.${quoteIdent(t.table)} t where ${cond})`,
-          [JSON.stringify(keys)],
-        );
-        for (const v of vis) seen.add(`${idxs[v.n]}\0${gk}`);
+        return {
+          sql: `select (k.n - 1)::int from jsonb_array_elements($1) with ordinality as k(v, n)
+                 where exists (select 1 from ${quoteIdent(t.schema)}.${quoteIdent(t.table)} t where ${cond})`,
+          keys: idxs.map((i) => {
+            const rec = rows[i]!.record ?? {};
+            const k: Record<string, unknown> = {};
+            for (const c of t.primaryKey) k[c] = valueText(rec[c]);
+            return k;
+          }),
+          idxs,
+        };
+      }),
+    }));
+    const seen = new Set<string>();
+    const toArg = (gs: typeof payload) =>
+      JSON.stringify(gs.map((g) => ({ ...g, checks: g.checks.map(({ sql, keys }) => ({ sql, keys })) })));
+    const record = (vis: { v: string }[], offset: number) => {
+      for (const { v } of vis) {
+        const [gi, ci, n] = v.split(':').map(Number) as [number, number, number];
+        seen.add(`${payload[gi + offset]!.checks[ci]!.idxs[n]!}\0${list[gi + offset]![0]}`);
       }
     };
+    const query = 'select _realtime.rls_visible($1::jsonb) as v';
     try {
-      await this.deps.db.transaction(async (tx) => {
-        for (const [gk, g] of groups) await runGroup(tx, gk, g);
-      });
+      record((await this.deps.db.query<{ v: string }>(query, [toArg(payload)])).rows, 0);
     } catch (err) {
-      // A failing policy for one subscriber must not hide changes from the others.
+      // One subscriber's failing policy must not hide the change from the others: retry one by one.
       this.deps.log(`realtime: RLS check failed, retrying per subscriber: ${err instanceof Error ? err.message : err}`);
       seen.clear();
-      for (const [gk, g] of groups) {
-        await this.deps.db.transaction((tx) => runGroup(tx, gk, g)).catch(() => undefined);
+      for (let gi = 0; gi < payload.length; gi++) {
+        const res = await this.deps.db.query<{ v: string }>(query, [toArg([payload[gi]!])]).catch(() => null);
+        if (res) record(res.rows, gi);
       }
     }
     return (i, sink) => {
@@ -323,7 +332,7 @@ export class Drainer {
       if (!t || !t.rls || t.primaryKey.length === 0) return true;
       if (this.bypassCache.get(sink.role)?.bypass) return true;
       if (t.primaryKey.some((k) => !this.columnsFor(sink.role, t).has(k))) return true;
-      return seen.has(`${i}\0${sink.role}\0${sink.claimsJson}`);
+      return seen.has(`${i}\0${sink.role}\0${sink.rlsKey}`);
     };
   }
 }

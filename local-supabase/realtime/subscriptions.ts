@@ -8,6 +8,11 @@ export interface ChannelSink {
   /** Subscriber's role and claims, replaced in place on access_token refresh. */
   role: string;
   claimsJson: string;
+  /**
+   * The claims RLS can depend on: all but the per-session iat, exp and session_id. Subscribers with
+   * equal keys (one user's several tabs) share one RLS check per change instead of one each.
+   */
+  rlsKey: string;
   /** Sends `{"ids":[...],"data":<raw json>}` as a postgres_changes frame. */
   deliverChange(ids: number[], rawData: string): void;
 }
@@ -28,6 +33,15 @@ export interface Subscription {
 }
 
 export class SubscribeError extends Error {}
+
+const SESSION_CLAIMS = new Set(['iat', 'exp', 'session_id']);
+
+export function rlsKeyOf(claims: Record<string, unknown>): string {
+  const keys = Object.keys(claims)
+    .filter((k) => !SESSION_CLAIMS.has(k))
+    .sort();
+  return JSON.stringify(keys.map((k) => [k, claims[k]]));
+}
 
 /** Subscriptions by table key; the drainer reads it, channels add and remove their own. */
 export class Registry {
