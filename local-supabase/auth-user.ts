@@ -1,3 +1,5 @@
+import type { Queryable } from './db.ts';
+
 /** A row of auth.users as `to_jsonb(u)` returns it (only the columns this stack reads). */
 export interface AuthUserRow {
   id: string;
@@ -54,4 +56,32 @@ export function appMetadata(row: AuthUserRow): Record<string, unknown> {
 
 function setIf(target: UserJson, key: string, value: string | null | undefined): void {
   if (value) target[key] = value;
+}
+
+export async function loadUser(tx: Queryable, by: 'id' | 'email', value: string): Promise<AuthUserRow | null> {
+  if (by === 'id' && !/^[0-9a-f-]{36}$/i.test(value)) return null;
+  const where = by === 'id' ? 'u.id = $1::uuid' : 'lower(u.email) = lower($1)';
+  const { rows } = await tx.query<{ u: AuthUserRow }>(`select to_jsonb(u) as u from auth.users u where ${where} limit 1`, [value]);
+  return rows[0]?.u ?? null;
+}
+
+export async function loadIdentities(tx: Queryable, userId: string): Promise<unknown[]> {
+  const exists = await tx.query<{ ok: boolean }>(`select to_regclass('auth.identities') is not null as ok`);
+  if (!exists.rows[0]?.ok) return [];
+  // GoTrue renames the row id to identity_id and the provider's id to id (models/identity.go).
+  const { rows } = await tx.query<{ i: Record<string, unknown> }>(
+    `select to_jsonb(i) as i from auth.identities i where i.user_id = $1::uuid order by i.created_at`,
+    [userId],
+  );
+  return rows.map(({ i }) => ({
+    identity_id: i.id,
+    id: i.provider_id,
+    user_id: i.user_id,
+    identity_data: i.identity_data,
+    provider: i.provider,
+    last_sign_in_at: i.last_sign_in_at,
+    created_at: i.created_at,
+    updated_at: i.updated_at,
+    email: i.email,
+  }));
 }

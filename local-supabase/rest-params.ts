@@ -35,7 +35,7 @@ export interface Prefer {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
-function parseError(message: string, details: string | null = null): RestError {
+export function parseError(message: string, details: string | null = null): RestError {
   return new RestError(400, 'PGRST100', message, details);
 }
 

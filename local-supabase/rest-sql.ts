@@ -1,4 +1,6 @@
+import type { Condition } from './rest-logic.ts';
 import type { Filter, OrderTerm, Selection } from './rest-params.ts';
+import { isLogicTree } from './rest-logic.ts';
 import { quoteIdent } from './sql.ts';
 
 /** Collects bind parameters; every value reaches SQL as $n, never as text in the statement. */
@@ -31,8 +33,14 @@ export function filterSql(f: Filter, qualifier: string, p: Params): string {
   return f.negate ? `not (${expr})` : expr;
 }
 
-export function whereSql(filters: Filter[], qualifier: string, p: Params): string {
-  return filters.length ? ` where ${filters.map((f) => filterSql(f, qualifier, p)).join(' and ')}` : '';
+export function conditionSql(c: Condition, qualifier: string, p: Params): string {
+  if (!isLogicTree(c)) return filterSql(c, qualifier, p);
+  const joined = c.items.map((item) => `(${conditionSql(item, qualifier, p)})`).join(` ${c.logic} `);
+  return c.negate ? `not (${joined})` : `(${joined})`;
+}
+
+export function whereSql(filters: Condition[], qualifier: string, p: Params): string {
+  return filters.length ? ` where ${filters.map((f) => conditionSql(f, qualifier, p)).join(' and ')}` : '';
 }
 
 export function selectSql(selection: Selection, qualifier: string): string {
@@ -53,7 +61,7 @@ export interface ReadShape {
   /** rows are bare values (functions returning scalars) */
   scalar: boolean;
   selection: Selection;
-  filters: Filter[];
+  filters: Condition[];
   order: OrderTerm[];
   limit: number | null;
   offset: number | null;

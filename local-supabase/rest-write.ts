@@ -1,6 +1,7 @@
 import type { Queryable } from './db.ts';
 import { RestError } from './errors.ts';
-import type { Filter, Prefer, Selection } from './rest-params.ts';
+import type { Condition } from './rest-logic.ts';
+import type { Prefer, Selection } from './rest-params.ts';
 import { EXPOSED_SCHEMA } from './rest-schema.ts';
 import type { Params, ReadShape } from './rest-sql.ts';
 import { whereSql } from './rest-sql.ts';
@@ -11,7 +12,7 @@ export interface WriteRequest {
   table: string;
   body: unknown;
   prefer: Prefer;
-  filters: Filter[];
+  filters: Condition[];
   onConflict: string | undefined;
   selection: Selection;
 }

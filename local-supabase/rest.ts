@@ -3,10 +3,10 @@ import type { Context } from 'hono';
 import type { Db } from './db.ts';
 import { RestError } from './errors.ts';
 import type { Keys } from './keys.ts';
-import type { RequestContext } from './rest-auth.ts';
 import { asRole, authenticate } from './rest-auth.ts';
-import type { Filter, Prefer } from './rest-params.ts';
-import { parseFilter, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect, RESERVED_PARAMS } from './rest-params.ts';
+import type { Prefer } from './rest-params.ts';
+import { parsePrefer, parseSelect } from './rest-params.ts';
+import { checkSchema, contentRange, queryFilters, queryParams, readBody, readParts, requestContext, singularError, toConditions } from './rest-request.ts';
 import { callShape, rpcArgKeys } from './rest-rpc.ts';
 import type { SchemaCache } from './rest-schema.ts';
 import { EXPOSED_SCHEMA } from './rest-schema.ts';
@@ -55,12 +55,12 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const argNames = await deps.schema.argNamesFresh(name);
     const getArgs = method === 'POST' ? {} : Object.fromEntries(query.filter(([k]) => argNames.has(k)));
     const fn = await deps.schema.findFunction(name, rpcArgKeys(body ?? getArgs));
-    const filters = query.filter(([k]) => !RESERVED_PARAMS.has(k) && !(k in getArgs)).map(([k, v]) => parseFilter(k, v));
+    const filters = toConditions(query.filter(([k]) => !(k in getArgs)));
     const readOnly = method !== 'POST' || fn.volatility !== 'v';
     const p = new Params();
     const shape = callShape(fn, body ?? getArgs, method === 'POST', p);
     const read: ReadShape = { ...shape, ...readParts(c, filters) };
-    const result = await asRole(deps.db, auth, ctx(c, `/rpc/${name}`), readOnly, async (tx) => {
+    const result = await asRole(deps.db, auth, requestContext(c, `/rpc/${name}`), readOnly, async (tx) => {
       const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
       return rows[0] as ReadResult;
     });
@@ -81,7 +81,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
       scalar: false,
       ...readParts(c, filters),
     };
-    const result = await asRole(deps.db, auth, ctx(c, `/${table}`), true, async (tx) => {
+    const result = await asRole(deps.db, auth, requestContext(c, `/${table}`), true, async (tx) => {
       const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
       return rows[0] as ReadResult;
     });
@@ -97,7 +97,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const body = method === 'DELETE' ? undefined : await readBody(c);
     const filters = queryFilters(c);
     const onConflict = c.req.query('on_conflict');
-    const result = await asRole(deps.db, auth, ctx(c, `/${table}`), false, async (tx) => {
+    const result = await asRole(deps.db, auth, requestContext(c, `/${table}`), false, async (tx) => {
       const p = new Params();
       const shape = await writeShape(tx, { method, table, body, prefer, filters, onConflict, selection: parseSelect(c.req.query('select')) }, p);
       const { rows } = await tx.query<ReadResult>(readSql(shape, p), p.values);
@@ -143,59 +143,4 @@ export function createRestRoutes(deps: RestDeps): Hono {
   }
 
   return app;
-}
-
-function readParts(c: Context, filters: Filter[]) {
-  return {
-    selection: parseSelect(c.req.query('select')),
-    filters,
-    order: parseOrder(c.req.query('order')),
-    limit: parseNonNegativeInt(c.req.query('limit'), 'limit'),
-    offset: parseNonNegativeInt(c.req.query('offset'), 'offset'),
-    count: parsePrefer(c.req.header('Prefer')).count === 'exact',
-  };
-}
-
-function queryParams(c: Context): [string, string][] {
-  return [...new URL(c.req.url).searchParams.entries()];
-}
-
-function queryFilters(c: Context): Filter[] {
-  return queryParams(c)
-    .filter(([k]) => !RESERVED_PARAMS.has(k))
-    .map(([k, v]) => parseFilter(k, v));
-}
-
-function checkSchema(c: Context): void {
-  const profile = c.req.header(c.req.method === 'GET' || c.req.method === 'HEAD' ? 'Accept-Profile' : 'Content-Profile');
-  if (profile && profile !== EXPOSED_SCHEMA) {
-    throw new RestError(406, 'PGRST106', `Invalid schema: ${profile}`, null, `Only the following schemas are exposed: ${EXPOSED_SCHEMA}`);
-  }
-}
-
-async function readBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  try {
-    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
-  } catch {
-    throw new RestError(400, 'PGRST102', 'Empty or invalid json');
-  }
-}
-
-function ctx(c: Context, path: string): RequestContext {
-  const headers: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, key) => {
-    headers[key.toLowerCase()] = value;
-  });
-  return { method: c.req.method, path, headers };
-}
-
-function contentRange(result: ReadResult, offset: number): string {
-  const total = result.total === null ? '*' : String(result.total);
-  if (result.page_count === 0) return `*/${total}`;
-  return `${offset}-${offset + result.page_count - 1}/${total}`;
-}
-
-function singularError(count: number): RestError {
-  return new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${count} rows`);
 }

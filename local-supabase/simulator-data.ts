@@ -23,3 +23,16 @@ export function randomCustomer(random: () => number): { name: string; email: str
   const phone = `+1 555-${String(Math.floor(random() * 10_000)).padStart(4, '0')}`;
   return { name: `${first} ${last}`, email: `${ascii}.${tag}@example.net`, phone };
 }
+
+export const DEVICE_ISSUES: [string, string][] = [
+  ['iPhone 13', 'Cracked screen after a drop'],
+  ['iPhone 14 Pro', 'Battery drains within a few hours'],
+  ['Samsung Galaxy S22', 'Does not charge, port looks corroded'],
+  ['Pixel 7', 'Camera shows black image'],
+  ['MacBook Air M1', 'Keyboard keys sticking after spill'],
+  ['ThinkPad T14', 'Fan noise and overheating'],
+  ['iPad 9th gen', 'Touch not responding in the lower half'],
+  ['Nintendo Switch', 'Joy-Con drift on the left stick'],
+  ['Dell XPS 13', 'No display, power LED on'],
+  ['Apple Watch Series 7', 'Cracked back glass'],
+];

@@ -184,6 +184,8 @@ describe('rest: table reads', () => {
     expect(nulls.data).toEqual([{ name: 'beta' }, { name: 'epsilon' }]);
     const lt = await sb.from('stack_test_items').select('qty').lt('qty', 3).lte('qty', 1).eq('tag', 'x').gt('qty', 0);
     expect(lt.data).toEqual([{ qty: 1 }]);
+    const either = await sb.from('stack_test_items').select('name').or('qty.lt.2,and(tag.eq.y,qty.gte.4)').order('name');
+    expect(either.data).toEqual([{ name: 'alpha' }, { name: 'delta' }]);
     const offset = await sb.from('stack_test_items').select('name').order('id').limit(2).range(3, 4);
     expect(offset.data).toEqual([{ name: 'delta' }, { name: 'epsilon' }]);
   });

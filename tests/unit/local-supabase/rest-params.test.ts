@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RestError } from '../../../local-supabase/errors.ts';
+import { parseLogicTree } from '../../../local-supabase/rest-logic.ts';
 import { parseFilter, parseInList, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect } from '../../../local-supabase/rest-params.ts';
 
 function restError(fn: () => unknown): RestError {
@@ -83,5 +84,38 @@ describe('parseOrder, limits and Prefer', () => {
     expect(parsePrefer('return=representation,count=exact')).toEqual({ return: 'representation', count: 'exact', resolution: null, missingDefault: false });
     expect(parsePrefer('resolution=merge-duplicates, missing=default')).toMatchObject({ resolution: 'merge-duplicates', missingDefault: true });
     expect(parsePrefer(undefined)).toEqual({ return: null, count: null, resolution: null, missingDefault: false });
+  });
+});
+
+describe('parseLogicTree', () => {
+  it('reads or/and trees as postgrest-js builds them, nested and negated', () => {
+    expect(parseLogicTree('or', '(qty.lt.2,and(tag.eq.y,name.not.is.null))')).toEqual({
+      logic: 'or',
+      negate: false,
+      items: [
+        { column: 'qty', negate: false, op: 'lt', value: '2' },
+        {
+          logic: 'and',
+          negate: false,
+          items: [
+            { column: 'tag', negate: false, op: 'eq', value: 'y' },
+            { column: 'name', negate: true, op: 'is', value: 'null' },
+          ],
+        },
+      ],
+    });
+    expect(parseLogicTree('not.and', '(status.in.(open,ready),name.eq."a,b")')).toEqual({
+      logic: 'and',
+      negate: true,
+      items: [
+        { column: 'status', negate: false, op: 'in', values: ['open', 'ready'] },
+        { column: 'name', negate: false, op: 'eq', value: 'a,b' },
+      ],
+    });
+  });
+
+  it('refuses malformed trees with PGRST100', () => {
+    expect(restError(() => parseLogicTree('or', 'qty.lt.2')).code).toBe('PGRST100');
+    expect(restError(() => parseLogicTree('or', '(qty)')).code).toBe('PGRST100');
   });
 });
