@@ -1,5 +1,5 @@
 import type { ActivityItem, EntityType } from '@/live/types';
-import { formatRelativeTime } from '../utils/format-relative-time';
+import { formatAbsoluteTime, formatRelativeTime } from '../utils/format-relative-time';
 import { toSentence } from '../utils/to-sentence';
 
 // Letters, not emoji: emoji fonts are missing on many Linux desktops.
@@ -12,10 +12,7 @@ export interface ActivityRowProps {
 }
 
 export function ActivityRow({ item, now, locale }: ActivityRowProps) {
-  const at = new Date(item.occurredAt);
-  const full = Number.isNaN(at.getTime())
-    ? ''
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(at);
+  const full = formatAbsoluteTime(item.occurredAt, locale);
   return (
     <li className={`activity-item activity-item--${item.entityType}`} data-testid="activity-item" data-activity-id={item.id}>
       <span className="activity-item__icon" aria-hidden="true">

@@ -31,6 +31,7 @@ export function KpiGrid({ kpis, role, onRetry, locale }: KpiGridProps) {
     if (kpis.status === 'error') return <ErrorState title="Couldn't load the key figures" error={kpis.error} onRetry={onRetry} />;
     return <KpiSkeletons count={kpiCountFor(role)} />;
   }
+  const { asOf } = kpis.data;
   const cards = toKpiCards(kpis.data, role, { locale });
   return (
     <div className="kpi-section">
@@ -39,7 +40,7 @@ export function KpiGrid({ kpis, role, onRetry, locale }: KpiGridProps) {
       )}
       <div className="grid-kpis">
         {cards.map((card) => (
-          <KpiCard key={card.id} card={card} asOf={kpis.data!.asOf} locale={locale} />
+          <KpiCard key={card.id} card={card} asOf={asOf} locale={locale} />
         ))}
       </div>
     </div>
