@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { getActivityFeed, parseActivityFeed } from '@/features/activity/api/get-activity-feed';
+import { getCurrentStaff, parseCurrentStaff } from '@/features/auth/api/get-current-staff';
+import { getKpis, parseKpis } from '@/features/metrics/api/get-kpis';
+import { parseRevenueSeries } from '@/features/metrics/api/get-revenue-series';
+import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
+import { ApiError, isNetworkError, toAuthApiError } from '@/lib/api-error';
+import type { AppSupabaseClient } from '@/lib/supabase';
+
+const rpcClient = (result: { data: unknown; error: unknown; status: number }) => {
+  const calls: { fn: string; args: unknown }[] = [];
+  const client = { rpc: async (fn: string, args: unknown) => (calls.push({ fn, args }), result) } as unknown as AppSupabaseClient;
+  return { client, calls };
+};
+
+const kpiJson = {
+  total_revenue_cents: 123_456, products_sold: 42, orders_count: 7, active_repairs: 5, new_tickets_24h: 3,
+  as_of: '2026-03-10T10:30:00.123456+00:00', cursor: 991, role: 'admin',
+  previous: { total_revenue_cents: 100_000, products_sold: 40, orders_count: 6, active_repairs: 4, new_tickets_24h: 2 },
+};
+
+describe('data access: parsing RPC results at the edge', () => {
+  it('dashboard_kpis → Kpis, cursor and role', () => {
+    expect(parseKpis(kpiJson)).toEqual({
+      kpis: {
+        totalRevenueCents: 123_456, productsSold: 42, ordersCount: 7, activeRepairs: 5, newTickets24h: 3,
+        asOf: '2026-03-10T10:30:00.123Z',
+        previous: { totalRevenueCents: 100_000, productsSold: 40, ordersCount: 6, activeRepairs: 4, newTickets24h: 2 },
+      },
+      cursor: 991,
+      role: 'admin',
+    });
+  });
+
+  it('support KPIs keep revenue as null', () => {
+    const support = { ...kpiJson, role: 'support', total_revenue_cents: null, products_sold: null, orders_count: null,
+      previous: { ...kpiJson.previous, total_revenue_cents: null, products_sold: null, orders_count: null } };
+    expect(parseKpis(support).kpis).toMatchObject({ totalRevenueCents: null, productsSold: null, ordersCount: null });
+  });
+
+  it.each([
+    ['not an object', 'nope'],
+    ['a missing count', { ...kpiJson, active_repairs: undefined }],
+    ['an unknown role', { ...kpiJson, role: 'owner' }],
+    ['a bad timestamp', { ...kpiJson, as_of: 'soon' }],
+  ])('rejects KPIs with %s', (_name, data) => {
+    expect(() => parseKpis(data)).toThrow(TypeError);
+  });
+
+  it('activity rows → items; unknown kinds are skipped but still move the cursor', () => {
+    const page = parseActivityFeed([
+      { id: 12, kind: 'order_placed', entity_type: 'order', entity_id: 'o1', occurred_at: '2026-03-10T10:00:00+00:00',
+        summary: { order_number: 5001, customer_name: 'Ann', total_cents: 999, item_count: 2, status: 'paid', nested: { x: 1 } } },
+      { id: 13, kind: 'warranty_claimed', entity_type: 'ticket', entity_id: 't1', occurred_at: '2026-03-10T10:01:00Z', summary: {} },
+      { id: 14, kind: 'customer_updated', entity_type: 'customer', entity_id: 'c1', occurred_at: '2026-03-10T10:02:00Z',
+        summary: { customer_name: 'Bo', email: 'bo@x.y', changed: ['phone'] } },
+    ]);
+    expect(page).toMatchObject({ rowCount: 3, maxId: 14, skipped: 1 });
+    expect(page.items.map((i) => i.id)).toEqual([12, 14]);
+    expect(page.items[0]).toEqual({
+      id: 12, kind: 'order_placed', entityType: 'order', entityId: 'o1', occurredAt: '2026-03-10T10:00:00.000Z',
+      summary: { order_number: 5001, customer_name: 'Ann', total_cents: 999, item_count: 2, status: 'paid' },
+    });
+    expect(page.items[1]?.summary.changed).toEqual(['phone']);
+  });
+
+  it('revenue series, ticket statuses and the current staff member', () => {
+    expect(parseRevenueSeries([{ bucket_start: '2026-03-10T00:00:00+00:00', revenue_cents: '1500', orders_count: 1 }])).toEqual([
+      { bucketStart: '2026-03-10T00:00:00.000Z', revenueCents: 1500, ordersCount: 1 },
+    ]);
+    expect(parseTicketStatusBreakdown([{ status: 'open', count: 3 }])).toEqual([{ status: 'open', count: 3 }]);
+    expect(parseCurrentStaff({ id: 'u', email: 'a@b.c', display_name: null, role: 'support' })).toEqual({
+      id: 'u', email: 'a@b.c', displayName: 'a@b.c', role: 'support',
+    });
+  });
+
+  it('passes the cursor arguments through and throws on { error }', async () => {
+    const ok = rpcClient({ data: [], error: null, status: 200 });
+    await getActivityFeed(ok.client, { after: 7, limit: 500 });
+    expect(ok.calls).toEqual([{ fn: 'activity_feed', args: { p_limit: 500, p_after: 7 } }]);
+    const denied = rpcClient({ data: null, error: { message: 'staff only', code: '42501' }, status: 403 });
+    await expect(getCurrentStaff(denied.client)).rejects.toMatchObject({ name: 'ApiError', code: '42501', status: 403 });
+    const down = rpcClient({ data: null, error: { message: 'TypeError: fetch failed', code: '' }, status: 0 });
+    const err = await getKpis(down.client).catch((e: unknown) => e);
+    expect(isNetworkError(err)).toBe(true);
+  });
+
+  it('classifies auth errors: retryable fetch errors are network, the rest end the session', () => {
+    expect(toAuthApiError({ name: 'AuthRetryableFetchError', message: 'fetch failed', status: 0 }).status).toBe(0);
+    expect(toAuthApiError({ name: 'AuthRetryableFetchError', message: 'bad gateway', status: 502 }).status).toBe(0);
+    const rejected = toAuthApiError({ name: 'AuthApiError', message: 'Invalid Refresh Token', status: 400, code: 'refresh_token_not_found' });
+    expect(rejected).toBeInstanceOf(ApiError);
+    expect(isNetworkError(rejected)).toBe(false);
+  });
+});
