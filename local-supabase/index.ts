@@ -45,6 +45,10 @@ const stack = await startStack({
   serveApp: values['serve-app'],
   simulatorRatePerMin: values['no-simulator'] ? 0 : positiveNumber(values['sim-rate'], '--sim-rate', true),
   log,
+}).catch((err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code;
+  console.error(code === 'EADDRINUSE' ? `port ${values.port} is in use (another stack?); try --port <n>` : `could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
 });
 console.log(`ready ${stack.url}`);
 

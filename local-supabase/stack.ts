@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { bootstrap } from './bootstrap.ts';
+import { lockDataDir } from './data-lock.ts';
 import type { Db } from './db.ts';
 import { openDb } from './db.ts';
 import type { Keys } from './keys.ts';
@@ -52,24 +53,52 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = opts.log ?? (() => undefined);
   const memory = opts.memory || (!opts.dataDir && !opts.databaseUrl);
-  if (opts.reset && opts.dataDir && !opts.databaseUrl) rmSync(opts.dataDir, { recursive: true, force: true });
-  const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, memory });
+  const onDisk = !memory && !opts.databaseUrl && opts.dataDir ? opts.dataDir : null;
+  // Every resource registers how to release it; close() (or a failed start) releases in reverse,
+  // so PGlite is always closed (its folder flushed) and the data-folder lock always dropped.
+  const releases: (() => Promise<void> | void)[] = [];
+  const release = async () => {
+    for (const step of releases.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        log(`stop: ${String(err)}`);
+      }
+    }
+  };
   try {
-    const result = await bootstrap(db, { root: REPO_ROOT, log });
-    log(result.fresh ? 'database created' : `database reused (${result.applied.length} new migrations)`);
+    if (onDisk) releases.push(lockDataDir(onDisk));
+    if (opts.reset && onDisk) rmSync(onDisk, { recursive: true, force: true });
+    const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, memory });
+    releases.push(() => db.close());
+    return await serve(db, opts, log, releases, release);
   } catch (err) {
-    await db.close();
+    await release();
     throw err;
   }
+}
+
+async function serve(
+  db: Db,
+  opts: StackOptions,
+  log: (msg: string) => void,
+  releases: (() => Promise<void> | void)[],
+  release: () => Promise<void>,
+): Promise<Stack> {
+  const result = await bootstrap(db, { root: REPO_ROOT, log });
+  log(result.fresh ? 'database created' : `database reused (${result.applied.length} new migrations)`);
 
   const keys = createKeys();
   const schema = new SchemaCache(db);
   await schema.reload();
   // PostgREST's reload signal, so migrations applied while the stack runs are picked up.
-  const unlistenSchema = await db.listen('pgrst', (payload) => {
-    if (payload === '' || payload === 'reload schema') void schema.reload().catch((err: unknown) => log(`schema reload failed: ${String(err)}`));
-  });
+  releases.push(
+    await db.listen('pgrst', (payload) => {
+      if (payload === '' || payload === 'reload schema') void schema.reload().catch((err: unknown) => log(`schema reload failed: ${String(err)}`));
+    }),
+  );
   const realtime = createRealtime({ db, keys, log, limits: opts.realtimeLimits });
+  releases.push(() => realtime.close());
   await realtime.start();
 
   const app = createApp({
@@ -94,10 +123,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     server.once('error', reject);
     server.listen(opts.port ?? 54321, opts.host ?? '127.0.0.1', () => resolve());
   });
+  releases.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
 
   const simulator = opts.simulatorRatePerMin ? startSimulator({ db, ratePerMin: opts.simulatorRatePerMin, log }) : null;
+  if (simulator) releases.push(() => simulator.stop());
 
   let closing: Promise<void> | null = null;
   return {
@@ -108,16 +145,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     simulator,
     reloadSchema: () => schema.reload(),
     close() {
-      closing ??= (async () => {
-        await simulator?.stop();
-        await realtime.close();
-        await unlistenSchema();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        await db.close();
-      })();
+      closing ??= release();
       return closing;
     },
   };
