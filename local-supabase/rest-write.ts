@@ -27,7 +27,7 @@ export async function writeShape(tx: Queryable, req: WriteRequest, p: Params): P
   if (req.method === 'POST') {
     const rows = Array.isArray(req.body) ? req.body : [req.body];
     if (!rows.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) {
-      throw new RestError(400, 'PGRST102', 'All object keys must match');
+      throw new RestError(400, 'PGRST102', 'Empty or invalid json');
     }
     const cols = req.onConflict !== undefined || rows.length ? columnsOf(rows as Record<string, unknown>[]) : [];
     const list = cols.map(quoteIdent).join(', ');
