@@ -94,9 +94,11 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
     const invalid = new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
     return db.transaction(async (tx) => {
       const user = email ? await loadUser(tx, 'email', email) : null;
+      // Same order of checks as GoTrue's ResourceOwnerPasswordGrant (api/token.go).
       if (!user || !user.encrypted_password || user.deleted_at) throw invalid;
-      if (!(await bcrypt.compare(password, user.encrypted_password))) throw invalid;
       if (user.banned_until && Date.parse(user.banned_until) > Date.now()) throw new AuthError(400, 'user_banned', 'User is banned');
+      if (!(await bcrypt.compare(password, user.encrypted_password))) throw invalid;
+      if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
       await tx.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id]);
       const fresh = (await loadUser(tx, 'id', user.id)) ?? user;
       const { sessionId, token } = await createSession(tx, user.id);
@@ -106,13 +108,16 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
 
   async function refreshGrant(c: Context, body: Record<string, unknown>) {
     const presented = typeof body.refresh_token === 'string' ? body.refresh_token : '';
-    if (!presented) throw new AuthError(400, 'validation_failed', 'refresh_token required');
+    if (!presented) throw new AuthError(400, 'invalid_request', 'refresh_token required', true);
     // A failed reuse must still commit the family revocation, so the error is thrown after COMMIT.
     const outcome = await db.transaction(async (tx) => {
       const row = await findRefreshToken(tx, presented);
       if (!row) return { error: new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found') };
       const user = await loadUser(tx, 'id', row.user_id);
       if (!user || user.deleted_at) return { error: new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found') };
+      if (user.banned_until && Date.parse(user.banned_until) > Date.now()) {
+        return { error: new AuthError(400, 'user_banned', 'Invalid Refresh Token: User Banned') };
+      }
       const token = await nextToken(tx, row);
       if (token === null) {
         await revokeFamily(tx, row.session_id);
@@ -124,12 +129,16 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
     return outcome.value;
   }
 
-  /** GoTrue's rotation rule (api/token_refresh.go): replay within the reuse interval returns the active child. */
+  /**
+   * GoTrue's rotation rule (internal/tokens/service.go RefreshTokenGrant): a revoked token that is the
+   * parent of the session's active token gets that active token back (the client lost the reply);
+   * another revoked token is accepted only within the reuse interval, else null (reuse: revoke all).
+   */
   async function nextToken(tx: Queryable, row: RefreshTokenRow): Promise<string | null> {
     if (!row.revoked) return rotate(tx, row);
-    if (row.age_sec > deps.refreshReuseIntervalSec) return null;
     const active = await activeToken(tx, row.session_id);
     if (active && active.parent === row.token) return active.token;
+    if (row.age_sec > deps.refreshReuseIntervalSec) return null;
     return rotate(tx, row);
   }
 

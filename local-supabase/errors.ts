@@ -25,6 +25,8 @@ export class AuthError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** OAuth-style errors ({error, error_description}) whatever the API version */
+    readonly oauth = false,
   ) {
     super(message);
     this.name = 'AuthError';
@@ -35,6 +37,7 @@ export const AUTH_API_VERSION = '2024-01-01';
 
 /** GoTrue answers in the 2024-01-01 shape when the client sent that API version, else the legacy one. */
 export function authErrorBody(err: AuthError, apiVersion: string | undefined): Record<string, unknown> {
+  if (err.oauth) return { error: err.code, error_description: err.message };
   if (apiVersion && apiVersion >= AUTH_API_VERSION) return { code: err.code, message: err.message };
   return { code: err.status, error_code: err.code, msg: err.message };
 }
@@ -68,7 +71,7 @@ export function pgErrorStatus(code: string, authenticated: boolean): number {
     '3B': 500,
     '40': 500,
     '53': 503,
-    '54': 500,
+    '54': 413,
     '55': 500,
     '57': 500,
     '58': 500,

@@ -57,6 +57,21 @@ describe('auth: password grant', () => {
     }
   });
 
+  it('refuses banned and unconfirmed users with GoTrue\'s codes', async () => {
+    const { rows } = await stack.db.query<{ id: string }>('select id from auth.users where email = $1', [SUPPORT.email]);
+    const id = rows[0]!.id;
+    try {
+      await stack.db.query(`update auth.users set banned_until = now() + interval '1 hour' where id = $1`, [id]);
+      const banned = await client(stack).auth.signInWithPassword(SUPPORT);
+      expect(banned.error?.code).toBe('user_banned');
+      await stack.db.query(`update auth.users set banned_until = null, email_confirmed_at = null where id = $1`, [id]);
+      const unconfirmed = await client(stack).auth.signInWithPassword(SUPPORT);
+      expect(unconfirmed.error?.code).toBe('email_not_confirmed');
+    } finally {
+      await stack.db.query(`update auth.users set banned_until = null, email_confirmed_at = coalesce(email_confirmed_at, now()) where id = $1`, [id]);
+    }
+  });
+
   it('answers in the 2024-01-01 shape with the API version header, and the legacy shape without it', async () => {
     const res = await authFetch('/token?grant_type=password', { method: 'POST', body: JSON.stringify({ email: ADMIN.email, password: 'nope' }) });
     expect(res.status).toBe(400);
@@ -76,6 +91,8 @@ describe('auth: password grant', () => {
     const bad = await authFetch('/token?grant_type=password', { method: 'POST', body: '{"email": ' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).code).toBe('bad_json');
+    const missing = await authFetch('/token?grant_type=refresh_token', { method: 'POST', body: '{}' });
+    expect(await missing.json()).toEqual({ error: 'invalid_request', error_description: 'refresh_token required' });
     const grant = await authFetch('/token?grant_type=magic', { method: 'POST', body: '{}' });
     expect(grant.status).toBe(400);
     expect(await grant.json()).toEqual({ code: 'invalid_credentials', message: 'unsupported_grant_type' });
@@ -95,19 +112,29 @@ describe('auth: refresh tokens', () => {
     expect(data.user!.email).toBe(SUPPORT.email);
   });
 
-  it('treats reuse of a rotated token as an attack: already used, and the whole family is revoked', async () => {
+  it('gives the active token back when the parent of it is replayed (a lost reply)', async () => {
     const sb = client(stack);
     const first = (await sb.auth.signInWithPassword(SUPPORT)).data.session!;
     const second = (await sb.auth.refreshSession({ refresh_token: first.refresh_token })).data.session!;
+    const replay = await authFetch('/token?grant_type=refresh_token', { method: 'POST', body: JSON.stringify({ refresh_token: first.refresh_token }) });
+    expect(replay.status).toBe(200);
+    expect((await replay.json()).refresh_token).toBe(second.refresh_token);
+  });
+
+  it('treats reuse of an older rotated token as an attack: already used, and the whole family is revoked', async () => {
+    const sb = client(stack);
+    const first = (await sb.auth.signInWithPassword(SUPPORT)).data.session!;
+    const second = (await sb.auth.refreshSession({ refresh_token: first.refresh_token })).data.session!;
+    const third = (await sb.auth.refreshSession({ refresh_token: second.refresh_token })).data.session!;
+    expect(new Set([first.refresh_token, second.refresh_token, third.refresh_token]).size).toBe(3);
     await new Promise((r) => setTimeout(r, 50));
 
     const reuse = await authFetch('/token?grant_type=refresh_token', { method: 'POST', body: JSON.stringify({ refresh_token: first.refresh_token }) });
     expect(reuse.status).toBe(400);
     expect(await reuse.json()).toEqual({ code: 'refresh_token_already_used', message: 'Invalid Refresh Token: Already Used' });
 
-    const after = await authFetch('/token?grant_type=refresh_token', { method: 'POST', body: JSON.stringify({ refresh_token: second.refresh_token }) });
-    expect(after.status).toBe(400);
-    expect((await after.json()).code).toBe('refresh_token_already_used');
+    const { error } = await client(stack).auth.refreshSession({ refresh_token: third.refresh_token });
+    expect(error?.code).toBe('refresh_token_already_used');
   });
 
   it('does not know made-up refresh tokens', async () => {

@@ -18,6 +18,7 @@ describe('pgErrorStatus (PostgREST v14 mapping)', () => {
     expect(pgErrorStatus('42P01', true)).toBe(404);
     expect(pgErrorStatus('57014', true)).toBe(500);
     expect(pgErrorStatus('08006', true)).toBe(503);
+    expect(pgErrorStatus('54001', true)).toBe(413);
     expect(pgErrorStatus('22P02', true)).toBe(400);
     expect(pgErrorStatus('PT418', true)).toBe(418);
   });
