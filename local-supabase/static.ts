@@ -22,6 +22,8 @@ export function serveApp(dir: string): Handler {
   const root = resolve(dir);
   return async (c) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return c.notFound();
+    // API paths never fall back to the app: a wrong API URL must stay a 404, not a page.
+    if (/^\/(rest|auth|realtime|storage|functions)\/v1(\/|$)/.test(c.req.path)) return c.notFound();
     let rel: string;
     try {
       rel = normalize(decodeURIComponent(c.req.path));

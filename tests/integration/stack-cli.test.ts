@@ -68,6 +68,7 @@ describe('stack CLI', () => {
       const asset = await fetch(`${first.url}/assets/app.js`);
       expect(asset.headers.get('content-type')).toContain('text/javascript');
       expect((await fetch(`${first.url}/assets/missing.js`)).status).toBe(404);
+      expect((await fetch(`${first.url}/auth/v1/unknown`)).status).toBe(404);
       expect(await rawStatus(`${first.url}/../../package.json`)).toBe(404);
       expect(await rawStatus(`${first.url}/assets/%2e%2e/%2e%2e/%2e%2e/package.json`)).toBe(404);
 
