@@ -69,3 +69,10 @@ export function contentRange(result: ReadResult, offset: number): string {
 export function singularError(count: number): RestError {
   return new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${count} rows`);
 }
+
+/** json_strip_nulls: drops object fields whose value is null, at every depth (`Accept: …;nulls=stripped`). */
+export function stripNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, stripNulls(v)]));
+}

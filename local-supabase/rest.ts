@@ -6,7 +6,7 @@ import type { Keys } from './keys.ts';
 import { asRole, authenticate } from './rest-auth.ts';
 import type { Prefer } from './rest-params.ts';
 import { parsePrefer, parseSelect } from './rest-params.ts';
-import { checkSchema, contentRange, queryFilters, queryParams, readBody, readParts, requestContext, singularError, toConditions } from './rest-request.ts';
+import { checkSchema, contentRange, queryFilters, queryParams, readBody, readParts, requestContext, singularError, stripNulls, toConditions } from './rest-request.ts';
 import { callShape, rpcArgKeys } from './rest-rpc.ts';
 import type { SchemaCache } from './rest-schema.ts';
 import { EXPOSED_SCHEMA } from './rest-schema.ts';
@@ -114,6 +114,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
       headers['Content-Type'] = `${OBJECT_TYPE}; charset=utf-8`;
       body = result.first ?? 'null';
     }
+    if ((c.req.header('Accept') ?? '').includes('nulls=stripped')) body = JSON.stringify(stripNulls(JSON.parse(body)));
     const partial = result.total !== null && result.page_count < result.total;
     const code = partial ? 206 : status;
     return c.req.method === 'HEAD' ? c.body(null, code, headers) : c.body(body, code, headers);

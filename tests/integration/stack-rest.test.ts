@@ -180,6 +180,8 @@ describe('rest: table reads', () => {
 
     const rest2 = await sb.from('stack_test_items').select('name').in('name', ['alpha', 'beta', 'nope']).order('name');
     expect(rest2.data).toEqual([{ name: 'alpha' }, { name: 'beta' }]);
+    const stripped = await sb.from('stack_test_items').select('name, tag').in('name', ['alpha', 'beta']).order('name').stripNulls();
+    expect(stripped.data).toEqual([{ name: 'alpha', tag: 'x' }, { name: 'beta' }]);
     const nulls = await sb.from('stack_test_items').select('name').is('tag', null).order('name');
     expect(nulls.data).toEqual([{ name: 'beta' }, { name: 'epsilon' }]);
     const lt = await sb.from('stack_test_items').select('qty').lt('qty', 3).lte('qty', 1).eq('tag', 'x').gt('qty', 0);
