@@ -1,8 +1,9 @@
 // Realtime benchmark: commit-to-client latency for one change with 1, 20 and 100 subscribed
 // clients, and the highest change rate delivered complete to 20 clients.
 // Usage: npm run bench:realtime [-- --quick]   (DATABASE_URL=postgres://... to run on PostgreSQL)
-// Every client is a real supabase-js client signed in as the admin with its own session token, so
-// every change costs one RLS check per client (tickets has RLS), as on Supabase.
+// Every client is a real supabase-js client with its own admin session token (tickets has RLS).
+// Sessions of one user share one RLS check per change; the "worst case" rows give every client
+// distinct claims, so each change costs one RLS check per client, as on Supabase.
 import { randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
@@ -32,7 +33,7 @@ function pct(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
-async function adminToken(stack: Stack): Promise<string> {
+async function adminToken(stack: Stack, extra: Record<string, unknown> = {}): Promise<string> {
   const { rows } = await stack.db.query<{ id: string }>(`select id from auth.users where email = 'admin@example.com'`);
   const now = Math.floor(Date.now() / 1000);
   return stack.keys.sign({
@@ -43,15 +44,17 @@ async function adminToken(stack: Stack): Promise<string> {
     iat: now,
     exp: now + 3600,
     session_id: randomUUID(),
+    ...extra,
   });
 }
 
 /** Opens `n` clients subscribed to ticket inserts; each records receive time by ticket issue. */
-async function subscribe(stack: Stack, n: number, tag: string): Promise<Sub[]> {
+async function subscribe(stack: Stack, n: number, tag: string, distinctClaims = false): Promise<Sub[]> {
   const subs: Sub[] = [];
   const ready: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
-    const token = await adminToken(stack);
+    // Distinct claims defeat the shared RLS check: one policy evaluation per client per change.
+    const token = await adminToken(stack, distinctClaims ? { bench_client: i } : {});
     const client = createClient(stack.url, stack.keys.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
       accessToken: async () => token,
@@ -85,11 +88,11 @@ async function closeAll(subs: Sub[]): Promise<void> {
   }
 }
 
-async function latency(stack: Stack, customer: string, clients: number, samples: number) {
-  const subs = await subscribe(stack, clients, `lat${clients}`);
+async function latency(stack: Stack, customer: string, clients: number, samples: number, distinct = false) {
+  const subs = await subscribe(stack, clients, `lat${clients}${distinct ? 'd' : ''}`, distinct);
   const lat: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const issue = `lat-${clients}-${i}`;
+    const issue = `lat-${clients}${distinct ? 'd' : ''}-${i}`;
     await stack.db.query(`insert into tickets (customer_id, device, issue) values ($1, 'Bench', $2)`, [customer, issue]);
     const ok = await waitFor(() => subs.every((s) => s.received.has(issue)), 10_000);
     if (!ok) throw new Error(`latency sample ${issue} not delivered to every client`);
@@ -153,6 +156,11 @@ async function main() {
     console.log('commit-to-client latency, one change at a time (ms):');
     for (const clients of [1, 20, 100]) {
       const r = await latency(stack, customer, clients, quick ? 10 : clients === 100 ? 30 : 50);
+      console.log(`  ${String(clients).padStart(3)} clients: median ${r.median} ms, p95 ${r.p95} ms (${r.samples} changes)`);
+    }
+    console.log('worst case, every client with its own claims (one RLS check per client per change):');
+    for (const clients of [20, 100]) {
+      const r = await latency(stack, customer, clients, quick ? 10 : 30, true);
       console.log(`  ${String(clients).padStart(3)} clients: median ${r.median} ms, p95 ${r.p95} ms (${r.samples} changes)`);
     }
     console.log('throughput to 20 clients (each change delivered to all 20, in order):');
