@@ -1,65 +1,29 @@
 import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
+import { createCatchUp } from './catch-up';
+import { createChannelSet } from './channel-set';
 import { connectionReducer, initialConnectionInfo, mergeConnectionEvents, type ConnectionEvent } from './connection-machine';
 import { dashboardReducer, initialDashboardData, type DashboardAction, type DashboardData } from './dashboard-reducer';
+import {
+  ALL_PARTS,
+  DEFAULT_LIVE_OPTIONS,
+  loadingAction,
+  PARTS_BY_TABLE,
+  tablesFor,
+  withJitter,
+  type LiveEngineOptions,
+} from './engine-options';
 import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
 import { createFrameBatcher } from './frame-batcher';
 import type { LiveApi } from './live-api';
-import { changeKey, parseChange, type LiveTable } from './parse-change';
-import { nextBucketBoundary, revenueWindow } from './revenue-window';
+import { changeKey, parseChange } from './parse-change';
+import { nextBucketBoundary } from './revenue-window';
 import { useConnectionStore, type ConnectionStore } from './stores/connection-store';
 import { useDashboardStore, type DashboardStore } from './stores/dashboard-store';
 import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE, useSessionStore, type SessionStore } from './stores/session-store';
-import { openTableChannel, type TableChannel } from './table-channel';
-import type { ConnectionInfo, DashboardPart, LiveCommands, RevenueRange, StaffRole } from './types';
+import type { ConnectionInfo, LiveCommands, StaffRole } from './types';
 
-export interface LiveEngineOptions {
-  /** newest N activity items kept in memory (older pages raise it up to maxFeedCap) */
-  feedCap: number;
-  maxFeedCap: number;
-  olderPageSize: number;
-  /** activity_feed(p_after) page; a full page means the gap is bigger than the feed shows */
-  catchUpPageSize: number;
-  /** minimum time between two catch-ups: bounds RPCs per second whatever the event rate */
-  minSyncIntervalMs: number;
-  /** no confirmed subscription by then → polling (the channels keep trying) */
-  readyTimeoutMs: number;
-  /** a channel still not confirmed by then is recreated */
-  channelReadyTimeoutMs: number;
-  pollIntervalMs: number;
-  hiddenPollIntervalMs: number;
-  /** ± fraction of randomness on poll and reconnect delays */
-  jitter: number;
-  /** KPIs are re-read at least this often, so time-window KPIs stay right without events */
-  kpiRefreshMs: number;
-  reconnectDelaysMs: readonly number[];
-  /** clock check period; a gap beyond tickMs + sleepGapMs means the machine slept */
-  tickMs: number;
-  sleepGapMs: number;
-  /** offline longer than this → refresh the session before reconnecting */
-  longOfflineMs: number;
-  revenueRange: RevenueRange;
-}
-
-export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
-  feedCap: 100,
-  maxFeedCap: 1000,
-  olderPageSize: 50,
-  catchUpPageSize: 500,
-  minSyncIntervalMs: 500,
-  readyTimeoutMs: 10_000,
-  channelReadyTimeoutMs: 30_000,
-  pollIntervalMs: 5_000,
-  hiddenPollIntervalMs: 30_000,
-  jitter: 0.2,
-  kpiRefreshMs: 30_000,
-  reconnectDelaysMs: [1_000, 2_000, 5_000, 10_000, 30_000],
-  tickMs: 5_000,
-  // hidden tabs may run timers only once a minute: that is throttling, not sleep
-  sleepGapMs: 120_000,
-  longOfflineMs: 60_000,
-  revenueRange: '7d',
-};
+export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 
 export interface LiveEngineDeps {
   client: AppSupabaseClient;
@@ -78,53 +42,16 @@ export interface LiveEngine extends LiveCommands {
   peek(): { data: DashboardData; connection: ConnectionInfo };
 }
 
-const ALL_PARTS: readonly DashboardPart[] = ['kpis', 'revenue', 'ticketStatus', 'feed'];
-
-const PARTS_BY_TABLE: Record<LiveTable, readonly DashboardPart[]> = {
-  tickets: ['feed', 'kpis', 'ticketStatus'],
-  orders: ['feed', 'kpis', 'revenue'],
-  customers: ['feed'],
-  products: ['feed'],
-};
-
-function tablesFor(role: StaffRole): LiveTable[] {
-  // support cannot read orders: binding them would only fail
-  return role === 'admin' ? ['tickets', 'orders', 'customers', 'products'] : ['tickets', 'customers', 'products'];
-}
-
-type PartResult = 'ok' | 'error' | 'network';
-
 /** The server refused the session itself (not the network, not a server fault). */
 function isSessionRejected(error: unknown): boolean {
   return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.code !== '42501';
 }
 
-function failedAction(part: DashboardPart, error: string, range: RevenueRange): DashboardAction {
-  switch (part) {
-    case 'kpis':
-      return { type: 'kpis/failed', error };
-    case 'revenue':
-      return { type: 'revenue/failed', error, range };
-    case 'ticketStatus':
-      return { type: 'ticketStatus/failed', error };
-    case 'feed':
-      return { type: 'feed/failed', error };
-  }
-}
-
-function loadingAction(part: DashboardPart, range: RevenueRange): DashboardAction {
-  switch (part) {
-    case 'kpis':
-      return { type: 'kpis/loading' };
-    case 'revenue':
-      return { type: 'revenue/loading', range };
-    case 'ticketStatus':
-      return { type: 'ticketStatus/loading' };
-    case 'feed':
-      return { type: 'feed/loading' };
-  }
-}
-
+/**
+ * The one owner of realtime, polling, catch-up, session and connection state. Subscribe first,
+ * then snapshot; pushes only trigger catch-ups from the cursor; any failure signal → polling while
+ * realtime comes back; a full catch-up once it is back → live.
+ */
 export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   const { client, api } = deps;
   const env = deps.env ?? createBrowserEnvironment();
@@ -152,36 +79,18 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   let role: StaffRole = 'admin';
   let paused = false;
   let dataRunning = false;
-  /** bumped whenever the pipeline is torn down: late answers from before are dropped */
-  let epoch = 0;
+  /** bumped when the data pipeline stops: a start still waiting for the session is dropped */
+  let runEpoch = 0;
+  /** bumped on sign-in/out: late auth answers for another session are dropped */
   let sessionEpoch = 0;
-
-  const channels = new Map<LiveTable, TableChannel>();
-  const channelWatchdogs = new Map<LiveTable, TimerHandle>();
-  const reconnectTimers = new Map<LiveTable, TimerHandle>();
-  const reconnectAttempts = new Map<LiveTable, number>();
-  let readyGeneration = 0;
-  let pendingReadyCatchUp: number | null = null;
   let needsSessionRefresh = false;
   let sessionCheck: Promise<boolean> | null = null;
 
   let readyTimer: TimerHandle | null = null;
   let pollTimer: TimerHandle | null = null;
-  let syncTimer: TimerHandle | null = null;
   let tickTimer: TimerHandle | null = null;
   let boundaryTimer: TimerHandle | null = null;
   let restoreTimer: TimerHandle | null = null;
-
-  const dirty = new Set<DashboardPart>();
-  /** false while buffering: events before the channels are confirmed only mark parts dirty */
-  let syncsEnabled = false;
-  let syncing = false;
-  let lastSyncStartedAt = Number.NEGATIVE_INFINITY;
-  let pendingCommitTs: number | null = null;
-  let feedLoaded = false;
-  let feedCap = opts.feedCap;
-  let lastKpiCursor = 0;
-  let lastKpisAt = Number.NEGATIVE_INFINITY;
   let lastTickAt = env.now();
   let offlineSince: number | null = null;
   const recentKeys = new Set<string>();
@@ -191,7 +100,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     if (handle !== null) env.clearTimeout(handle);
     return null;
   };
-  const jittered = (ms: number) => Math.round(ms * (1 - opts.jitter + 2 * opts.jitter * env.random()));
+  const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
 
   function act(action: DashboardAction) {
     data = dashboardReducer(data, action);
@@ -210,7 +119,53 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     connectionBatch.flushNow();
   }
 
-  // ---- connection state side effects -------------------------------------------------------
+  const catchUp = createCatchUp({
+    api,
+    client,
+    env,
+    opts,
+    read: () => data,
+    act,
+    signal,
+    role: () => role,
+    realtimeReady,
+    isLive: () => conn.state === 'live',
+    onUnauthorized: () => {
+      // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
+      needsSessionRefresh = true;
+      void ensureSession().then((ok) => {
+        if (ok) catchUp.request(ALL_PARTS);
+      });
+    },
+  });
+
+  const channels = createChannelSet({
+    client,
+    env,
+    opts,
+    jittered,
+    onChange,
+    onReady: () => {
+      if (!realtimeReady()) return;
+      readyTimer = clear(readyTimer);
+      // one catch-up from the cursor (or the first snapshot), then live
+      catchUp.realtimeReady();
+    },
+    // the server redid the subscription (new token): changes may have slipped through meanwhile
+    onResubscribed: (table) => catchUp.request(PARTS_BY_TABLE[table]),
+    onFailure: (_table, reason, tokenProblem) => {
+      if (tokenProblem) needsSessionRefresh = true;
+      goPolling(reason);
+    },
+    onReconnectAttempt: () => signal({ type: 'reconnect-attempt' }),
+    prepare: () => ensureSession(),
+  });
+
+  function realtimeReady(): boolean {
+    return dataRunning && channels.allReady(tablesFor(role));
+  }
+
+  // ---- polling -----------------------------------------------------------------------------
 
   function onStateChanged(before: ConnectionInfo['state']) {
     if (conn.state === 'polling' || conn.state === 'offline') {
@@ -220,6 +175,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     }
   }
 
+  /** delay null = keep a poll already scheduled, else the (jittered, slower when hidden) interval */
   function schedulePoll(delay: number | null) {
     if (!dataRunning || (conn.state !== 'polling' && conn.state !== 'offline')) return;
     if (pollTimer !== null) {
@@ -232,116 +188,17 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       pollTimer = null;
       if (!dataRunning || (conn.state !== 'polling' && conn.state !== 'offline')) return;
       signal({ type: 'poll-made' });
-      syncsEnabled = true;
-      requestSync(ALL_PARTS);
+      catchUp.enable();
+      catchUp.request(ALL_PARTS);
+      // channels keep coming back in the background (while offline, the 'online' event does it)
+      if (env.isOnline()) channels.ensureReconnecting(tablesFor(role));
       schedulePoll(null);
     }, delay ?? interval);
   }
 
   function goPolling(reason: string) {
-    syncsEnabled = true;
+    catchUp.enable();
     signal({ type: 'realtime-lost', at: env.now(), reason });
-  }
-
-  // ---- realtime channels -------------------------------------------------------------------
-
-  function realtimeReady(): boolean {
-    return dataRunning && tablesFor(role).every((t) => channels.get(t)?.ready === true);
-  }
-
-  function openChannel(table: LiveTable) {
-    const channel = openTableChannel(client, table, {
-      onChange: (payload) => onChange(payload),
-      onReady: () => onChannelReady(table),
-      // the server redid the subscription (new token): changes may have slipped through meanwhile
-      onResubscribed: () => requestSync(PARTS_BY_TABLE[table]),
-      onFailure: (reason, tokenProblem) => onChannelFailure(table, channel, reason, tokenProblem),
-    });
-    channels.set(table, channel);
-    channelWatchdogs.set(
-      table,
-      env.setTimeout(() => {
-        channelWatchdogs.delete(table);
-        if (channels.get(table) === channel && !channel.ready) {
-          channel.dispose();
-          onChannelFailure(table, channel, `${table}: subscription not confirmed`, false);
-        }
-      }, opts.channelReadyTimeoutMs),
-    );
-  }
-
-  function closeChannel(table: LiveTable) {
-    channels.get(table)?.dispose();
-    channels.delete(table);
-    const watchdog = channelWatchdogs.get(table);
-    if (watchdog !== undefined) env.clearTimeout(watchdog);
-    channelWatchdogs.delete(table);
-  }
-
-  function onChannelReady(table: LiveTable) {
-    const watchdog = channelWatchdogs.get(table);
-    if (watchdog !== undefined) env.clearTimeout(watchdog);
-    channelWatchdogs.delete(table);
-    reconnectAttempts.delete(table);
-    if (!realtimeReady()) return;
-    readyTimer = clear(readyTimer);
-    readyGeneration += 1;
-    pendingReadyCatchUp = readyGeneration;
-    syncsEnabled = true;
-    // one catch-up from the cursor (or the first snapshot), then live
-    requestSync(ALL_PARTS, true);
-  }
-
-  function onChannelFailure(table: LiveTable, channel: TableChannel, reason: string, tokenProblem: boolean) {
-    if (!dataRunning || channels.get(table) !== channel) return;
-    closeChannel(table);
-    if (tokenProblem) needsSessionRefresh = true;
-    goPolling(reason);
-    scheduleReconnect(table);
-  }
-
-  function scheduleReconnect(table: LiveTable, immediate = false) {
-    if (!dataRunning || reconnectTimers.has(table) || channels.has(table)) return;
-    const attempt = reconnectAttempts.get(table) ?? 0;
-    reconnectAttempts.set(table, attempt + 1);
-    const delays = opts.reconnectDelaysMs;
-    const delay = immediate ? 0 : jittered(delays[Math.min(attempt, delays.length - 1)] ?? 1_000);
-    signal({ type: 'reconnect-attempt' });
-    reconnectTimers.set(
-      table,
-      env.setTimeout(() => {
-        reconnectTimers.delete(table);
-        void reconnect(table);
-      }, delay),
-    );
-  }
-
-  async function reconnect(table: LiveTable) {
-    const myEpoch = epoch;
-    if (!dataRunning) return;
-    const ok = await ensureSession();
-    if (epoch !== myEpoch || !dataRunning || channels.has(table)) return;
-    if (!ok) {
-      if (signedIn) scheduleReconnect(table);
-      return;
-    }
-    openChannel(table);
-  }
-
-  function reconnectAllNow() {
-    for (const table of tablesFor(role)) {
-      if (channels.has(table)) continue;
-      const timer = reconnectTimers.get(table);
-      if (timer !== undefined) env.clearTimeout(timer);
-      reconnectTimers.delete(table);
-      reconnectAttempts.delete(table);
-      scheduleReconnect(table, true);
-    }
-  }
-
-  function dropAllChannels(reason: string) {
-    for (const table of [...channels.keys()]) closeChannel(table);
-    goPolling(reason);
   }
 
   // ---- session -----------------------------------------------------------------------------
@@ -351,8 +208,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     sessionCheck ??= (async () => {
       const mySession = sessionEpoch;
       try {
-        const force = needsSessionRefresh;
-        const session = force ? await api.refreshSession(client) : await api.getSession(client);
+        const session = needsSessionRefresh ? await api.refreshSession(client) : await api.getSession(client);
         if (mySession !== sessionEpoch) return false;
         if (!session) {
           await endSession(SESSION_EXPIRED_MESSAGE);
@@ -417,7 +273,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
         await endSession(SESSION_EXPIRED_MESSAGE);
         return;
       }
-      // nothing reachable (or a server error) at start-up: keep the stored session and try again
+      // nothing reachable (or a server fault) at start-up: keep the stored session and try again
       if (isNetworkError(error)) signal({ type: 'unreachable', at: env.now(), error: 'Cannot reach the server' });
       else signal({ type: 'rpc-error', error: `session: ${errorMessage(error)}` });
       restoreTimer = env.setTimeout(() => void restoreSession(), jittered(opts.pollIntervalMs));
@@ -431,9 +287,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signedIn = false;
     paused = false;
     stopData();
-    feedLoaded = false;
-    feedCap = opts.feedCap;
-    lastKpiCursor = 0;
+    catchUp.forgetFeed();
     act({ type: 'reset' });
     signal({ type: 'reset', at: env.now() });
     flushNow();
@@ -456,9 +310,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   async function startData() {
     if (dataRunning || paused || !signedIn) return;
     dataRunning = true;
-    epoch += 1;
-    const myEpoch = epoch;
-    syncsEnabled = false;
+    runEpoch += 1;
+    const myRun = runEpoch;
     signal({ type: 'connect', at: env.now() });
     if (role === 'support') act({ type: 'revenue/unavailable' });
     readyTimer = env.setTimeout(() => {
@@ -469,30 +322,20 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     tickTimer = env.setTimeout(tick, opts.tickMs);
     scheduleBoundary();
     const ok = await ensureSession();
-    if (epoch !== myEpoch || !dataRunning) return;
-    for (const table of tablesFor(role)) {
-      if (ok) openChannel(table);
-      else scheduleReconnect(table);
-    }
+    if (runEpoch !== myRun || !dataRunning) return;
+    if (ok) channels.open(tablesFor(role));
+    else channels.ensureReconnecting(tablesFor(role));
   }
 
   function stopData() {
     dataRunning = false;
-    epoch += 1;
-    for (const table of [...channels.keys()]) closeChannel(table);
-    for (const timer of reconnectTimers.values()) env.clearTimeout(timer);
-    reconnectTimers.clear();
-    reconnectAttempts.clear();
+    runEpoch += 1;
+    channels.closeAll();
+    catchUp.stop();
     readyTimer = clear(readyTimer);
     pollTimer = clear(pollTimer);
-    syncTimer = clear(syncTimer);
     tickTimer = clear(tickTimer);
     boundaryTimer = clear(boundaryTimer);
-    syncing = false;
-    syncsEnabled = false;
-    dirty.clear();
-    pendingCommitTs = null;
-    pendingReadyCatchUp = null;
   }
 
   function tick() {
@@ -502,16 +345,17 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     const gap = now - lastTickAt;
     lastTickAt = now;
     if (gap > opts.tickMs + opts.sleepGapMs) onWake();
-    else if (now - lastKpisAt >= opts.kpiRefreshMs) requestSync(['kpis']);
+    else if (now - catchUp.lastKpisAt() >= opts.kpiRefreshMs) catchUp.request(['kpis']);
     tickTimer = env.setTimeout(tick, opts.tickMs);
   }
 
   /** After sleep the socket is likely dead and the token may have expired: start over from the cursor. */
   function onWake() {
     needsSessionRefresh = true;
-    dropAllChannels('Woke up after sleep');
-    reconnectAllNow();
-    requestSync(ALL_PARTS, true);
+    channels.closeAll();
+    goPolling('Woke up after sleep');
+    channels.reconnectNow(tablesFor(role));
+    catchUp.request(ALL_PARTS, true);
   }
 
   function scheduleBoundary() {
@@ -522,7 +366,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       boundaryTimer = null;
       if (!dataRunning) return;
       act({ type: 'revenue/rolled', now: env.now() });
-      requestSync(['revenue', 'kpis']);
+      catchUp.request(['revenue', 'kpis']);
       scheduleBoundary();
     }, delay);
   }
@@ -545,145 +389,9 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       }
       signal({ type: 'event-received', at: env.now() });
     }
-    if (change.commitTimestamp !== null) pendingCommitTs = Math.max(pendingCommitTs ?? 0, change.commitTimestamp);
+    if (change.commitTimestamp !== null) catchUp.noteCommit(change.commitTimestamp);
     // the payload is only a push: the catch-up from the cursor decides what is shown
-    requestSync(PARTS_BY_TABLE[change.table]);
-  }
-
-  function requestSync(parts: Iterable<DashboardPart>, soon = false) {
-    for (const part of parts) dirty.add(part);
-    if (!syncsEnabled || !dataRunning) return;
-    if (soon && syncTimer !== null && !syncing) {
-      syncTimer = clear(syncTimer);
-    }
-    scheduleSync();
-  }
-
-  function scheduleSync() {
-    if (!dataRunning || syncing || syncTimer !== null || dirty.size === 0) return;
-    const wait = Math.max(0, lastSyncStartedAt + opts.minSyncIntervalMs - env.now());
-    syncTimer = env.setTimeout(() => {
-      syncTimer = null;
-      void runSync();
-    }, wait);
-  }
-
-  async function runSync() {
-    if (!dataRunning || syncing || dirty.size === 0) return;
-    syncing = true;
-    lastSyncStartedAt = env.now();
-    const myEpoch = epoch;
-    const parts = new Set(dirty);
-    dirty.clear();
-    const commitTs = pendingCommitTs;
-    pendingCommitTs = null;
-    const readyAtStart = pendingReadyCatchUp !== null && realtimeReady() ? pendingReadyCatchUp : null;
-    const fullCatchUp = ALL_PARTS.every((p) => parts.has(p));
-
-    const results = new Map<DashboardPart, PartResult>();
-    await Promise.all([...parts].map(async (part) => results.set(part, await syncPart(part, myEpoch))));
-    if (epoch !== myEpoch) return;
-    syncing = false;
-
-    const values = [...results.values()];
-    if (values.includes('network')) {
-      signal({ type: 'unreachable', at: env.now(), error: 'Cannot reach the server' });
-    } else {
-      const nowReady =
-        fullCatchUp && readyAtStart !== null && readyAtStart === readyGeneration && pendingReadyCatchUp === readyAtStart && realtimeReady();
-      if (nowReady) pendingReadyCatchUp = null;
-      signal({ type: 'caught-up', at: env.now(), realtimeReady: nowReady || (conn.state === 'live' && realtimeReady()) });
-      if (commitTs !== null && results.get('feed') === 'ok') {
-        signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
-      }
-      // the channels came back while this ran: catch up once more before going live
-      if (pendingReadyCatchUp !== null && realtimeReady()) for (const p of ALL_PARTS) dirty.add(p);
-    }
-    if (commitTs !== null && results.get('feed') !== 'ok') pendingCommitTs = Math.max(pendingCommitTs ?? 0, commitTs);
-    scheduleSync();
-  }
-
-  async function syncPart(part: DashboardPart, myEpoch: number): Promise<PartResult> {
-    try {
-      switch (part) {
-        case 'kpis': {
-          const snapshot = await api.getKpis(client);
-          if (epoch !== myEpoch) return 'ok';
-          lastKpisAt = env.now();
-          act({ type: 'kpis/loaded', kpis: snapshot.kpis });
-          // a change we heard nothing about (missed event): read the feed too
-          if (snapshot.cursor > lastKpiCursor) {
-            lastKpiCursor = snapshot.cursor;
-            if (feedLoaded && snapshot.cursor > data.cursor) requestSync(['feed']);
-          }
-          return 'ok';
-        }
-        case 'ticketStatus': {
-          const rows = await api.getTicketStatusBreakdown(client);
-          if (epoch === myEpoch) act({ type: 'ticketStatus/loaded', rows });
-          return 'ok';
-        }
-        case 'revenue': {
-          if (role === 'support') {
-            act({ type: 'revenue/unavailable' });
-            return 'ok';
-          }
-          const range = data.revenue.range;
-          const window = revenueWindow(range, env.now());
-          const points = await api.getRevenueSeries(client, window);
-          if (epoch === myEpoch) act({ type: 'revenue/loaded', range, points, now: env.now() });
-          return 'ok';
-        }
-        case 'feed':
-          await syncFeed(myEpoch);
-          return 'ok';
-      }
-    } catch (error) {
-      if (epoch !== myEpoch) return 'ok';
-      return partFailed(part, error);
-    }
-  }
-
-  function partFailed(part: DashboardPart, error: unknown): PartResult {
-    const network = isNetworkError(error);
-    const message = network ? 'Cannot reach the server' : errorMessage(error);
-    if (!network) signal({ type: 'rpc-error', error: `${part}: ${message}` });
-    if (error instanceof ApiError && error.status === 401) {
-      // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
-      needsSessionRefresh = true;
-      void ensureSession().then((ok) => {
-        if (ok) requestSync(ALL_PARTS);
-      });
-    }
-    const hasData = part === 'feed' ? data.feed.status === 'ready' : data[part].data !== null;
-    if (!network || !hasData) act(failedAction(part, message, data.revenue.range));
-    return network ? 'network' : 'error';
-  }
-
-  async function syncFeed(myEpoch: number) {
-    if (!feedLoaded) {
-      await feedSnapshot(myEpoch);
-      return;
-    }
-    const page = await api.getActivityFeed(client, { after: data.cursor, limit: opts.catchUpPageSize });
-    if (epoch !== myEpoch) return;
-    if (page.skipped > 0) signal({ type: 'payload-dropped', count: page.skipped });
-    if (page.rowCount >= opts.catchUpPageSize) {
-      // further behind than the feed can show: its newest page is the whole answer
-      await feedSnapshot(myEpoch);
-      return;
-    }
-    act({ type: 'feed/caught-up', items: page.items, cursor: page.maxId ?? data.cursor, cap: feedCap });
-  }
-
-  async function feedSnapshot(myEpoch: number) {
-    const limit = Math.min(opts.feedCap, 500);
-    const page = await api.getActivityFeed(client, { limit });
-    if (epoch !== myEpoch) return;
-    if (page.skipped > 0) signal({ type: 'payload-dropped', count: page.skipped });
-    feedCap = opts.feedCap;
-    feedLoaded = true;
-    act({ type: 'feed/snapshot', items: page.items, cursor: page.maxId ?? 0, hasMore: page.rowCount >= limit, cap: feedCap });
+    catchUp.request(PARTS_BY_TABLE[change.table]);
   }
 
   // ---- listeners ---------------------------------------------------------------------------
@@ -691,47 +399,32 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   function onVisibility(hidden: boolean) {
     if (!dataRunning || hidden) return;
     if (conn.state === 'polling' || conn.state === 'offline') schedulePoll(0);
-    else if (syncsEnabled) requestSync(ALL_PARTS, true); // a throttled background tab may have fallen behind
+    else if (conn.state === 'live') catchUp.request(ALL_PARTS, true); // a throttled background tab may have fallen behind
   }
 
   function onOnline(online: boolean) {
+    if (!online) offlineSince ??= env.now();
     if (!dataRunning) {
       if (online) offlineSince = null;
-      else offlineSince ??= env.now();
       return;
     }
     if (!online) {
-      offlineSince ??= env.now();
-      dropAllChannels('The browser is offline');
+      channels.closeAll();
+      goPolling('The browser is offline');
       return;
     }
-    if (offlineSince !== null && env.now() - offlineSince > opts.longOfflineMs) needsSessionRefresh = true;
+    if (offlineSince !== null && env.now() - offlineSince > opts.longOfflineMs) {
+      // the token may have expired meanwhile: refresh first, then join again with the new one
+      needsSessionRefresh = true;
+      channels.closeAll();
+      goPolling('Back online after a long time offline');
+    }
     offlineSince = null;
     schedulePoll(0);
-    reconnectAllNow();
+    channels.reconnectNow(tablesFor(role));
   }
 
   // ---- commands ----------------------------------------------------------------------------
-
-  async function loadOlderActivity() {
-    const feed = data.feed;
-    const oldest = feed.items.at(-1);
-    if (!signedIn || feed.loadingOlder || !feed.hasMore || feed.status !== 'ready' || !oldest) return;
-    const mySession = sessionEpoch;
-    act({ type: 'feed/older-loading' });
-    try {
-      const page = await api.getActivityFeed(client, { before: oldest.id, limit: opts.olderPageSize });
-      if (mySession !== sessionEpoch) return;
-      feedCap = Math.min(opts.maxFeedCap, Math.max(feedCap, data.feed.items.length + page.items.length));
-      const hasMore = page.rowCount >= opts.olderPageSize && data.feed.items.length + page.items.length <= opts.maxFeedCap;
-      act({ type: 'feed/older-loaded', items: page.items, hasMore, cap: feedCap });
-    } catch (error) {
-      if (mySession !== sessionEpoch) return;
-      const message = errorMessage(error);
-      if (!isNetworkError(error)) signal({ type: 'rpc-error', error: `feed: ${message}` });
-      act({ type: 'feed/older-failed', error: message });
-    }
-  }
 
   const engine: LiveEngine = {
     start() {
@@ -779,21 +472,21 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       act({ type: 'revenue/loading', range });
       if (role === 'support') act({ type: 'revenue/unavailable' });
       if (!dataRunning) {
-        if (signedIn && role === 'admin') void syncPart('revenue', epoch);
+        if (signedIn && role === 'admin') catchUp.fetchNow('revenue');
         return;
       }
       scheduleBoundary();
-      requestSync(['revenue'], true);
+      catchUp.request(['revenue'], true);
     },
     loadOlderActivity() {
-      void loadOlderActivity();
+      if (signedIn) void catchUp.loadOlder();
     },
     retry(part) {
       if (part === 'feed' ? data.feed.status === 'error' : data[part].status === 'error') {
         act(loadingAction(part, data.revenue.range));
       }
-      if (dataRunning) requestSync([part], true);
-      else if (signedIn) void syncPart(part, epoch);
+      if (dataRunning) catchUp.request([part], true);
+      else if (signedIn) catchUp.fetchNow(part);
     },
     async signIn(email, password) {
       if (signedIn) return { error: null };
@@ -811,12 +504,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     async signOut() {
       await endSession(null);
     },
-    isIdle() {
-      return !syncing && syncTimer === null && (dirty.size === 0 || !syncsEnabled);
-    },
-    peek() {
-      return { data, connection: conn };
-    },
+    isIdle: () => catchUp.isIdle(),
+    peek: () => ({ data, connection: conn }),
   };
   return engine;
 }
