@@ -98,7 +98,9 @@ async function serve(
     }),
   );
   const realtime = createRealtime({ db, keys, log, limits: opts.realtimeLimits });
-  releases.push(() => realtime.close());
+  let realtimeClosed: Promise<void> | null = null;
+  const closeRealtime = () => (realtimeClosed ??= realtime.close());
+  releases.push(closeRealtime);
   await realtime.start();
 
   const app = createApp({
@@ -123,13 +125,15 @@ async function serve(
     server.once('error', reject);
     server.listen(opts.port ?? 54321, opts.host ?? '127.0.0.1', () => resolve());
   });
-  releases.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
+  // Sockets first: server.close() waits for upgraded (WebSocket) connections, which only end once
+  // realtime has closed them (1001).
+  releases.push(async () => {
+    await closeRealtime();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
 
