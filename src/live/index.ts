@@ -4,5 +4,5 @@ export type { LiveApi } from './live-api';
 export { useLiveCommands, useLiveEngine } from './use-live-engine';
 export { useConnectionStore } from './stores/connection-store';
 export { useDashboardStore } from './stores/dashboard-store';
-export { SESSION_EXPIRED_MESSAGE, useSessionStore } from './stores/session-store';
+export { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE, useSessionStore } from './stores/session-store';
 export type * from './types';
