@@ -1,26 +1,30 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../local-supabase/stack.ts';
-import { appDirFor } from './support/app-build';
+import { buildAppFor } from './support/app-build';
 import { launchChromium } from './support/browser';
+import { freePort } from './support/free-port';
 import { signIn, waitForState } from './support/stack-helpers';
 
 // A stack whose access tokens live 5 s, so an ended session shows up quickly.
-const PORT = Number(process.env.E2E_SESSION_STACK_PORT ?? 54382);
-const URL_ = `http://127.0.0.1:${PORT}`;
+let URL_: string;
 
 let stack: Stack;
 let browser: Browser;
+let app: ReturnType<typeof buildAppFor>;
 
 beforeAll(async () => {
-  const appDir = appDirFor(URL_);
-  stack = await startStack({ port: PORT, memory: true, serveApp: appDir, jwtExpirySec: 5 });
+  const port = await freePort();
+  URL_ = `http://127.0.0.1:${port}`;
+  app = buildAppFor(URL_);
+  stack = await startStack({ port, memory: true, serveApp: app.dir, jwtExpirySec: 5 });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  app?.remove();
 });
 
 describe('an ended session', () => {

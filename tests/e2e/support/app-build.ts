@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ANON_KEY } from '../../../local-supabase/keys.ts';
 
@@ -27,19 +28,18 @@ function builtFor(dir: string, url: string): boolean {
 
 /**
  * The built dashboard for a stack at `url`. The build bakes VITE_SUPABASE_URL in, so `dist` is used
- * when it was built for this URL from the current sources (npm test's build stage); otherwise the app is built once more, with
- * that URL, into test-results/e2e-dist-<port>. Either way the browser loads a production build.
+ * when it was built for this URL from the current sources (npm test's build stage); otherwise the
+ * app is built once more, for that URL, into a temporary folder (each run picks a free port, so two
+ * runs on one machine never share a stack or a build). Either way the browser loads a production build.
  */
-export function appDirFor(url: string): string {
+export function buildAppFor(url: string): { dir: string; remove: () => void } {
   const dist = join(ROOT, 'dist');
-  if (builtFor(dist, url)) return dist;
-  const out = join(ROOT, 'test-results', `e2e-dist-${new URL(url).port}`);
-  if (!builtFor(out, url)) {
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, VITE_SUPABASE_URL: url, VITE_SUPABASE_ANON_KEY: ANON_KEY },
-    });
-  }
-  return out;
+  if (builtFor(dist, url)) return { dir: dist, remove: () => {} };
+  const out = mkdtempSync(join(tmpdir(), 'e2e-app-'));
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', out, '--emptyOutDir'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, VITE_SUPABASE_URL: url, VITE_SUPABASE_ANON_KEY: ANON_KEY },
+  });
+  return { dir: out, remove: () => rmSync(out, { recursive: true, force: true }) };
 }
