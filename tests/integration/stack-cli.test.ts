@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SECRET_KEY } from '../../local-supabase/keys.ts';
 import { REPO_ROOT } from '../../local-supabase/stack.ts';
+import { client, startTestStack } from './stack-setup.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'stack-cli-'));
 const dataDir = join(work, 'data');
@@ -87,5 +88,28 @@ describe('stack CLI', () => {
     } finally {
       expect(await stop(second.child, 'SIGINT')).toBe(0);
     }
+  });
+});
+
+describe('stack stop with live clients', () => {
+  it('closes while a realtime channel is subscribed, and the client sees the socket go', async () => {
+    const stack = await startTestStack();
+    const sb = client(stack);
+    const statuses: string[] = [];
+    const channel = sb.channel('stop-check').on('postgres_changes', { event: '*', schema: 'public', table: 'tickets' }, () => undefined);
+    await new Promise<void>((resolve) =>
+      channel.subscribe((status) => {
+        statuses.push(status);
+        if (status === 'SUBSCRIBED') resolve();
+      }),
+    );
+    await stack.close();
+    await new Promise<void>((resolve) => {
+      const check = () => (statuses.some((s) => s !== 'SUBSCRIBED') ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    expect(statuses[0]).toBe('SUBSCRIBED');
+    expect(statuses.slice(1).length).toBeGreaterThan(0);
+    await sb.removeAllChannels();
   });
 });
