@@ -87,7 +87,7 @@ export class Client {
     try {
       this.route(decoded.frame);
     } catch (err) {
-      this.host.log(`realtime: error handling ${decoded.frame.event}: ${err instanceof Error ? err.stack : err}`);
+      this.crashed(decoded.frame.topic, err);
     }
   }
 
@@ -97,7 +97,7 @@ export class Client {
       return;
     }
     if (frame.event === 'phx_join') {
-      void this.join(frame).catch((err) => this.host.log(`realtime: join failed: ${err instanceof Error ? err.stack : err}`));
+      void this.join(frame).catch((err) => this.crashed(frame.topic, err));
       return;
     }
     const channel = this.channels.get(frame.topic);
@@ -111,9 +111,7 @@ export class Client {
         this.closeChannel(channel);
         return;
       case 'access_token':
-        void this.refreshToken(channel, frame.payload).catch((err) =>
-          this.host.log(`realtime: access_token failed: ${err instanceof Error ? err.stack : err}`),
-        );
+        void this.refreshToken(channel, frame.payload).catch((err) => this.crashed(frame.topic, err));
         return;
       case 'broadcast':
         this.onBroadcast(channel, frame);
@@ -272,6 +270,13 @@ export class Client {
     this.send({ joinRef: channel.joinRef, ref: channel.joinRef, topic: channel.topic, event: 'phx_close', payload: {} });
     this.dropChannel(channel);
     if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+  }
+
+  /** Like a crashed Phoenix channel process: phx_error, and the client rejoins by itself. */
+  private crashed(topic: string, err: unknown): void {
+    this.host.log(`realtime: channel ${topic} failed: ${err instanceof Error ? err.stack : err}`);
+    const channel = this.channels.get(topic);
+    if (channel && !this.closed) this.errorChannel(channel);
   }
 
   /** phx_error: the client reports CHANNEL_ERROR and rejoins on its own. */

@@ -1,20 +1,12 @@
 import type { Db } from '../db.ts';
-import { quoteIdent, tableKey, type TableInfo } from './capture.ts';
+import { tableKey, type TableInfo } from './capture.ts';
+import { buildChangeData, valueText, type ChangeRow } from './payload.ts';
+import { visibleRows, type RlsGroup } from './rls.ts';
 import type { ChannelSink, Registry, Subscription, TypedCondition } from './subscriptions.ts';
 
 // Reads committed changes in id (= commit) order, decides per subscriber what Supabase would send
 // (filters, column privileges, RLS as the subscriber, DELETE trimming, 400/401/413 errors) and
 // hands each channel one frame per change. Mirrors realtime.apply_rls + list_changes.
-
-export interface ChangeRow {
-  id: string;
-  type: 'INSERT' | 'UPDATE' | 'DELETE';
-  schema_name: string;
-  table_name: string;
-  record: Record<string, unknown> | null;
-  old_record: Record<string, unknown> | null;
-  ts: string;
-}
 
 export interface DrainerDeps {
   db: Db;
@@ -27,24 +19,6 @@ export interface DrainerDeps {
 
 const CACHE_TTL_MS = 2000;
 const MAX_FILTER_CACHE = 20_000;
-
-const ERR_400 = 'Error 400: Bad Request, no primary key';
-const ERR_401 = 'Error 401: Unauthorized';
-const ERR_413 = 'Error 413: Payload Too Large';
-
-function valueText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
-
-function pick(rec: Record<string, unknown> | null, keep: (k: string) => boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (!rec) return out;
-  for (const [k, v] of Object.entries(rec)) if (keep(k)) out[k] = v;
-  return out;
-}
 
 export class Drainer {
   private lastId = '0';
@@ -138,7 +112,7 @@ export class Drainer {
       for (const s of matched[i]!) {
         let data = dataByRole.get(s.sink.role);
         if (data === undefined) {
-          data = this.buildData(row, t, s.sink.role);
+          data = buildChangeData(row, t, this.columnsFor(s.sink.role, t), this.deps.maxRecordBytes);
           dataByRole.set(s.sink.role, data);
         }
         if (data === null) continue;
@@ -213,50 +187,13 @@ export class Drainer {
     return this.privCache.get(`${role}\0${t.oid}`)?.cols ?? new Set();
   }
 
-  /** The `data` JSON for one change as seen by one role, or null when that role gets nothing. */
-  private buildData(row: ChangeRow, t: TableInfo, role: string): string | null {
-    const cols = this.columnsFor(role, t);
-    const head = { schema: row.schema_name, table: row.table_name };
-    if (row.type !== 'DELETE') {
-      const fail = t.primaryKey.length === 0 ? ERR_400 : t.primaryKey.some((k) => !cols.has(k)) ? ERR_401 : null;
-      if (fail) {
-        const data: Record<string, unknown> = { ...head, commit_timestamp: null, type: row.type, columns: [], record: {} };
-        if (row.type === 'UPDATE') data.old_record = {};
-        data.errors = [fail];
-        return JSON.stringify(data);
-      }
-    }
-    const columns = t.columns.filter((c) => cols.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
-    const keepOld =
-      row.type === 'DELETE' && t.rls ? (k: string) => cols.has(k) && t.primaryKey.includes(k) : (k: string) => cols.has(k);
-    let record = row.type === 'DELETE' ? null : pick(row.record, (k) => cols.has(k));
-    let oldRecord = row.type === 'INSERT' ? null : pick(row.old_record, keepOld);
-    let errors: string[] | null = null;
-    const size = (record ? JSON.stringify(record).length : 0) + (oldRecord ? JSON.stringify(oldRecord).length : 0);
-    if (size > this.deps.maxRecordBytes) {
-      const small = (rec: Record<string, unknown>) => {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(rec)) if (Buffer.byteLength(JSON.stringify(v) ?? '') <= 64) out[k] = v;
-        return out;
-      };
-      if (record) record = small(record);
-      if (oldRecord) oldRecord = small(oldRecord);
-      errors = [ERR_413];
-    }
-    const data: Record<string, unknown> = { ...head, commit_timestamp: row.ts, type: row.type, columns };
-    if (record) data.record = record;
-    if (oldRecord) data.old_record = oldRecord;
-    data.errors = errors;
-    return JSON.stringify(data);
-  }
-
   private async checkRls(
     rows: ChangeRow[],
     matched: Subscription[][],
     tables: Map<string, TableInfo>,
   ): Promise<((i: number, sink: ChannelSink) => boolean) | null> {
     // group key (role + claims) → table key → change indexes
-    const groups = new Map<string, { role: string; claims: string; byTable: Map<string, number[]> }>();
+    const groups = new Map<string, RlsGroup>();
     rows.forEach((row, i) => {
       if (row.type === 'DELETE') return;
       const t = tables.get(tableKey(row.schema_name, row.table_name));
@@ -279,52 +216,7 @@ export class Drainer {
       }
     });
     if (groups.size === 0) return null;
-    const list = [...groups.entries()];
-    const payload = list.map(([, g]) => ({
-      role: g.role,
-      claims: g.claims,
-      checks: [...g.byTable].map(([tk, idxs]) => {
-        const t = tables.get(tk)!;
-        const cond = t.primaryKey
-          .map((c) => {
-            const ty = t.columns.find((x) => x.name === c)!.castType;
-            return `t.${quoteIdent(c)} = (k.v->>'${c.replace(/'/g, "''")}')::${ty}`;
-          })
-          .join(' and ');
-        return {
-          sql: `select (k.n - 1)::int from jsonb_array_elements($1) with ordinality as k(v, n)
-                 where exists (select 1 from ${quoteIdent(t.schema)}.${quoteIdent(t.table)} t where ${cond})`,
-          keys: idxs.map((i) => {
-            const rec = rows[i]!.record ?? {};
-            const k: Record<string, unknown> = {};
-            for (const c of t.primaryKey) k[c] = valueText(rec[c]);
-            return k;
-          }),
-          idxs,
-        };
-      }),
-    }));
-    const seen = new Set<string>();
-    const toArg = (gs: typeof payload) =>
-      JSON.stringify(gs.map((g) => ({ ...g, checks: g.checks.map(({ sql, keys }) => ({ sql, keys })) })));
-    const record = (vis: { v: string }[], offset: number) => {
-      for (const { v } of vis) {
-        const [gi, ci, n] = v.split(':').map(Number) as [number, number, number];
-        seen.add(`${payload[gi + offset]!.checks[ci]!.idxs[n]!}\0${list[gi + offset]![0]}`);
-      }
-    };
-    const query = 'select _realtime.rls_visible($1::jsonb) as v';
-    try {
-      record((await this.deps.db.query<{ v: string }>(query, [toArg(payload)])).rows, 0);
-    } catch (err) {
-      // One subscriber's failing policy must not hide the change from the others: retry one by one.
-      this.deps.log(`realtime: RLS check failed, retrying per subscriber: ${err instanceof Error ? err.message : err}`);
-      seen.clear();
-      for (let gi = 0; gi < payload.length; gi++) {
-        const res = await this.deps.db.query<{ v: string }>(query, [toArg([payload[gi]!])]).catch(() => null);
-        if (res) record(res.rows, gi);
-      }
-    }
+    const seen = await visibleRows(this.deps.db, this.deps.log, rows, tables, groups);
     return (i, sink) => {
       const row = rows[i]!;
       if (row.type === 'DELETE') return true;

@@ -1,6 +1,16 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, newCustomer, RawSocket, startHarness, SUPPORT, waitFor, watch, type Harness } from './realtime-harness.ts';
+import {
+  ADMIN,
+  newCustomer,
+  RawSocket,
+  sleep,
+  startHarness,
+  SUPPORT,
+  waitFor,
+  watch,
+  type Harness,
+} from './realtime-harness.ts';
 
 describe('realtime auth', () => {
   let h: Harness;
@@ -64,8 +74,12 @@ describe('realtime auth', () => {
     const admin = await h.signIn(ADMIN);
     const w = watch(admin, 'refresh', [{ event: 'INSERT', table: 'customers' }]);
     await w.live();
-    const { error } = await admin.auth.refreshSession();
+    const before = (await admin.auth.getSession()).data.session!.access_token;
+    // A token minted in the same second as the first one is byte-identical (iat/exp are seconds).
+    await sleep(1100);
+    const { data, error } = await admin.auth.refreshSession();
     expect(error).toBeNull();
+    expect(data.session!.access_token).not.toBe(before);
     // supabase-js pushes access_token on TOKEN_REFRESHED; the server re-subscribes.
     await w.live(2);
     const id = await newCustomer(h.db, 'After refresh');

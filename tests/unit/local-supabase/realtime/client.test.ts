@@ -50,6 +50,19 @@ describe('realtime client socket', () => {
     expect(host.onClose).toHaveBeenCalledWith(client);
   });
 
+  it('sends phx_error (client rejoins) when a channel fails internally', async () => {
+    const { ws, host } = setup();
+    host.subscribe = vi.fn(async () => {
+      throw new Error('database went away');
+    });
+    const join = ['4', '4', 'realtime:x', 'phx_join', { config: { postgres_changes: [{ event: '*', schema: 'public', table: 't' }] } }];
+    ws.emit('message', Buffer.from(JSON.stringify(join)), false);
+    await vi.waitFor(() => expect(ws.sent.length).toBe(2));
+    expect(JSON.parse(ws.sent[0]!)).toMatchObject(['4', '4', 'realtime:x', 'phx_reply', { status: 'ok' }]);
+    expect(JSON.parse(ws.sent[1]!)).toEqual(['4', '4', 'realtime:x', 'phx_error', {}]);
+    expect(host.unsubscribe).toHaveBeenCalled();
+  });
+
   it('answers heartbeats and ignores garbage without closing', () => {
     const { ws } = setup();
     ws.emit('message', Buffer.from('garbage'), false);
