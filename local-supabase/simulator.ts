@@ -23,8 +23,10 @@ export type SimEvent =
   | 'skipped';
 
 export interface Simulator {
-  /** Runs one event now (tests and benches call it directly). */
+  /** Runs one event now, in its own transaction (tests call it directly). */
   step(): Promise<SimEvent>;
+  /** Runs `count` events now, batched into transactions (load tests and benches). */
+  burst(count: number): Promise<SimEvent[]>;
   stats(): { events: number; errors: number };
   stop(): Promise<void>;
 }
@@ -43,6 +45,7 @@ const WEIGHTS: [Exclude<SimEvent, 'skipped'>, number][] = [
 const TOTAL_WEIGHT = WEIGHTS.reduce((s, [, w]) => s + w, 0);
 const TICK_MS = 100;
 const MAX_BACKLOG = 1000;
+const BATCH = 25;
 
 /** Shop activity written as service_role through the database, so Realtime carries it like any change. */
 export function startSimulator(opts: SimulatorOptions): Simulator {
@@ -55,39 +58,73 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
   let last = Date.now();
   let running: Promise<void> = Promise.resolve();
 
-  async function step(): Promise<SimEvent> {
+  function pickKind(): Exclude<SimEvent, 'skipped'> {
     let roll = random() * TOTAL_WEIGHT;
-    const kind = WEIGHTS.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'ticket_moved';
-    try {
-      const done = await opts.db.transaction(async (tx) => {
-        await tx.query(`select set_config('role', 'service_role', true), set_config('request.jwt.claims', '{"role":"service_role"}', true)`);
-        return ACTIONS[kind](tx, random);
-      });
-      events++;
-      return done ? kind : 'skipped';
-    } catch (err) {
-      errors++;
-      // Unique clashes or races with the dashboard are normal; anything else is worth a line.
-      if (!isDbError(err) || !['23505', '40001', '40P01'].includes(err.code)) log(`simulator: ${kind} failed: ${String(err)}`);
-      return 'skipped';
-    }
+    return WEIGHTS.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'ticket_moved';
   }
 
+  function failed(kind: string, err: unknown): void {
+    errors++;
+    // Unique clashes or races with the dashboard are normal; anything else is worth a line.
+    if (!isDbError(err) || !['23505', '40001', '40P01'].includes(err.code)) log(`simulator: ${kind} failed: ${String(err)}`);
+  }
+
+  /**
+   * `count` events in one transaction as service_role, each in its own savepoint so one failure
+   * loses only itself. One event per transaction at demo rates; batches keep load tests fast.
+   */
+  async function run(count: number): Promise<SimEvent[]> {
+    const kinds = Array.from({ length: count }, pickKind);
+    const results: SimEvent[] = [];
+    try {
+      await opts.db.transaction(async (tx) => {
+        await tx.query(`select set_config('role', 'service_role', true), set_config('request.jwt.claims', '{"role":"service_role"}', true)`);
+        for (const kind of kinds) {
+          if (count > 1) await tx.query('savepoint sim_event');
+          try {
+            results.push((await ACTIONS[kind](tx, random)) ? kind : 'skipped');
+            events++;
+            if (count > 1) await tx.query('release savepoint sim_event');
+          } catch (err) {
+            if (count === 1) throw err;
+            await tx.query('rollback to savepoint sim_event');
+            failed(kind, err);
+            results.push('skipped');
+          }
+        }
+      });
+    } catch (err) {
+      failed(kinds.join(','), err);
+      return kinds.map(() => 'skipped');
+    }
+    return results;
+  }
+
+  let busy = false;
   const timer = setInterval(() => {
     const now = Date.now();
     credit = Math.min(MAX_BACKLOG, credit + ((now - last) / 60_000) * opts.ratePerMin);
     last = now;
-    if (credit < 1) return;
+    // One run at a time: when the database cannot keep up, the backlog is capped instead of queued.
+    if (busy || credit < 1) return;
     const n = Math.floor(credit);
     credit -= n;
-    running = running.then(async () => {
-      for (let i = 0; i < n && !stopped; i++) await step();
+    busy = true;
+    running = (async () => {
+      for (let done = 0; done < n && !stopped; done += BATCH) await run(Math.min(BATCH, n - done));
+    })().finally(() => {
+      busy = false;
     });
   }, TICK_MS);
   timer.unref();
 
   return {
-    step,
+    step: async () => (await run(1))[0] ?? 'skipped',
+    async burst(count) {
+      const out: SimEvent[] = [];
+      for (let done = 0; done < count; done += BATCH) out.push(...(await run(Math.min(BATCH, count - done))));
+      return out;
+    },
     stats: () => ({ events, errors }),
     async stop() {
       stopped = true;

@@ -48,6 +48,16 @@ describe('simulator', () => {
     expect(await count(`select count(*)::int as n from public.orders o where o.created_at > now() - interval '5 minutes' and o.item_count = 0`)).toBe(0);
   });
 
+  it('bursts many events in batched transactions, each event atomic on its own', async () => {
+    const sim = startSimulator({ db: stack.db, ratePerMin: 0, random: mulberry32(7) });
+    const before = await count('select count(*)::int as n from public.activity_log');
+    const results = await sim.burst(60);
+    await sim.stop();
+    expect(results).toHaveLength(60);
+    expect(sim.stats()).toEqual({ events: 60, errors: 0 });
+    expect(await count('select count(*)::int as n from public.activity_log')).toBeGreaterThanOrEqual(before + 60);
+  });
+
   it('runs on its own at the configured rate when the stack starts it', async () => {
     const fast = await startTestStack({ simulatorRatePerMin: 6000 });
     try {
