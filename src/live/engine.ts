@@ -1,4 +1,3 @@
-import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import { createCatchUp } from './catch-up';
 import { createChannelSet } from './channel-set';
@@ -20,7 +19,8 @@ import { changeKey, parseChange } from './parse-change';
 import { nextBucketBoundary } from './revenue-window';
 import { useConnectionStore, type ConnectionStore } from './stores/connection-store';
 import { useDashboardStore, type DashboardStore } from './stores/dashboard-store';
-import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE, useSessionStore, type SessionStore } from './stores/session-store';
+import { createSessionKeeper } from './session-keeper';
+import { useSessionStore, type SessionStore } from './stores/session-store';
 import type { ConnectionInfo, LiveCommands, StaffRole } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
@@ -40,11 +40,6 @@ export interface LiveEngine extends LiveCommands {
   isIdle(): boolean;
   /** what the engine holds right now, ahead of the next frame's store update */
   peek(): { data: DashboardData; connection: ConnectionInfo };
-}
-
-/** The server refused the session itself (not the network, not a server fault). */
-function isSessionRejected(error: unknown): boolean {
-  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.code !== '42501';
 }
 
 /**
@@ -74,23 +69,16 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
 
   let started = false;
   let stopped = false;
-  let signedIn = false;
-  let signingOut = false;
   let role: StaffRole = 'admin';
   let paused = false;
   let dataRunning = false;
   /** bumped when the data pipeline stops: a start still waiting for the session is dropped */
   let runEpoch = 0;
-  /** bumped on sign-in/out: late auth answers for another session are dropped */
-  let sessionEpoch = 0;
-  let needsSessionRefresh = false;
-  let sessionCheck: Promise<boolean> | null = null;
 
   let readyTimer: TimerHandle | null = null;
   let pollTimer: TimerHandle | null = null;
   let tickTimer: TimerHandle | null = null;
   let boundaryTimer: TimerHandle | null = null;
-  let restoreTimer: TimerHandle | null = null;
   let lastTickAt = env.now();
   let offlineSince: number | null = null;
   const recentKeys = new Set<string>();
@@ -132,8 +120,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     isLive: () => conn.state === 'live',
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
-      needsSessionRefresh = true;
-      void ensureSession().then((ok) => {
+      session.requireRefresh();
+      void session.ensure().then((ok) => {
         if (ok) catchUp.request(ALL_PARTS);
       });
     },
@@ -154,11 +142,32 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     // the server redid the subscription (new token): changes may have slipped through meanwhile
     onResubscribed: (table) => catchUp.request(PARTS_BY_TABLE[table]),
     onFailure: (_table, reason, tokenProblem) => {
-      if (tokenProblem) needsSessionRefresh = true;
+      if (tokenProblem) session.requireRefresh();
       goPolling(reason);
     },
     onReconnectAttempt: () => signal({ type: 'reconnect-attempt' }),
-    prepare: () => ensureSession(),
+    prepare: () => session.ensure(),
+  });
+
+  const session = createSessionKeeper({
+    api,
+    client,
+    env,
+    sessionStore,
+    retryDelay: () => jittered(opts.pollIntervalMs),
+    signal,
+    onSignedIn: (user) => {
+      role = user.role;
+      void startData();
+    },
+    onSignedOut: () => {
+      paused = false;
+      stopData();
+      catchUp.forgetFeed();
+      act({ type: 'reset' });
+      signal({ type: 'reset', at: env.now() });
+      flushNow();
+    },
   });
 
   function realtimeReady(): boolean {
@@ -201,114 +210,10 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signal({ type: 'realtime-lost', at: env.now(), reason });
   }
 
-  // ---- session -----------------------------------------------------------------------------
-
-  /** Makes sure realtime will join with a valid token: refreshes first after sleep, expiry or a long offline. */
-  function ensureSession(): Promise<boolean> {
-    sessionCheck ??= (async () => {
-      const mySession = sessionEpoch;
-      try {
-        const session = needsSessionRefresh ? await api.refreshSession(client) : await api.getSession(client);
-        if (mySession !== sessionEpoch) return false;
-        if (!session) {
-          await endSession(SESSION_EXPIRED_MESSAGE);
-          return false;
-        }
-        needsSessionRefresh = false;
-        await handTokenToRealtime(session.accessToken);
-        return true;
-      } catch (error) {
-        if (mySession !== sessionEpoch) return false;
-        if (!isSessionRejected(error)) return false; // unreachable or a server fault: try again later
-        await endSession(SESSION_EXPIRED_MESSAGE);
-        return false;
-      } finally {
-        sessionCheck = null;
-      }
-    })();
-    return sessionCheck;
-  }
-
-  async function handTokenToRealtime(token: string) {
-    try {
-      await client.realtime.setAuth(token);
-    } catch {
-      // realtime falls back to the client's own token callback
-    }
-  }
-
-  async function enterSignedIn(): Promise<string | null> {
-    const mySession = sessionEpoch;
-    try {
-      const user = await api.getCurrentStaff(client);
-      if (mySession !== sessionEpoch || stopped) return null;
-      role = user.role;
-      signedIn = true;
-      sessionStore.getState().signedIn(user);
-      void startData();
-      return null;
-    } catch (error) {
-      if (error instanceof ApiError && error.code === '42501') {
-        await endSession(NOT_STAFF_MESSAGE);
-        return NOT_STAFF_MESSAGE;
-      }
-      throw error;
-    }
-  }
-
-  async function restoreSession() {
-    restoreTimer = null;
-    try {
-      const session = await api.getSession(client);
-      if (stopped) return;
-      if (!session) {
-        sessionStore.getState().signedOut(null);
-        return;
-      }
-      await handTokenToRealtime(session.accessToken);
-      await enterSignedIn();
-    } catch (error) {
-      if (stopped) return;
-      if (isSessionRejected(error)) {
-        await endSession(SESSION_EXPIRED_MESSAGE);
-        return;
-      }
-      // nothing reachable (or a server fault) at start-up: keep the stored session and try again
-      if (isNetworkError(error)) signal({ type: 'unreachable', at: env.now(), error: 'Cannot reach the server' });
-      else signal({ type: 'rpc-error', error: `session: ${errorMessage(error)}` });
-      restoreTimer = env.setTimeout(() => void restoreSession(), jittered(opts.pollIntervalMs));
-    }
-  }
-
-  async function endSession(message: string | null) {
-    if (signingOut) return;
-    signingOut = true;
-    sessionEpoch += 1;
-    signedIn = false;
-    paused = false;
-    stopData();
-    catchUp.forgetFeed();
-    act({ type: 'reset' });
-    signal({ type: 'reset', at: env.now() });
-    flushNow();
-    try {
-      await api.signOut(client);
-    } catch {
-      // the local session is gone either way
-    }
-    signingOut = false;
-    sessionStore.getState().signedOut(message);
-  }
-
-  function onAuthEvent(event: string) {
-    // auth-js signs out by itself when the refresh token is rejected
-    if (event === 'SIGNED_OUT' && signedIn && !signingOut) void endSession(SESSION_EXPIRED_MESSAGE);
-  }
-
   // ---- data pipeline -----------------------------------------------------------------------
 
   async function startData() {
-    if (dataRunning || paused || !signedIn) return;
+    if (dataRunning || paused || !session.isSignedIn()) return;
     dataRunning = true;
     runEpoch += 1;
     const myRun = runEpoch;
@@ -321,7 +226,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     lastTickAt = env.now();
     tickTimer = env.setTimeout(tick, opts.tickMs);
     scheduleBoundary();
-    const ok = await ensureSession();
+    const ok = await session.ensure();
     if (runEpoch !== myRun || !dataRunning) return;
     if (ok) channels.open(tablesFor(role));
     else channels.ensureReconnecting(tablesFor(role));
@@ -351,7 +256,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
 
   /** After sleep the socket is likely dead and the token may have expired: start over from the cursor. */
   function onWake() {
-    needsSessionRefresh = true;
+    session.requireRefresh();
     channels.closeAll();
     goPolling('Woke up after sleep');
     channels.reconnectNow(tablesFor(role));
@@ -415,7 +320,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     }
     if (offlineSince !== null && env.now() - offlineSince > opts.longOfflineMs) {
       // the token may have expired meanwhile: refresh first, then join again with the new one
-      needsSessionRefresh = true;
+      session.requireRefresh();
       channels.closeAll();
       goPolling('Back online after a long time offline');
     }
@@ -438,25 +343,24 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (!env.isOnline()) offlineSince = env.now();
       const { data: auth } = client.auth.onAuthStateChange((event) => {
         // never call back into auth-js from inside its own callback
-        env.setTimeout(() => onAuthEvent(event), 0);
+        env.setTimeout(() => session.onAuthEvent(event), 0);
       });
       unsubscribers.push(() => auth.subscription.unsubscribe());
       sessionStore.getState().loading();
-      void restoreSession();
+      void session.restore();
     },
     stop() {
       if (stopped) return;
       stopped = true;
-      sessionEpoch += 1;
+      session.stop();
       stopData();
-      restoreTimer = clear(restoreTimer);
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
       flushNow();
       dashboardBatch.dispose();
       connectionBatch.dispose();
     },
     pause() {
-      if (paused || !signedIn) return;
+      if (paused || !session.isSignedIn()) return;
       paused = true;
       stopData();
       signal({ type: 'pause', at: env.now() });
@@ -472,38 +376,24 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       act({ type: 'revenue/loading', range });
       if (role === 'support') act({ type: 'revenue/unavailable' });
       if (!dataRunning) {
-        if (signedIn && role === 'admin') catchUp.fetchNow('revenue');
+        if (session.isSignedIn() && role === 'admin') catchUp.fetchNow('revenue');
         return;
       }
       scheduleBoundary();
       catchUp.request(['revenue'], true);
     },
     loadOlderActivity() {
-      if (signedIn) void catchUp.loadOlder();
+      if (session.isSignedIn()) void catchUp.loadOlder();
     },
     retry(part) {
       if (part === 'feed' ? data.feed.status === 'error' : data[part].status === 'error') {
         act(loadingAction(part, data.revenue.range));
       }
       if (dataRunning) catchUp.request([part], true);
-      else if (signedIn) catchUp.fetchNow(part);
+      else if (session.isSignedIn()) catchUp.fetchNow(part);
     },
-    async signIn(email, password) {
-      if (signedIn) return { error: null };
-      sessionEpoch += 1;
-      try {
-        const session = await api.signInWithPassword(client, { email, password });
-        await handTokenToRealtime(session.accessToken);
-        const error = await enterSignedIn();
-        return { error };
-      } catch (error) {
-        if (isNetworkError(error)) return { error: 'Cannot reach the server. Check your connection and try again.' };
-        return { error: errorMessage(error) };
-      }
-    },
-    async signOut() {
-      await endSession(null);
-    },
+    signIn: (email, password) => session.signIn(email, password),
+    signOut: () => session.end(null),
     isIdle: () => catchUp.isIdle(),
     peek: () => ({ data, connection: conn }),
   };
