@@ -78,6 +78,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   });
 
   let draining: Promise<void> | null = null;
+  let lastDrainError = 0;
   let again = false;
   function kick(): void {
     if (stopped) return;
@@ -92,7 +93,16 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
           while (!stopped && (await drainer.drainOnce()) >= limits.batchSize);
         } while (again && !stopped);
       } catch (err) {
-        if (!stopped) log(`realtime: drain failed: ${err instanceof Error ? err.message : err}`);
+        if (stopped) return;
+        const msg = err instanceof Error ? err.message : String(err);
+        // Log once a second at most; a reset database may have lost the capture schema: put it back.
+        if (Date.now() - lastDrainError > 1000) log(`realtime: drain failed: ${msg}`);
+        lastDrainError = Date.now();
+        if (/_realtime/.test(msg) && /does not exist/.test(msg)) {
+          await installCapture(db)
+            .then(() => getTables(true))
+            .catch(() => undefined);
+        }
       } finally {
         draining = null;
       }
