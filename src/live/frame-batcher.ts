@@ -7,17 +7,22 @@ export function createFrameBatcher<T>(
   flush: (items: T[]) => void,
   /** folds `next` into the last queued item (returns null when they cannot merge), keeping bursts small */
   merge: (last: T, next: T) => T | null = () => null,
+  /** hidden tabs may get no frame for a minute: past this many queued items, deliver at once */
+  maxQueue = 200,
 ) {
   let queue: T[] = [];
   let scheduled = false;
   let disposed = false;
 
-  const run = () => {
-    scheduled = false;
+  const deliver = () => {
     if (disposed || queue.length === 0) return;
     const items = queue;
     queue = [];
     flush(items);
+  };
+  const onFrame = () => {
+    scheduled = false;
+    deliver();
   };
 
   return {
@@ -27,14 +32,18 @@ export function createFrameBatcher<T>(
       const merged = last === undefined ? null : merge(last, item);
       if (merged === null) queue.push(item);
       else queue[queue.length - 1] = merged;
+      if (queue.length >= maxQueue) {
+        deliver();
+        return;
+      }
       if (!scheduled) {
         scheduled = true;
-        requestFrame(run);
+        requestFrame(onFrame);
       }
     },
     /** deliver now (used before resolving a command the UI awaits) */
     flushNow(): void {
-      run();
+      deliver();
     },
     dispose(): void {
       disposed = true;
