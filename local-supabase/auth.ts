@@ -41,6 +41,8 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
   app.get('/settings', (c) =>
     c.json({ external: { email: true, phone: false }, disable_signup: true, mailer_autoconfirm: true, phone_autoconfirm: false, sms_provider: '', saml_enabled: false }),
   );
+  // Only the symmetric HS256 secret signs tokens here, and it is never published.
+  app.get('/.well-known/jwks.json', (c) => c.json({ keys: [] }));
   app.post('/signup', () => {
     throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
   });

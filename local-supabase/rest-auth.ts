@@ -44,7 +44,10 @@ export async function asRole<T>(
   ctx: RequestContext,
   readOnly: boolean,
   fn: (tx: Queryable) => Promise<T>,
+  roleSettings: [string, string][] = [],
 ): Promise<T> {
+  const params: unknown[] = [auth.role, JSON.stringify(auth.claims), ctx.method, ctx.path, JSON.stringify(ctx.headers)];
+  const extra = roleSettings.map(([key, value]) => `, set_config($${params.push(key)}, $${params.push(value)}, true)`).join('');
   try {
     return await db.transaction(async (tx) => {
       if (readOnly) await tx.query('set transaction read only');
@@ -52,8 +55,8 @@ export async function asRole<T>(
         await tx.query(
           `select set_config('search_path', 'public, extensions', true), set_config('role', $1, true),
                   set_config('request.jwt.claims', $2, true), set_config('request.method', $3, true),
-                  set_config('request.path', $4, true), set_config('request.headers', $5, true)`,
-          [auth.role, JSON.stringify(auth.claims), ctx.method, ctx.path, JSON.stringify(ctx.headers)],
+                  set_config('request.path', $4, true), set_config('request.headers', $5, true)${extra}`,
+          params,
         );
       } catch (err) {
         // An unknown role in the JWT is an authentication failure in PostgREST.

@@ -45,6 +45,13 @@ select p.proname as name, p.provolatile as volatility, p.proretset as retset, p.
   join pg_type rt on rt.oid = p.prorettype
  where n.nspname = $1 and p.prokind = 'f'`;
 
+// Per-role settings (ALTER ROLE … SET), which PostgREST applies when it impersonates the role.
+const ROLE_SETTINGS_SQL = `
+select r.rolname as role, s.setconfig as settings
+  from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+ where s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+ order by s.setdatabase`;
+
 const TABLES_SQL = `
 select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where n.nspname = $1 and c.relkind in ('r', 'v', 'm', 'f', 'p')`;
@@ -83,6 +90,7 @@ export function fnAccepts(fn: FnInfo, keys: string[]): boolean {
 export class SchemaCache {
   private functions = new Map<string, FnInfo[]>();
   private tables = new Set<string>();
+  private roles = new Map<string, [string, string][]>();
   private loadedAt = 0;
 
   constructor(private readonly db: Queryable) {}
@@ -97,7 +105,19 @@ export class SchemaCache {
     }
     this.functions = byName;
     this.tables = new Set(tables.rows.map((r) => r.name));
+    const roles = await this.db.query<{ role: string; settings: string[] | null }>(ROLE_SETTINGS_SQL);
+    const byRole = new Map<string, [string, string][]>();
+    for (const { role, settings } of roles.rows) {
+      const pairs = (settings ?? []).map((kv): [string, string] => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]);
+      byRole.set(role, [...(byRole.get(role) ?? []), ...pairs.filter(([k]) => k !== '')]);
+    }
+    this.roles = byRole;
     this.loadedAt = Date.now();
+  }
+
+  /** The role's own settings, e.g. statement_timeout (PostgREST applies them per request). */
+  roleSettings(role: string): [string, string][] {
+    return this.roles.get(role) ?? [];
   }
 
   /** Reloads at most once a second when something is missing, so new migrations show up. */

@@ -63,7 +63,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const result = await asRole(deps.db, auth, requestContext(c, `/rpc/${name}`), readOnly, async (tx) => {
       const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
       return rows[0] as ReadResult;
-    });
+    }, deps.schema.roleSettings(auth.role));
     if (fn.returnsVoid) return c.body(null, 204);
     if (!fn.returnsSet) return respond(c, result, result.first ?? 'null', read, 200);
     return respond(c, result, result.body, read, 200);
@@ -84,7 +84,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const result = await asRole(deps.db, auth, requestContext(c, `/${table}`), true, async (tx) => {
       const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
       return rows[0] as ReadResult;
-    });
+    }, deps.schema.roleSettings(auth.role));
     return respond(c, result, result.body, read, 200);
   });
 
@@ -102,7 +102,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
       const shape = await writeShape(tx, { method, table, body, prefer, filters, onConflict, selection: parseSelect(c.req.query('select')) }, p);
       const { rows } = await tx.query<ReadResult>(readSql(shape, p), p.values);
       return rows[0] as ReadResult;
-    });
+    }, deps.schema.roleSettings(auth.role));
     return respondWrite(c, method, prefer, result);
   });
 

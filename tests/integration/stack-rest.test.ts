@@ -19,7 +19,8 @@ begin raise exception '%', msg using detail = 'the detail', hint = 'the hint'; e
 create or replace function public.stack_test_write(p_name text) returns int language sql volatile as $$
   insert into public.stack_test_items (name) values (p_name) returning id $$;
 create or replace function public.stack_test_whoami() returns jsonb language sql stable as $$
-  select jsonb_build_object('role', current_user, 'sub', auth.uid(), 'claims_role', auth.jwt() ->> 'role') $$;
+  select jsonb_build_object('role', current_user, 'sub', auth.uid(), 'claims_role', auth.jwt() ->> 'role',
+    'timeout', current_setting('statement_timeout')) $$;
 grant execute on function public.stack_test_add(int, int), public.stack_test_series(int), public.stack_test_noop(),
   public.stack_test_raise(text), public.stack_test_whoami() to anon, authenticated, service_role;
 grant execute on function public.stack_test_write(text) to service_role;
@@ -109,12 +110,12 @@ describe('rest: rpc shapes and errors', () => {
     expect(noop.error).toBeNull();
   });
 
-  it('runs as the JWT role with request.jwt.claims set', async () => {
-    expect((await client(stack).rpc('stack_test_whoami')).data).toEqual({ role: 'anon', sub: null, claims_role: 'anon' });
+  it('runs as the JWT role with request.jwt.claims and the role\'s settings', async () => {
+    expect((await client(stack).rpc('stack_test_whoami')).data).toEqual({ role: 'anon', sub: null, claims_role: 'anon', timeout: '3s' });
     const admin = await signedIn(stack, ADMIN);
     const me = (await admin.rpc('stack_test_whoami')).data;
     const user = (await admin.auth.getUser()).data.user!;
-    expect(me).toEqual({ role: 'authenticated', sub: user.id, claims_role: 'authenticated' });
+    expect(me).toEqual({ role: 'authenticated', sub: user.id, claims_role: 'authenticated', timeout: '8s' });
   });
 
   it('maps RAISE to 400 P0001 with detail and hint', async () => {
