@@ -28,6 +28,15 @@ export async function authenticate(keys: Keys, authorization: string | undefined
   }
 }
 
+/**
+ * A JWT may name any role, but PostgREST (connected as authenticator) can only switch to the roles
+ * granted to it; the database refuses the rest with 42501 (or 22023 when the role does not exist).
+ */
+export function checkRole(auth: RequestAuth, canSwitchTo: (role: string) => boolean): void {
+  if (canSwitchTo(auth.role)) return;
+  throw new RestError(auth.role === 'anon' ? 401 : 403, '42501', `permission denied to set role "${auth.role}"`);
+}
+
 export interface RequestContext {
   method: string;
   path: string;

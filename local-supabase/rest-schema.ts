@@ -52,6 +52,12 @@ select r.rolname as role, s.setconfig as settings
  where s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
  order by s.setdatabase`;
 
+// PostgREST logs in as `authenticator` and can only become the roles granted to it.
+const SWITCHABLE_ROLES_SQL = `
+select r.rolname as name from pg_roles r
+ where exists (select 1 from pg_roles a where a.rolname = 'authenticator')
+   and pg_has_role('authenticator', r.oid, 'MEMBER') and r.rolname <> 'authenticator'`;
+
 const TABLES_SQL = `
 select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where n.nspname = $1 and c.relkind in ('r', 'v', 'm', 'f', 'p')`;
@@ -91,6 +97,7 @@ export class SchemaCache {
   private functions = new Map<string, FnInfo[]>();
   private tables = new Set<string>();
   private roles = new Map<string, [string, string][]>();
+  private switchable: Set<string> | null = null;
   private loadedAt = 0;
 
   constructor(private readonly db: Queryable) {}
@@ -112,7 +119,14 @@ export class SchemaCache {
       byRole.set(role, [...(byRole.get(role) ?? []), ...pairs.filter(([k]) => k !== '')]);
     }
     this.roles = byRole;
+    const switchable = await this.db.query<{ name: string }>(SWITCHABLE_ROLES_SQL);
+    this.switchable = switchable.rows.length ? new Set(switchable.rows.map((r) => r.name)) : null;
     this.loadedAt = Date.now();
+  }
+
+  /** Whether the authenticator may become this role (unknown without an authenticator role: yes). */
+  canSwitchTo(role: string): boolean {
+    return this.switchable === null || this.switchable.has(role);
   }
 
   /** The role's own settings, e.g. statement_timeout (PostgREST applies them per request). */

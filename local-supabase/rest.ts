@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Db } from './db.ts';
 import { RestError } from './errors.ts';
 import type { Keys } from './keys.ts';
-import { asRole, authenticate } from './rest-auth.ts';
+import { asRole, authenticate, checkRole } from './rest-auth.ts';
 import type { Prefer } from './rest-params.ts';
 import { parsePrefer, parseSelect } from './rest-params.ts';
 import { checkSchema, contentRange, queryFilters, queryParams, readBody, readParts, requestContext, singularError, stripNulls, toConditions } from './rest-request.ts';
@@ -45,6 +45,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     }
     checkSchema(c);
     const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
+    checkRole(auth, (role) => deps.schema.canSwitchTo(role));
     const name = c.req.param('fn');
     const query = queryParams(c);
     const body = method === 'POST' ? await readBody(c) : undefined;
@@ -72,6 +73,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
   app.on(['GET', 'HEAD'], '/:table', async (c) => {
     checkSchema(c);
     const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
+    checkRole(auth, (role) => deps.schema.canSwitchTo(role));
     const table = await existingTable(c);
     const filters = queryFilters(c);
     const p = new Params();
@@ -91,6 +93,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
   app.on(['POST', 'PATCH', 'DELETE'], '/:table', async (c) => {
     checkSchema(c);
     const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
+    checkRole(auth, (role) => deps.schema.canSwitchTo(role));
     const table = await existingTable(c);
     const method = c.req.method as 'POST' | 'PATCH' | 'DELETE';
     const prefer = parsePrefer(c.req.header('Prefer'));

@@ -142,6 +142,14 @@ describe('rest: rpc shapes and errors', () => {
     await serviceClient(stack).from('stack_test_items').delete().eq('name', 'zeta');
   });
 
+  it('only lets a JWT become the roles the authenticator has', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const superuser = await stack.keys.sign({ role: 'postgres', iat: now, exp: now + 60 });
+    const res = await rest('/stack_test_items?select=id', { headers: { Authorization: `Bearer ${superuser}` } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: '42501', message: 'permission denied to set role "postgres"' });
+  });
+
   it('rejects invalid JSON with PGRST102 and other methods with PGRST101', async () => {
     const bad = await rest('/rpc/stack_test_add', { method: 'POST', body: '{"a": 1,', headers: { 'Content-Type': 'application/json' } });
     expect(bad.status).toBe(400);
