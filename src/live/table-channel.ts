@@ -90,6 +90,9 @@ export function openTableChannel(client: AppSupabaseClient, table: LiveTable, ha
       if (disposed) return;
       if (status === 'SUBSCRIBED') {
         subscribed = true;
+        // A server that honours `wait` replies only once changes flow. One that ignores it replies at
+        // once; its later "Subscribed to PostgreSQL" then arrives on a ready channel and triggers a
+        // catch-up from the cursor (onResubscribed), which closes that gap.
         if (joinWaitedForChanges(channel)) changesFlow = true;
         becomeReadyIfPossible();
       } else {

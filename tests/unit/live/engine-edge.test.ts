@@ -98,3 +98,22 @@ describe('live engine: edge cases', () => {
     engine.stop();
   });
 });
+
+describe('live engine: servers with and without postgres_changes_options.wait', () => {
+  it('a join that asked to wait but hit a server ignoring it: the late confirmation catches up what slipped through', async () => {
+    const { engine, client, db, stores } = setupEngine();
+    engine.start();
+    await settle();
+    for (const ch of client.open().values()) {
+      ch.joinPayload = { config: { postgres_changes_options: { wait: true } } };
+      ch.status('SUBSCRIBED');
+    }
+    await settle(700);
+    expect(stores.connection.getState().state).toBe('live');
+    db.addTicket(); // committed before CDC was really live: no event for it
+    client.openFor('tickets').system({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
+    await settle(100);
+    expect(stores.dashboard.getState().feed.items.map((i) => i.id)).toEqual([1]);
+    engine.stop();
+  });
+});
