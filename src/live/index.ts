@@ -1,3 +1,8 @@
+// The live module: the one owner of realtime, polling, catch-up, session and connection state.
+//
+// Wiring (src/app/provider.tsx): `useLiveEngine(() => ({ client: getSupabaseClient(), api: liveApi }))`
+// where `liveApi: LiveApi` lists the features' api functions. Components read the stores with narrow
+// selectors and call `useLiveCommands()`; they never open a channel or start a timer.
 export { createLiveEngine, DEFAULT_LIVE_OPTIONS, type LiveEngine, type LiveEngineDeps, type LiveEngineOptions } from './engine';
 export { createBrowserEnvironment, type LiveEnvironment } from './environment';
 export type { LiveApi } from './live-api';
