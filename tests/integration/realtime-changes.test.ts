@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, newCustomer, startHarness, SUPPORT, waitFor, watch, type Harness, type Watch } from './realtime-harness.ts';
+import { ADMIN, newCustomer, RUN, startHarness, SUPPORT, waitFor, watch, type Harness, type Watch } from './realtime-harness.ts';
 
 const TABLES = ['tickets', 'orders', 'customers', 'products'];
 const ISO_MS_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -36,7 +36,8 @@ describe('realtime postgres_changes', () => {
     const customer = await newCustomer(h.db, 'Ada Lovelace');
     const product = (
       await h.db.query<{ id: string }>(
-        `insert into products (sku, name, price_cents, stock) values ('RT-TEST-1', 'Cable', 1299, 4) returning id`,
+        `insert into products (sku, name, price_cents, stock) values ($1, 'Cable', 1299, 4) returning id`,
+        [`RT-${RUN}-1`],
       )
     ).rows[0]!.id;
     const order = (
@@ -117,13 +118,13 @@ describe('realtime postgres_changes', () => {
     a.events.length = 0;
     await h.db
       .transaction(async (tx) => {
-        await tx.query(`insert into customers (full_name, email) values ('Ghost', 'ghost@test.example')`);
+        await tx.query(`insert into customers (full_name, email) values ('Ghost', $1)`, [`ghost-${RUN.toLowerCase()}@test.example`]);
         throw new Error('roll back');
       })
       .catch(() => undefined);
     let beforeCommit = 0;
     await h.db.transaction(async (tx) => {
-      await tx.query(`insert into customers (full_name, email) values ('Late', 'late@test.example')`);
+      await tx.query(`insert into customers (full_name, email) values ('Late', $1)`, [`late-${RUN.toLowerCase()}@test.example`]);
       await new Promise((r) => setTimeout(r, 300));
       beforeCommit = Date.now();
     });
@@ -157,7 +158,7 @@ describe('realtime postgres_changes', () => {
     await Promise.all([onlyTickets.live(), onlyProducts.live()]);
     const customer = await newCustomer(h.db);
     await h.db.query(`insert into tickets (customer_id, device, issue) values ($1, 'Laptop', 'No power')`, [customer]);
-    await h.db.query(`insert into products (sku, name, price_cents) values ('RT-ROUTE-1', 'Charger', 2500)`);
+    await h.db.query(`insert into products (sku, name, price_cents) values ($1, 'Charger', 2500)`, [`RT-${RUN}-R`]);
     await waitFor(() => onlyTickets.events.length === 1 && onlyProducts.events.length === 1, 'one event each');
     await settle(a);
     expect(onlyTickets.events.map((e) => e.table)).toEqual(['tickets']);

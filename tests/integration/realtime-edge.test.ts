@@ -14,7 +14,12 @@ describe('realtime edge cases', () => {
       create table if not exists public.rt_big (id int primary key, note text, body text);
       create table if not exists public.rt_nopk (n int, label text);
       grant select on public.rt_big, public.rt_nopk to authenticated;
-      alter publication supabase_realtime add table public.rt_big, public.rt_nopk;
+      truncate public.rt_big, public.rt_nopk;
+      do $$ begin
+        if not exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'rt_big') then
+          alter publication supabase_realtime add table public.rt_big, public.rt_nopk;
+        end if;
+      end $$;
     `);
     admin = await h.signIn(ADMIN);
   });

@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, newCustomer, startHarness, waitFor, watch, type Harness, type Watch } from './realtime-harness.ts';
+import { ADMIN, newCustomer, RUN, startHarness, waitFor, watch, type Harness, type Watch } from './realtime-harness.ts';
 
 describe('realtime filters', () => {
   let h: Harness;
@@ -31,7 +31,7 @@ describe('realtime filters', () => {
       // 1000 > 200 numerically but '1000' < '200' as text: the comparison must use the column type.
       gt: 'price_cents=gt.200',
       gte: 'price_cents=gte.1000',
-      in: 'sku=in.(RT-A,RT-C)',
+      in: `sku=in.(RT-${RUN}-A,RT-${RUN}-C)`,
       and: 'price_cents=gte.500,stock=lt.5',
     };
     const watches = Object.fromEntries(
@@ -39,15 +39,20 @@ describe('realtime filters', () => {
     );
     await Promise.all(Object.values(watches).map((w) => w.live()));
     for (const [sku, price, stock] of [
-      ['RT-A', 1000, 1],
-      ['RT-B', 999, 10],
-      ['RT-C', 10000, 2],
-      ['RT-D', 200, 3],
+      ['A', 1000, 1],
+      ['B', 999, 10],
+      ['C', 10000, 2],
+      ['D', 200, 3],
     ] as const) {
-      await h.db.query(`insert into products (sku, name, price_cents, stock) values ($1, $1, $2, $3)`, [sku, price, stock]);
+      await h.db.query(`insert into products (sku, name, price_cents, stock) values ($1, $1, $2, $3)`, [
+        `RT-${RUN}-${sku}`,
+        price,
+        stock,
+      ]);
     }
     await settle();
-    const got = (k: string) => watches[k]!.events.map((e) => e.new.sku).sort();
+    const got = (k: string) =>
+      watches[k]!.events.map((e) => String(e.new.sku).replace(`RT-${RUN}-`, 'RT-')).sort();
     expect(got('eq')).toEqual(['RT-B']);
     expect(got('neq')).toEqual(['RT-B', 'RT-C', 'RT-D']);
     expect(got('lt')).toEqual(['RT-B', 'RT-D']);
@@ -59,12 +64,14 @@ describe('realtime filters', () => {
   });
 
   it('never matches a NULL column value, even with neq', async () => {
-    const w = watch(admin, 'f-null', [{ event: 'INSERT', table: 'customers', filter: 'phone=neq.5550199' }]);
+    const w = watch(admin, 'f-null', [{ event: '*', table: 'customers', filter: 'phone=neq.5550199' }]);
     await w.live();
-    await h.db.query(`insert into customers (full_name, email, phone) values ('No Phone', 'nophone@test.example', null)`);
-    await h.db.query(`insert into customers (full_name, email, phone) values ('Phone', 'phone@test.example', '5550100')`);
+    await newCustomer(h.db, 'No Phone');
+    const withPhone = await newCustomer(h.db, 'Phone');
+    await h.db.query(`update customers set phone = '5550100' where id = $1`, [withPhone]);
     await settle();
-    expect(w.events.map((e) => e.new.full_name)).toEqual(['Phone']);
+    // Only the UPDATE that set a phone matches; both INSERTs had phone NULL.
+    expect(w.events.map((e) => `${e.eventType} ${e.new.full_name}`)).toEqual(['UPDATE Phone']);
   });
 
   it('reports a bad operator as Supabase does, keeps the channel joined, and fails all its bindings', async () => {
@@ -109,12 +116,12 @@ describe('realtime filters', () => {
   });
 
   it('filters DELETE on the old identity: a column outside the key never matches', async () => {
-    const byKey = watch(admin, 'f-del-key', [{ event: 'DELETE', table: 'products', filter: 'sku=eq.RT-DEL' }]);
+    const byKey = watch(admin, 'f-del-key', [{ event: 'DELETE', table: 'products', filter: `sku=eq.RT-${RUN}-DEL` }]);
     const customer = await newCustomer(h.db, 'Delete Me');
     const byId = watch(admin, 'f-del-id', [{ event: 'DELETE', table: 'customers', filter: `id=eq.${customer}` }]);
     await Promise.all([byKey.live(), byId.live()]);
-    await h.db.query(`insert into products (sku, name, price_cents) values ('RT-DEL', 'Temp', 1)`);
-    await h.db.query(`delete from products where sku = 'RT-DEL'`);
+    await h.db.query(`insert into products (sku, name, price_cents) values ($1, 'Temp', 1)`, [`RT-${RUN}-DEL`]);
+    await h.db.query(`delete from products where sku = $1`, [`RT-${RUN}-DEL`]);
     await h.db.query(`delete from customers where id = $1`, [customer]);
     await settle();
     // products has REPLICA IDENTITY DEFAULT: the old record holds only id, so sku cannot match.

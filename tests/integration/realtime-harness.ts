@@ -20,6 +20,8 @@ export const TEST_LIMITS: Partial<Limits> = {
 };
 
 export const PASSWORD = 'password123';
+/** Tags this run's unique values (SKUs, emails) so the suite can run again on a kept PostgreSQL. */
+export const RUN = Math.random().toString(36).slice(2, 7).toUpperCase();
 export const ADMIN = 'admin@example.com';
 export const SUPPORT = 'support@example.com';
 

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { ADMIN, newCustomer, startHarness, SUPPORT, waitFor, watch, type Harness } from './realtime-harness.ts';
+import { ADMIN, newCustomer, RUN, startHarness, SUPPORT, waitFor, watch, type Harness } from './realtime-harness.ts';
 
 /** The client's live WebSocket (realtime-js → phoenix Socket → ws). */
 function socketOf(client: SupabaseClient): WebSocket {
@@ -28,7 +28,9 @@ describe('realtime under load and failure', () => {
     await Promise.all([a.live(), s.live()]);
     await h.db.query(
       `insert into customers (full_name, email)
-       select 'Burst ' || lpad(i::text, 4, '0'), 'burst' || i || '@test.example' from generate_series(1, 1000) i`,
+       select 'Burst ' || lpad(i::text, 4, '0'), 'burst' || i || '-' || $1 || '@test.example'
+         from generate_series(1, 1000) i`,
+      [RUN.toLowerCase()],
     );
     await waitFor(() => a.events.length >= 1000 && s.events.length >= 1000, '1,000 events each', 60_000);
     const expected = Array.from({ length: 1000 }, (_, i) => `Burst ${String(i + 1).padStart(4, '0')}`);
@@ -39,7 +41,8 @@ describe('realtime under load and failure', () => {
   it('delivers 1,000 separate transactions in commit order', async () => {
     const product = (
       await h.db.query<{ id: string }>(
-        `insert into products (sku, name, price_cents, stock) values ('RT-BURST', 'Counter', 100, 0) returning id`,
+        `insert into products (sku, name, price_cents, stock) values ($1, 'Counter', 100, 0) returning id`,
+        [`RT-${RUN}-B`],
       )
     ).rows[0]!.id;
     const a = watch(admin, 'burst-tx', [{ event: 'UPDATE', table: 'products', filter: `id=eq.${product}` }]);
