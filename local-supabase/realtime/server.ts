@@ -15,6 +15,10 @@ import { checkToken, connectErrorMessage } from './tokens.ts';
 
 export type { Limits } from './limits.ts';
 
+// The local Realtime: Phoenix sockets (client.ts) on `ws`, postgres_changes fed by trigger capture
+// (capture.sql) and one drainer (drainer.ts) that applies filters, privileges and RLS per subscriber
+// and delivers in commit order. Wire details follow shared/supabase-protocol.md §1.
+
 export interface RealtimeDeps {
   db: Db;
   keys: Keys;
