@@ -36,7 +36,22 @@ let adminCtx: BrowserContext;
 let tab1: Page;
 let tab2: Page;
 
-const start = () => startStack({ port: PORT, dataDir, serveApp: app.dir });
+/** Fails with a clear message instead of the test's generic time-out when a step hangs. */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// E2E_DEBUG=1 prints the stack's log with timestamps
+const log = process.env.E2E_DEBUG ? (m: string) => console.log(new Date().toISOString().slice(11, 23), m) : undefined;
+const start = () => startStack({ port: PORT, dataDir, serveApp: app.dir, log });
 
 beforeAll(async () => {
   PORT = Number(process.env.E2E_STACK_PORT) || (await freePort());
@@ -271,9 +286,10 @@ describe('dashboard in Chromium against the local stack', () => {
     const before = await kpiValue(tab1, 'new-tickets-24h');
 
     const t0 = Date.now();
-    await stack.close();
+    await within(60_000, stack.close(), 'stack.close()');
+    log?.(`stack closed in ${Date.now() - t0} ms`);
     expect(await waitForState(tab1, ['polling', 'offline', 'connecting'], 60_000)).not.toBe('live');
-    stack = await start();
+    stack = await within(120_000, start(), 'startStack() on the same data folder');
     console.log(`stack restarted in ${Date.now() - t0} ms`);
 
     expect(await waitForState(tab1, ['live'], 150_000)).toBe('live');
