@@ -111,8 +111,16 @@ export async function resolveBinding(
     (t) => (params.schema === '*' || t.schema === params.schema) && (params.table === '*' || t.table === params.table),
   );
   if (matched.length === 0) throw new SubscribeError(unableMessage(params));
-  const { rows } = await db.query<{ ok: boolean }>('select to_regrole($1) is not null as ok', [role]);
+  // Like PostgREST, a JWT may only become a role granted to authenticator (a minted `postgres` token
+  // must not run the RLS checks as the superuser).
+  const { rows } = await db.query<{ ok: boolean; allowed: boolean }>(
+    `select to_regrole($1) is not null as ok,
+            case when to_regrole($1) is null or to_regrole('authenticator') is null then true
+                 else pg_has_role('authenticator', to_regrole($1), 'member') end as allowed`,
+    [role],
+  );
   if (!rows[0]?.ok) throw new SubscribeError(exceptionMessage(params, `role "${role}" does not exist`));
+  if (!rows[0].allowed) throw new SubscribeError(exceptionMessage(params, `permission denied to set role "${role}"`));
   const out = new Map<string, TypedCondition[]>();
   for (const t of matched) {
     const conds: TypedCondition[] = [];

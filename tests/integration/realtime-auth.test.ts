@@ -98,6 +98,19 @@ describe('realtime auth', () => {
     raw.close();
   });
 
+  it('refuses to run RLS checks as a role not granted to authenticator', async () => {
+    const raw = await RawSocket.open(h);
+    const token = await h.keys.sign({ role: 'postgres', exp: Math.floor(Date.now() / 1000) + 60 });
+    raw.join('realtime:superuser', '1', {
+      access_token: token,
+      config: { postgres_changes: [{ event: '*', schema: 'public', table: 'orders' }] },
+    });
+    const sys = (await raw.next((f) => f[3] === 'system', 'system error'))[4] as { status: string; message: string };
+    expect(sys.status).toBe('error');
+    expect(sys.message).toMatch(/Exception: permission denied to set role "postgres"$/);
+    raw.close();
+  });
+
   it('closes the channel with a system error when a pushed token is forged', async () => {
     const raw = await RawSocket.open(h);
     raw.join('realtime:bad-push', '1', { access_token: await h.tokenFor(ADMIN) });
