@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { RestError } from './errors.ts';
 import type { Keys } from './keys.ts';
+import type { RequestAuth } from './rest-auth.ts';
 import { asRole, authenticate, checkRole } from './rest-auth.ts';
 import type { Prefer } from './rest-params.ts';
 import { parsePrefer, parseSelect } from './rest-params.ts';
@@ -44,8 +45,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
       throw new RestError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
     }
     checkSchema(c);
-    const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
-    checkRole(auth, (role) => deps.schema.canSwitchTo(role));
+    const auth = await requestAuth(c);
     const name = c.req.param('fn');
     const query = queryParams(c);
     const body = method === 'POST' ? await readBody(c) : undefined;
@@ -61,10 +61,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const p = new Params();
     const shape = callShape(fn, body ?? getArgs, method === 'POST', p);
     const read: ReadShape = { ...shape, ...readParts(c, filters) };
-    const result = await asRole(deps.db, auth, requestContext(c, `/rpc/${name}`), readOnly, async (tx) => {
-      const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
-      return rows[0] as ReadResult;
-    }, deps.schema.roleSettings(auth.role));
+    const result = await run(c, auth, `/rpc/${name}`, readOnly, async () => ({ shape: read, params: p }));
     if (fn.returnsVoid) return c.body(null, 204);
     if (!fn.returnsSet) return respond(c, result, result.first ?? 'null', read, 200);
     return respond(c, result, result.body, read, 200);
@@ -72,8 +69,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
 
   app.on(['GET', 'HEAD'], '/:table', async (c) => {
     checkSchema(c);
-    const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
-    checkRole(auth, (role) => deps.schema.canSwitchTo(role));
+    const auth = await requestAuth(c);
     const table = await existingTable(c);
     const filters = queryFilters(c);
     const p = new Params();
@@ -83,31 +79,55 @@ export function createRestRoutes(deps: RestDeps): Hono {
       scalar: false,
       ...readParts(c, filters),
     };
-    const result = await asRole(deps.db, auth, requestContext(c, `/${table}`), true, async (tx) => {
-      const { rows } = await tx.query<ReadResult>(readSql(read, p), p.values);
-      return rows[0] as ReadResult;
-    }, deps.schema.roleSettings(auth.role));
+    const result = await run(c, auth, `/${table}`, true, async () => ({ shape: read, params: p }));
     return respond(c, result, result.body, read, 200);
   });
 
   app.on(['POST', 'PATCH', 'DELETE'], '/:table', async (c) => {
     checkSchema(c);
-    const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
-    checkRole(auth, (role) => deps.schema.canSwitchTo(role));
+    const auth = await requestAuth(c);
     const table = await existingTable(c);
     const method = c.req.method as 'POST' | 'PATCH' | 'DELETE';
     const prefer = parsePrefer(c.req.header('Prefer'));
     const body = method === 'DELETE' ? undefined : await readBody(c);
     const filters = queryFilters(c);
     const onConflict = c.req.query('on_conflict');
-    const result = await asRole(deps.db, auth, requestContext(c, `/${table}`), false, async (tx) => {
-      const p = new Params();
-      const shape = await writeShape(tx, { method, table, body, prefer, filters, onConflict, selection: parseSelect(c.req.query('select')) }, p);
-      const { rows } = await tx.query<ReadResult>(readSql(shape, p), p.values);
-      return rows[0] as ReadResult;
-    }, deps.schema.roleSettings(auth.role));
+    const selection = parseSelect(c.req.query('select'));
+    const result = await run(c, auth, `/${table}`, false, async (tx) => {
+      const params = new Params();
+      const shape = await writeShape(tx, { method, table, body, prefer, filters, onConflict, selection }, params);
+      return { shape, params };
+    });
     return respondWrite(c, method, prefer, result);
   });
+
+  async function requestAuth(c: Context): Promise<RequestAuth> {
+    const auth = await authenticate(deps.keys, c.req.header('Authorization'), c.req.header('apikey'));
+    checkRole(auth, (role) => deps.schema.canSwitchTo(role));
+    return auth;
+  }
+
+  /** One statement in the request's transaction, as its role, answering the ReadResult row. */
+  function run(
+    c: Context,
+    auth: RequestAuth,
+    path: string,
+    readOnly: boolean,
+    build: (tx: Queryable) => Promise<{ shape: ReadShape; params: Params }>,
+  ): Promise<ReadResult> {
+    return asRole(
+      deps.db,
+      auth,
+      requestContext(c, path),
+      readOnly,
+      async (tx) => {
+        const { shape, params } = await build(tx);
+        const { rows } = await tx.query<ReadResult>(readSql(shape, params), params.values);
+        return rows[0] as ReadResult;
+      },
+      deps.schema.roleSettings(auth.role),
+    );
+  }
 
   function respond(c: Context, result: ReadResult, body: string, read: ReadShape, status: 200) {
     const wantsObject = (c.req.header('Accept') ?? '').includes(OBJECT_TYPE);
