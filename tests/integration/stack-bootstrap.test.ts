@@ -1,0 +1,63 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bootstrap } from '../../local-supabase/bootstrap.ts';
+import { openDb } from '../../local-supabase/db.ts';
+import { REPO_ROOT } from '../../local-supabase/stack.ts';
+
+// A throwaway project (platform, migrations, seed) on a PGlite data folder: this is about the folder
+// surviving restarts, so it always uses PGlite.
+const root = mkdtempSync(join(tmpdir(), 'stack-bootstrap-'));
+const dataDir = join(root, 'data');
+mkdirSync(join(root, 'local-supabase'), { recursive: true });
+mkdirSync(join(root, 'supabase', 'migrations'), { recursive: true });
+copyFileSync(join(REPO_ROOT, 'local-supabase', 'auth-schema.sql'), join(root, 'local-supabase', 'auth-schema.sql'));
+writeFileSync(join(root, 'local-supabase', 'platform.sql'), 'create table public.platform_marker (id int);');
+writeFileSync(join(root, 'supabase', 'migrations', '20260101000000_create_notes.sql'), 'create table public.notes (id serial primary key, body text not null);');
+writeFileSync(join(root, 'supabase', 'seed.sql'), "insert into public.notes (body) values ('seeded');");
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>): Promise<T> {
+  const db = await openDb({ dataDir });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+describe('bootstrap', () => {
+  it('sets up a fresh folder once, then applies only new migrations, never the seed again', async () => {
+    const first = await withDb((db) => bootstrap(db, { root }));
+    expect(first).toEqual({ fresh: true, applied: ['20260101000000_create_notes.sql'] });
+
+    writeFileSync(join(root, 'supabase', 'migrations', '20260102000000_add_note_tag.sql'), 'alter table public.notes add column tag text;');
+    const second = await withDb(async (db) => {
+      const result = await bootstrap(db, { root });
+      const notes = await db.query<{ body: string }>('select body from public.notes');
+      const versions = await db.query<{ version: string; name: string }>('select version, name from supabase_migrations.schema_migrations order by version');
+      return { result, notes: notes.rows, versions: versions.rows };
+    });
+    expect(second.result).toEqual({ fresh: false, applied: ['20260102000000_add_note_tag.sql'] });
+    expect(second.notes).toEqual([{ body: 'seeded' }]);
+    expect(second.versions).toEqual([
+      { version: '20260101000000', name: 'create_notes' },
+      { version: '20260102000000', name: 'add_note_tag' },
+    ]);
+  });
+
+  it('rolls a failing migration back whole and does not record it', async () => {
+    writeFileSync(join(root, 'supabase', 'migrations', '20260103000000_broken.sql'), 'create table public.half (id int);\nselect * from public.missing_table;');
+    await withDb(async (db) => {
+      await expect(bootstrap(db, { root })).rejects.toThrow(/20260103000000_broken\.sql: .*missing_table/);
+      const half = await db.query<{ t: string | null }>(`select to_regclass('public.half')::text as t`);
+      expect(half.rows[0]?.t).toBeNull();
+      const recorded = await db.query(`select 1 from supabase_migrations.schema_migrations where version = '20260103000000'`);
+      expect(recorded.rows).toHaveLength(0);
+      // The connection is still usable after the failed script.
+      expect((await db.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }]);
+    });
+  });
+});
