@@ -2,7 +2,17 @@ import type { Queryable } from './db.ts';
 import { DEVICE_ISSUES, pick, randomCustomer, TICKET_NEXT } from './simulator-data.ts';
 import type { SimEvent } from './simulator.ts';
 
-// One shop event each, inside the simulator's service_role transaction. false = nothing to act on.
+// One shop event each, inside the simulator's service_role transaction. false = nothing done
+// (nothing to act on, or the queue is short enough that the shop does something else).
+
+const ACTIVE_REPAIRS_TARGET = 30;
+const PENDING_ORDERS_TARGET = 10;
+
+/** True with probability queue/target (always when the queue is at or above the target). */
+async function busyEnough(tx: Queryable, countSql: string, target: number, random: () => number): Promise<boolean> {
+  const { rows } = await tx.query<{ n: number }>(countSql);
+  return random() * target < (rows[0]?.n ?? 0);
+}
 
 type Action = (tx: Queryable, random: () => number) => Promise<boolean>;
 
@@ -31,13 +41,23 @@ export const ACTIONS: Record<Exclude<SimEvent, 'skipped'>, Action> = {
     return true;
   },
   async ticket_moved(tx, random) {
-    const { rows } = await tx.query<{ id: string; status: string }>(
-      `select id, status from public.tickets where status not in ('closed', 'cancelled') order by created_at desc limit 50`,
+    // The bench works oldest first and gets busier with a longer queue, so a long run settles
+    // around ACTIVE_REPAIRS_TARGET open repairs instead of piling up or draining.
+    if (!(await busyEnough(tx, `select count(*)::int as n from public.tickets where status not in ('closed', 'cancelled')`, ACTIVE_REPAIRS_TARGET, random))) {
+      return false;
+    }
+    const { rows } = await tx.query<{ id: string; status: string; assigned_to: string | null }>(
+      `select id, status, assigned_to from public.tickets where status not in ('closed', 'cancelled') order by created_at asc limit 20`,
     );
     if (!rows.length) return false;
     const t = pick(rows, random);
     const next = pick(TICKET_NEXT[t.status] ?? ['closed'], random);
-    await tx.query('update public.tickets set status = $2 where id = $1', [t.id, next]);
+    const staff = next === 'in_progress' && !t.assigned_to ? await recentIds(tx, 'select id from public.profiles') : [];
+    await tx.query('update public.tickets set status = $2, assigned_to = coalesce(assigned_to, $3) where id = $1', [
+      t.id,
+      next,
+      staff.length ? pick(staff, random) : null,
+    ]);
     return true;
   },
   async order_placed(tx, random) {
@@ -87,6 +107,9 @@ export const ACTIONS: Record<Exclude<SimEvent, 'skipped'>, Action> = {
 };
 
 async function moveOrder(tx: Queryable, random: () => number, from: string, to: string): Promise<boolean> {
+  if (from === 'pending' && !(await busyEnough(tx, `select count(*)::int as n from public.orders where status = 'pending'`, PENDING_ORDERS_TARGET, random))) {
+    return false;
+  }
   const ids = await recentIds(tx, 'select id from public.orders where status = $1 order by created_at desc limit 50', [from]);
   if (!ids.length) return false;
   await tx.query('update public.orders set status = $2 where id = $1', [pick(ids, random), to]);
