@@ -58,6 +58,17 @@ describe('simulator', () => {
     expect(await count('select count(*)::int as n from public.activity_log')).toBeGreaterThanOrEqual(before + 60);
   });
 
+  it('settles into a steady shop over a long run instead of piling up repairs', async () => {
+    const sim = startSimulator({ db: stack.db, ratePerMin: 0, random: mulberry32(3) });
+    await sim.burst(1500);
+    await sim.stop();
+    const active = await count(`select count(*)::int as n from public.tickets where status not in ('closed', 'cancelled')`);
+    const pending = await count(`select count(*)::int as n from public.orders where status = 'pending'`);
+    expect(active).toBeGreaterThanOrEqual(5);
+    expect(active).toBeLessThanOrEqual(60);
+    expect(pending).toBeLessThanOrEqual(60);
+  });
+
   it('runs on its own at the configured rate when the stack starts it', async () => {
     const fast = await startTestStack({ simulatorRatePerMin: 6000 });
     try {
