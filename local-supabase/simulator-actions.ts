@@ -29,8 +29,12 @@ async function anyCustomer(tx: Queryable, random: () => number): Promise<string 
 export const ACTIONS: Record<Exclude<SimEvent, 'skipped'>, Action> = {
   async customer_registered(tx, random) {
     const c = randomCustomer(random);
-    await tx.query('insert into public.customers (full_name, email, phone) values ($1, $2, $3)', [c.name, c.email, c.phone]);
-    return true;
+    const { rows } = await tx.query('insert into public.customers (full_name, email, phone) values ($1, $2, $3) on conflict (email) do nothing returning id', [
+      c.name,
+      c.email,
+      c.phone,
+    ]);
+    return rows.length > 0;
   },
   async ticket_opened(tx, random) {
     const customer = await anyCustomer(tx, random);

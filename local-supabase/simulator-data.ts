@@ -18,7 +18,8 @@ export function pick<T>(items: readonly T[], random: () => number): T {
 export function randomCustomer(random: () => number): { name: string; email: string; phone: string } {
   const first = pick(FIRST, random);
   const last = pick(LAST, random);
-  const tag = Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0');
+  // Time in the tag keeps emails unique across runs on a database that outlives them.
+  const tag = `${(Date.now() % 36 ** 4).toString(36).padStart(4, '0')}${Math.floor(random() * 36 ** 2).toString(36).padStart(2, '0')}`;
   const ascii = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
   const phone = `+1 555-${String(Math.floor(random() * 10_000)).padStart(4, '0')}`;
   return { name: `${first} ${last}`, email: `${ascii}.${tag}@example.net`, phone };
