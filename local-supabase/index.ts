@@ -34,6 +34,20 @@ process.on('unhandledRejection', (err) => console.error('[stack] unhandled rejec
 const log = values.quiet ? () => undefined : (msg: string) => console.error(`[stack] ${msg}`);
 const databaseUrl = process.env.DATABASE_URL || undefined;
 
+// Signals during startup wait for it to finish: killing PGlite mid-migration could leave the
+// data folder half-written. The stack is then closed cleanly like any other stop.
+let pendingSignal: string | null = null;
+let stopNow: ((signal: string) => void) | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopNow) stopNow(signal);
+    else if (!pendingSignal) {
+      pendingSignal = signal;
+      log(`${signal}: stopping once startup has finished`);
+    }
+  });
+}
+
 const stack = await startStack({
   port: positiveNumber(values.port, '--port', true),
   host: values.host,
@@ -50,7 +64,7 @@ const stack = await startStack({
   console.error(code === 'EADDRINUSE' ? `port ${values.port} is in use (another stack?); try --port <n>` : `could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
-console.log(`ready ${stack.url}`);
+if (!pendingSignal) console.log(`ready ${stack.url}`);
 
 let stopping = false;
 async function stop(signal: string) {
@@ -67,5 +81,5 @@ async function stop(signal: string) {
     process.exit(1);
   }
 }
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+stopNow = (signal) => void stop(signal);
+if (pendingSignal) stopNow(pendingSignal);
