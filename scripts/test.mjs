@@ -10,8 +10,10 @@
 //                                      seed, pgTAP through pg_prove, then the integration suite again on it
 //   e2e                                vitest + playwright-core driving Debian's Chromium
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -68,7 +70,18 @@ async function vitest(project, env = {}) {
   return code === 0;
 }
 
-const pgCluster = (action, env = {}) => run('bash', ['scripts/pg-cluster.sh', action], { capture: true, env });
+// Each run gets its own cluster folder and port, so two runs on one machine never collide.
+const freePort = () =>
+  new Promise((done) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => done(port));
+    });
+  });
+const clusterParent = mkdtempSync(join(tmpdir(), 'repair-shop-pg-'));
+chmodSync(clusterParent, 0o755); // the server runs as OS user postgres and must reach its folder
+const clusterEnv = { PG_CLUSTER_DIR: join(clusterParent, 'cluster') };
+const pgCluster = (action, env = {}) => run('bash', ['scripts/pg-cluster.sh', action], { capture: true, env: { ...clusterEnv, ...env } });
 
 function systemDepsPresent() {
   const has = (c) => spawnSync('bash', ['-c', `command -v ${c}`]).status === 0;
@@ -96,6 +109,7 @@ async function main() {
   await stage('build', async () => (await run('npx', ['vite', 'build', '--logLevel', 'warn'], { env: localEnv })).code === 0);
   await stage('integration', () => vitest('integration'));
   await stage('database', async () => {
+    clusterEnv.PG_CLUSTER_PORT = String(await freePort());
     const started = await pgCluster('start');
     const url = started.out.match(/postgres(?:ql)?:\/\/\S+/g)?.pop();
     if (started.code !== 0 || !url) return false;
@@ -114,6 +128,7 @@ async function main() {
       return pgtapOk && integrationOk;
     } finally {
       await pgCluster('stop');
+      rmSync(clusterParent, { recursive: true, force: true });
     }
   });
   await stage('e2e', () => vitest('e2e', ci ? { CI: 'true' } : {}));
