@@ -79,7 +79,7 @@ export function ActivityFeed({ feed, role, onLoadOlder, onRetry, locale }: Activ
           )}
         </div>
       )}
-      <FeedAnnouncer items={visible} />
+      <FeedAnnouncer items={visible} loaded={feed.status === 'ready'} />
       {feed.items.length > 0 && feed.error && (
         <ErrorState title="Couldn't refresh activity" error={feed.error} onRetry={onRetry} />
       )}

@@ -104,4 +104,17 @@ describe('ActivityFeed', () => {
     expect(log).toHaveTextContent('3 new events: 2 ticket updates, 1 order update');
     expect(log.children).toHaveLength(1);
   });
+
+  it('does not announce the first page of the feed as new activity', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-22T22:00:00Z') });
+    const { rerender } = setup({ feed: feed({ items: [], status: 'loading' }) });
+    act(() => vi.advanceTimersByTime(10_000));
+    rerender({ feed: feed({ items: activityFixture(10, 20) }) });
+    act(() => vi.advanceTimersByTime(10_000));
+    const log = screen.getByRole('log');
+    expect(log).toBeEmptyDOMElement();
+    rerender({ feed: feed({ items: activityFixture(11, 21) }) });
+    act(() => vi.advanceTimersByTime(10_000));
+    expect(log).toHaveTextContent('1 new event: 1 ticket update');
+  });
 });
