@@ -24,6 +24,18 @@ describe('toRevenueChartData', () => {
     expect(totalRevenueCents(data)).toBe(700);
   });
 
+  it('labels each day bucket with its UTC day whatever the viewer\'s time zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      const data = toRevenueChartData([day(1, 100), day(2, 200)], '7d', { locale: 'en-US' });
+      expect(data.map((p) => p.label)).toEqual(['Nov 1', 'Nov 2']);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('keeps one point per bucket when a bucket is repeated', () => {
     const data = toRevenueChartData([day(1, 100), day(1, 150)], '30d');
     expect(data).toHaveLength(1);
