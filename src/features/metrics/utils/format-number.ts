@@ -3,10 +3,12 @@ import { CURRENCY } from '../types';
 export interface FormatOptions {
   locale?: string;
   currency?: string;
+  /** 'exceptZero' for changes: "+5", "-3" */
+  signDisplay?: Intl.NumberFormatOptions['signDisplay'];
 }
 
-export function formatMoneyCents(cents: number, { locale, currency = CURRENCY }: FormatOptions = {}): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+export function formatMoneyCents(cents: number, { locale, currency = CURRENCY, signDisplay }: FormatOptions = {}): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, signDisplay }).format(cents / 100);
 }
 
 /** Short money for chart axes: $1.2K, $3M. */
@@ -19,8 +21,8 @@ export function formatMoneyCompact(cents: number, { locale, currency = CURRENCY 
   }).format(cents / 100);
 }
 
-export function formatCount(value: number, { locale }: FormatOptions = {}): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
+export function formatCount(value: number, { locale, signDisplay }: FormatOptions = {}): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay }).format(value);
 }
 
 export function formatPercent(percent: number, { locale }: FormatOptions = {}): string {

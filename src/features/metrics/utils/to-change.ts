@@ -14,10 +14,10 @@ export function toChange(
   const delta = current - previous;
   const direction = delta > 0 ? 'up' : delta < 0 ? 'down' : 'flat';
   if (direction === 'flat') return { direction, percent: 0, delta: 0, label: 'No change' };
-  const sign = delta > 0 ? '+' : '−';
-  const abs = Math.abs(delta);
-  const amount = kind === 'money' ? formatMoneyCents(abs, opts) : formatCount(abs, opts);
-  if (previous === 0) return { direction, percent: null, delta, label: `${sign}${amount}` };
+  // signs from Intl too, so the percentage and the amount use the same minus
+  const signed = { ...opts, signDisplay: 'exceptZero' } as const;
+  const amount = kind === 'money' ? formatMoneyCents(delta, signed) : formatCount(delta, signed);
+  if (previous === 0) return { direction, percent: null, delta, label: amount };
   const percent = (delta / Math.abs(previous)) * 100;
-  return { direction, percent, delta, label: `${formatPercent(percent, opts)} (${sign}${amount})` };
+  return { direction, percent, delta, label: `${formatPercent(percent, opts)} (${amount})` };
 }

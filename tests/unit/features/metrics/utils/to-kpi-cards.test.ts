@@ -37,7 +37,8 @@ describe('toChange', () => {
   });
 
   it('describes a fall in counts', () => {
-    expect(toChange(17, 20, 'count', en)).toMatchObject({ direction: 'down', label: '-15% (−3)' });
+    expect(toChange(17, 20, 'count', en)).toMatchObject({ direction: 'down', label: '-15% (-3)' });
+    expect(toChange(90_000, 100_000, 'money', en).label).toBe('-10% (-$100.00)');
   });
 
   it('says no change, and gives no percent against zero', () => {
