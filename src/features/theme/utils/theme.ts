@@ -3,8 +3,11 @@ export type ThemePreference = Theme | 'system';
 
 const STORAGE_KEY = 'dashboard-theme';
 const listeners = new Set<() => void>();
+/** the choice made on this page when storage is unavailable (private mode, blocked cookies) */
+let unstored: ThemePreference | null = null;
 
 function readPreference(): ThemePreference {
+  if (unstored !== null) return unstored;
   try {
     const v = localStorage.getItem(STORAGE_KEY);
     return v === 'light' || v === 'dark' ? v : 'system';
@@ -33,8 +36,10 @@ export function setThemePreference(pref: ThemePreference): void {
   try {
     if (pref === 'system') localStorage.removeItem(STORAGE_KEY);
     else localStorage.setItem(STORAGE_KEY, pref);
+    unstored = null;
   } catch {
     // Private mode without storage: the choice lasts for this page only.
+    unstored = pref;
   }
   applyTheme();
   listeners.forEach((l) => l());
