@@ -75,8 +75,10 @@ describe('realtime auth', () => {
     const w = watch(admin, 'refresh', [{ event: 'INSERT', table: 'customers' }]);
     await w.live();
     const before = (await admin.auth.getSession()).data.session!.access_token;
-    // A token minted in the same second as the first one is byte-identical (iat/exp are seconds).
-    await sleep(1100);
+    // A token minted in the same second as the first one is byte-identical (iat/exp are seconds),
+    // and supabase-js pushes access_token only when the token changed: refresh in a later second.
+    const { iat } = JSON.parse(Buffer.from(before.split('.')[1]!, 'base64url').toString()) as { iat: number };
+    await sleep(Math.max(0, (iat + 1) * 1000 - Date.now()) + 50);
     const { data, error } = await admin.auth.refreshSession();
     expect(error).toBeNull();
     expect(data.session!.access_token).not.toBe(before);
