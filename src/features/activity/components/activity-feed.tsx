@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
-import type { EntityType, StaffRole } from '@/live/types';
+import type { ActivityItem, EntityType, StaffRole } from '@/live/types';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadMoreSentinel } from '@/components/ui/load-more-sentinel';
 import type { FeedState } from '../types';
-import { filterByTypes, newestId, splitAtPause } from '../utils/filter-activity';
+import { filterByTypes, newestId, pendingOverflow, splitAtPause } from '../utils/filter-activity';
 import { ActivityFilters } from './activity-filters';
 import { ActivityList, ActivitySkeleton } from './activity-list';
 import { FeedAnnouncer } from './feed-announcer';
@@ -27,10 +27,25 @@ export function ActivityFeed({ feed, role, onLoadOlder, onRetry, locale }: Activ
   const available = typesFor(role);
   const [selected, setSelected] = useState<ReadonlySet<EntityType>>(() => new Set(available));
   const [pausedAtId, setPausedAtId] = useState<number | null>(null);
+  const [held, setHeld] = useState<readonly ActivityItem[]>([]);
 
-  const filtered = useMemo(() => filterByTypes(feed.items, selected), [feed.items, selected]);
-  const { visible, pending } = useMemo(() => splitAtPause(filtered, pausedAtId), [filtered, pausedAtId]);
+  const split = useMemo(() => splitAtPause(feed.items, pausedAtId, held), [feed.items, pausedAtId, held]);
   const paused = pausedAtId !== null;
+  // keep what reached the screen while paused (older pages too), even once the capped feed drops it
+  if (paused && split.visible.length !== held.length) setHeld(split.visible);
+  const visible = useMemo(() => filterByTypes(split.visible, selected), [split.visible, selected]);
+  const pending = useMemo(() => filterByTypes(split.pending, selected), [split.pending, selected]);
+  const overflow = pendingOverflow(feed.items, pausedAtId);
+
+  function pauseAtNewest() {
+    setPausedAtId(newestId(feed.items));
+    setHeld(feed.items);
+  }
+
+  function resume() {
+    setPausedAtId(null);
+    setHeld([]);
+  }
 
   function toggleType(type: EntityType) {
     setSelected((prev) => {
@@ -62,7 +77,7 @@ export function ActivityFeed({ feed, role, onLoadOlder, onRetry, locale }: Activ
       <div className="activity-feed__toolbar">
         <ActivityFilters available={available} selected={selected} onToggle={toggleType} />
         <div className="activity-feed__actions">
-          <Button size="small" aria-pressed={paused} onClick={() => setPausedAtId(paused ? null : newestId(feed.items))}>
+          <Button size="small" aria-pressed={paused} onClick={paused ? resume : pauseAtNewest}>
             {paused ? 'Resume feed' : 'Pause feed'}
           </Button>
           <TicketAlertsToggle items={feed.items} />
@@ -71,8 +86,9 @@ export function ActivityFeed({ feed, role, onLoadOlder, onRetry, locale }: Activ
       {paused && (
         <div className="activity-feed__paused" role="status">
           {pending.length > 0 ? (
-            <Button size="small" variant="primary" onClick={() => setPausedAtId(newestId(feed.items))}>
-              {pending.length} new — show
+            <Button size="small" variant="primary" onClick={pauseAtNewest}>
+              {pending.length}
+              {overflow ? '+' : ''} new — show
             </Button>
           ) : (
             <span className="muted">Feed paused. New activity will wait here.</span>

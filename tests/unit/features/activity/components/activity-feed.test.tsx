@@ -78,6 +78,17 @@ describe('ActivityFeed', () => {
     expect(screen.getByRole('button', { name: 'Pause feed' })).toBeInTheDocument();
   });
 
+  it('keeps what the reader sees while paused even after the capped feed has moved past it', async () => {
+    const { rerender } = setup({ feed: feed({ items: activityFixture(10, 100) }) });
+    await userEvent.click(screen.getByRole('button', { name: 'Pause feed' }));
+    // 15 new items arrive and the live feed keeps only its newest 10
+    rerender({ feed: feed({ items: activityFixture(10, 115) }) });
+    expect(ids()).toEqual(activityFixture(10, 100).map((i) => i.id));
+    expect(screen.queryByText('Nothing matches these filters')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: '10+ new — show' }));
+    expect(ids()[0]).toBe(115);
+  });
+
   it('loads older activity when the end of the list scrolls into view, or on click', async () => {
     const { onLoadOlder } = setup();
     act(() => stubs.intersectAll());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivityItem, EntityType } from '@/live/types';
-import { filterByTypes, newestId, splitAtPause } from '@/features/activity/utils/filter-activity';
+import { filterByTypes, newestId, pendingOverflow, splitAtPause } from '@/features/activity/utils/filter-activity';
 import { formatRelativeTime } from '@/features/activity/utils/format-relative-time';
 import { newTicketsSince } from '@/features/activity/utils/ticket-alerts';
 import { toDigest } from '@/features/activity/utils/to-digest';
@@ -40,6 +40,16 @@ describe('splitAtPause', () => {
     const { visible, pending } = splitAtPause(items, 4);
     expect(visible.map((i) => i.id)).toEqual([4, 3]);
     expect(pending.map((i) => i.id)).toEqual([6, 5]);
+  });
+
+  it('keeps held items the capped feed has dropped, newest first, and says when the count is a floor', () => {
+    const held = [item(2, 'ticket'), item(1, 'order', 'order_placed')];
+    const { visible, pending } = splitAtPause([item(9, 'ticket'), item(8, 'ticket'), item(2, 'ticket')], 2, held);
+    expect(visible.map((i) => i.id)).toEqual([2, 1]);
+    expect(pending.map((i) => i.id)).toEqual([9, 8]);
+    expect(pendingOverflow([item(9, 'ticket'), item(8, 'ticket')], 2)).toBe(true);
+    expect(pendingOverflow([item(9, 'ticket'), item(2, 'ticket')], 2)).toBe(false);
+    expect(pendingOverflow([item(9, 'ticket')], null)).toBe(false);
   });
 
   it('shows everything when not paused', () => {
