@@ -1,5 +1,5 @@
 begin;
-select plan(40);
+select plan(41);
 
 -- 1-8 tables
 select has_table('public', 'customers', 'customers exists');
@@ -52,7 +52,16 @@ select is(
     where grantee = 'authenticated' and table_schema = 'private'),
   0, 'authenticated holds nothing on private tables');
 
--- 24-26 functions: nobody but authenticated/service_role executes, search_path fixed
+-- 24 sequences: the API roles cannot move the numbers (setval needs UPDATE)
+select is(
+  (select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    cross join unnest(array['anon', 'authenticated']) r(role)
+    where n.nspname in ('public', 'private') and c.relkind = 'S'
+      and (has_sequence_privilege(r.role, c.oid, 'usage') or has_sequence_privilege(r.role, c.oid, 'select')
+           or has_sequence_privilege(r.role, c.oid, 'update'))),
+  0, 'anon and authenticated hold no privilege on any sequence');
+
+-- 25-27 functions: nobody but authenticated/service_role executes, search_path fixed
 select is(
   (select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where n.nspname in ('public', 'private') and has_function_privilege('anon', p.oid, 'execute')),
@@ -67,7 +76,7 @@ select set_eq(
   array['dashboard_kpis', 'revenue_series', 'activity_feed', 'ticket_status_breakdown', 'top_products', 'current_staff'],
   'authenticated executes exactly the six dashboard RPCs');
 
--- 27-32 RPC signatures
+-- 28-33 RPC signatures
 select has_function('public', 'dashboard_kpis', array['timestamp with time zone', 'timestamp with time zone'], 'dashboard_kpis(from, to)');
 select has_function('public', 'revenue_series', array['timestamp with time zone', 'timestamp with time zone', 'text', 'text'], 'revenue_series(from, to, bucket, tz)');
 select has_function('public', 'activity_feed', array['integer', 'bigint', 'bigint'], 'activity_feed(limit, after, before)');
@@ -75,7 +84,7 @@ select has_function('public', 'ticket_status_breakdown', array[]::text[], 'ticke
 select has_function('public', 'top_products', array['timestamp with time zone', 'timestamp with time zone', 'integer'], 'top_products(from, to, limit)');
 select has_function('public', 'current_staff', array[]::text[], 'current_staff()');
 
--- 33-38 check constraints reject what the shop does not know (allowed cases beside them)
+-- 34-39 check constraints reject what the shop does not know (allowed cases beside them)
 insert into public.customers (id, full_name, email) values ('c1000000-0000-4000-8000-000000000001', 'Check Case', 'check@example.com');
 select throws_ok(
   $$insert into public.tickets (customer_id, device, issue, status) values ('c1000000-0000-4000-8000-000000000001', 'Phone', 'Broken', 'lost')$$,
@@ -96,7 +105,7 @@ select throws_ok(
   $$insert into public.customers (full_name, email) values ('Upper Case', 'Upper@Example.com')$$,
   '23514', null, 'a non-lower-case email is rejected');
 
--- 39-40 human numbers start where the contract says
+-- 40-41 human numbers start where the contract says
 select cmp_ok(
   (select number from public.tickets where customer_id = 'c1000000-0000-4000-8000-000000000001' limit 1), '>=', 1000::bigint,
   'ticket numbers start at 1000');
