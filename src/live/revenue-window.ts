@@ -1,34 +1,58 @@
 import type { RevenuePoint, RevenueRange } from './types';
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
-const BUCKETS: Record<RevenueRange, { bucket: 'hour' | 'day'; size: number; count: number }> = {
-  '24h': { bucket: 'hour', size: HOUR, count: 24 },
-  '7d': { bucket: 'day', size: DAY, count: 7 },
-  '30d': { bucket: 'day', size: DAY, count: 30 },
-  '90d': { bucket: 'day', size: DAY, count: 90 },
+const BUCKETS: Record<RevenueRange, { bucket: 'hour' | 'day'; count: number }> = {
+  '24h': { bucket: 'hour', count: 24 },
+  '7d': { bucket: 'day', count: 7 },
+  '30d': { bucket: 'day', count: 30 },
+  '90d': { bucket: 'day', count: 90 },
 };
 
 export function bucketOf(range: RevenueRange): 'hour' | 'day' {
   return BUCKETS[range].bucket;
 }
 
-/** Start (ms, UTC) of the bucket containing `now`. */
+/** The viewer's time zone: day buckets are the viewer's days (revenue_series p_tz). */
+export function viewerTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/**
+ * `t` moved by `n` buckets. Hours are exact; days step in local time (Date does the calendar), so a
+ * day at a daylight-saving change has 23 or 25 hours, as revenue_series makes it with p_tz.
+ */
+export function shiftBuckets(range: RevenueRange, t: number, n: number): number {
+  if (BUCKETS[range].bucket === 'hour') return t + n * HOUR;
+  const d = new Date(t);
+  d.setDate(d.getDate() + n);
+  return d.getTime();
+}
+
+/** Start (ms) of the bucket containing `now`: the UTC hour, or the viewer's local day. */
 export function currentBucketStart(range: RevenueRange, now: number): number {
-  const { size } = BUCKETS[range];
-  return Math.floor(now / size) * size;
+  if (BUCKETS[range].bucket === 'hour') return Math.floor(now / HOUR) * HOUR;
+  const d = new Date(now);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
 }
 
 export function nextBucketBoundary(range: RevenueRange, now: number): number {
-  return currentBucketStart(range, now) + BUCKETS[range].size;
+  return shiftBuckets(range, currentBucketStart(range, now), 1);
 }
 
 /** The revenue_series arguments for a range: `count` whole buckets ending with the current one. */
-export function revenueWindow(range: RevenueRange, now: number): { from: string; to: string; bucket: 'hour' | 'day' } {
-  const { bucket, size, count } = BUCKETS[range];
-  const from = currentBucketStart(range, now) - (count - 1) * size;
-  return { from: new Date(from).toISOString(), to: new Date(now).toISOString(), bucket };
+export function revenueWindow(
+  range: RevenueRange,
+  now: number,
+): { from: string; to: string; bucket: 'hour' | 'day'; tz: string } {
+  const { bucket, count } = BUCKETS[range];
+  const from = shiftBuckets(range, currentBucketStart(range, now), -(count - 1));
+  return { from: new Date(from).toISOString(), to: new Date(now).toISOString(), bucket, tz: bucket === 'hour' ? 'UTC' : viewerTimeZone() };
 }
 
 /**
@@ -38,14 +62,14 @@ export function revenueWindow(range: RevenueRange, now: number): { from: string;
 export function rollRevenueSeries(series: readonly RevenuePoint[], range: RevenueRange, now: number): RevenuePoint[] {
   const last = series.at(-1);
   if (!last) return series as RevenuePoint[];
-  const { size, count } = BUCKETS[range];
+  const { count } = BUCKETS[range];
   const current = currentBucketStart(range, now);
   let lastStart = Date.parse(last.bucketStart);
   if (lastStart >= current) return series as RevenuePoint[];
   const next = [...series];
   // after a long sleep only the window's worth of empty buckets matters
-  if ((current - lastStart) / size > count) lastStart = current - count * size;
-  for (let t = lastStart + size; t <= current; t += size) {
+  lastStart = Math.max(lastStart, shiftBuckets(range, current, -count));
+  for (let t = shiftBuckets(range, lastStart, 1); t <= current; t = shiftBuckets(range, t, 1)) {
     next.push({ bucketStart: new Date(t).toISOString(), revenueCents: 0, ordersCount: 0 });
   }
   return next.length > count ? next.slice(next.length - count) : next;

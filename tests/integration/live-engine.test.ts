@@ -45,6 +45,9 @@ describe('live engine against the local stack: snapshot, then live changes', () 
     expect(admin.stores.session.getState()).toMatchObject({ status: 'signed-in', user: { role: 'admin' } });
     await expectInSync(admin, admin.client, 'the admin snapshot');
     expect(admin.stores.dashboard.getState().revenue.data).toHaveLength(7);
+    // day buckets are the viewer's days (run with TZ=America/New_York to see it matter)
+    const starts = (admin.stores.dashboard.getState().revenue.data ?? []).map((p) => new Date(p.bucketStart));
+    expect(starts.map((d) => `${d.getHours()}:${d.getMinutes()}`)).toEqual(Array(7).fill('0:0'));
     expect(admin.stores.dashboard.getState().ticketStatus.data?.length).toBe(6);
   });
 

@@ -9,13 +9,10 @@ export function bucketSizeMs(range: RevenueRange): number {
   return range === '24h' ? HOUR : DAY;
 }
 
-/**
- * Hours in the viewer's zone; days as the UTC days revenue_series buckets them (p_tz 'UTC'), so a
- * viewer west of Greenwich does not see each day's revenue under the day before.
- */
+/** In the viewer's zone, the zone the live engine asks revenue_series to make its days in. */
 export function formatBucketLabel(t: number, range: RevenueRange, { locale }: FormatOptions = {}): string {
   const format: Intl.DateTimeFormatOptions =
-    range === '24h' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', timeZone: 'UTC' };
+    range === '24h' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' };
   return new Intl.DateTimeFormat(locale, format).format(new Date(t));
 }
 

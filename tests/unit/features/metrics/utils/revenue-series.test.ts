@@ -24,12 +24,18 @@ describe('toRevenueChartData', () => {
     expect(totalRevenueCents(data)).toBe(700);
   });
 
-  it('labels each day bucket with its UTC day whatever the viewer\'s time zone', () => {
+  it('labels the viewer\'s days, and a 25 h day at a DST change is not taken for a gap', () => {
     const zone = process.env.TZ;
     process.env.TZ = 'America/Los_Angeles';
     try {
-      const data = toRevenueChartData([day(1, 100), day(2, 200)], '7d', { locale: 'en-US' });
-      expect(data.map((p) => p.label)).toEqual(['Nov 1', 'Nov 2']);
+      // local midnights as revenue_series(p_tz => 'America/Los_Angeles') returns them; DST ends on Nov 1
+      const points = ['2026-11-01T07:00:00Z', '2026-11-02T08:00:00Z', '2026-11-03T08:00:00Z'].map((bucketStart) => ({
+        bucketStart,
+        revenueCents: 100,
+        ordersCount: 1,
+      }));
+      const data = toRevenueChartData(points, '7d', { locale: 'en-US' });
+      expect(data.map((p) => p.label)).toEqual(['Nov 1', 'Nov 2', 'Nov 3']);
     } finally {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;
