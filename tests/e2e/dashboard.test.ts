@@ -61,7 +61,8 @@ beforeAll(async () => {
   stack = await start();
   admin = serviceClient(URL_);
   browser = await launchChromium();
-  adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // not UTC, so the revenue chart's days are checked to be the viewer's days
+  adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/New_York' });
   mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -150,6 +151,8 @@ describe('dashboard in Chromium against the local stack', () => {
     // 90 daily buckets, give or take the partial day at each end
     expect(csv.length - 1).toBeGreaterThanOrEqual(90);
     expect(csv.length - 1).toBeLessThanOrEqual(92);
+    // each day starts at midnight in New York (UTC-5, or UTC-4 in summer)
+    for (const row of csv.slice(1)) expect(['04:00', '05:00']).toContain(row.slice(11, 16));
   });
 
   it('pauses and resumes live updates, and switches the theme', async () => {
