@@ -2,18 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { getActivityFeed } from '@/features/activity/api/get-activity-feed';
-import { getCurrentStaff } from '@/features/auth/api/get-current-staff';
-import { getSession } from '@/features/auth/api/get-session';
-import { refreshSession } from '@/features/auth/api/refresh-session';
-import { signInWithPassword } from '@/features/auth/api/sign-in-with-password';
-import { signOut } from '@/features/auth/api/sign-out';
-import { getKpis } from '@/features/metrics/api/get-kpis';
-import { getRevenueSeries } from '@/features/metrics/api/get-revenue-series';
-import { getTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
+import { liveApi } from '@/app/live-api';
+import type { LiveApi } from '@/live/live-api';
 import { createSupabaseClient, type AppSupabaseClient } from '@/lib/supabase';
 import { createLiveEngine, type LiveEngine, type LiveEngineOptions } from '@/live/engine';
-import type { LiveApi } from '@/live/live-api';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
@@ -23,17 +15,7 @@ import { startStack, type Stack } from '../../local-supabase/stack.ts';
 
 // The engine exactly as the app wires it (src/app/provider.tsx), against the whole local stack
 // in this process and the real supabase-js over a real socket.
-export const liveApi: LiveApi = {
-  getKpis,
-  getRevenueSeries,
-  getActivityFeed,
-  getTicketStatusBreakdown,
-  getCurrentStaff,
-  signInWithPassword,
-  signOut,
-  getSession,
-  refreshSession,
-};
+export { liveApi };
 
 export const PASSWORD = 'password123';
 export const ADMIN = 'admin@example.com';
@@ -176,7 +158,7 @@ const withoutAsOf = <T extends { asOf: string }>(k: T) => ({ ...k, asOf: '' });
 
 /** What the database says, read directly with the same RPCs and the same user. */
 export async function directView(client: AppSupabaseClient, limit: number) {
-  const [feed, kpis] = await Promise.all([getActivityFeed(client, { limit }), getKpis(client)]);
+  const [feed, kpis] = await Promise.all([liveApi.getActivityFeed(client, { limit }), liveApi.getKpis(client)]);
   return { ids: feed.items.map((i) => i.id), kpis: withoutAsOf(kpis.kpis), cursor: feed.maxId ?? 0 };
 }
 
