@@ -14,6 +14,8 @@ fi
 
 "$ROOT/scripts/pg-cluster.sh" start >/dev/null
 URL="$("$ROOT/scripts/pg-cluster.sh" url)"
+# The fill switches row triggers off (session_replication_role), which needs the superuser.
+ADMIN_URL="$("$ROOT/scripts/pg-cluster.sh" admin-url)"
 echo "filling $URL ..."
-PGPASSWORD=postgres psql "$URL" -X -q -f "$ROOT/bench/fill-large.sql" | grep -E '^(Time|INSERT|-|[ 0-9|]+$)' || true
+PGPASSWORD=postgres psql "$ADMIN_URL" -X -q -f "$ROOT/bench/fill-large.sql" | grep -E '^(Time|INSERT|-|[ 0-9|]+$)' || true
 DATABASE_URL="$URL" npx --no-install tsx "$ROOT/bench/db-kpis.ts" "${BENCH_ITERATIONS:-50}"
