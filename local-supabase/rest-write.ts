@@ -38,6 +38,7 @@ export async function writeShape(tx: Queryable, req: WriteRequest, p: Params): P
         ? `insert into ${table} default values ${returning}`
         : `select 1 where false`;
   } else if (req.method === 'PATCH') {
+    requireFilters(req);
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
       throw new RestError(400, 'PGRST102', 'Empty or invalid json');
     }
@@ -48,6 +49,7 @@ export async function writeShape(tx: Queryable, req: WriteRequest, p: Params): P
          from json_populate_record(null::${table}, ${p.add(JSON.stringify(req.body))}::json) _pgrst_body${where} ${returning}`
       : `select * from ${table} where false`;
   } else {
+    requireFilters(req);
     statement = `delete from ${table}${whereSql(req.filters, req.table, p)} ${returning}`;
   }
   return {
@@ -62,6 +64,16 @@ export async function writeShape(tx: Queryable, req: WriteRequest, p: Params): P
     offset: null,
     count: false,
   };
+}
+
+/**
+ * Supabase loads pg-safeupdate for the Data API (session_preload_libraries on authenticator): an
+ * UPDATE or DELETE without a WHERE clause fails with 21000 instead of touching every row.
+ */
+function requireFilters(req: WriteRequest): void {
+  if (req.filters.length) return;
+  const verb = req.method === 'PATCH' ? 'UPDATE' : 'DELETE';
+  throw new RestError(400, '21000', `${verb} requires a WHERE clause`);
 }
 
 function columnsOf(rows: Record<string, unknown>[]): string[] {

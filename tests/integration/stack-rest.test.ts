@@ -270,6 +270,19 @@ describe('rest: writes', () => {
     expect((await sb.from('stack_test_items').select('id', { count: 'exact', head: true })).count).toBe(5);
   });
 
+  it('refuses an update or delete without filters, as pg-safeupdate does on Supabase', async () => {
+    const sb = serviceClient(stack);
+    const upd = await sb.from('stack_test_items').update({ qty: 0 });
+    expect(upd.status).toBe(400);
+    expect(upd.error).toMatchObject({ code: '21000', message: 'UPDATE requires a WHERE clause' });
+    const del = await sb.from('stack_test_items').delete();
+    expect(del.status).toBe(400);
+    expect(del.error).toMatchObject({ code: '21000', message: 'DELETE requires a WHERE clause' });
+    expect((await sb.from('stack_test_items').select('id', { count: 'exact', head: true })).count).toBe(5);
+    const filtered = await sb.from('stack_test_items').update({ tag: 'kept' }).eq('name', 'alpha');
+    expect(filtered.status).toBe(204);
+  });
+
   it('upserts on the primary key or on_conflict', async () => {
     const sb = serviceClient(stack);
     const up = await sb.from('stack_test_items').upsert({ name: 'alpha', qty: 11 }, { onConflict: 'name' }).select('name, qty');
