@@ -33,6 +33,10 @@ process.on('unhandledRejection', (err) => console.error('[stack] unhandled rejec
 
 const log = values.quiet ? () => undefined : (msg: string) => console.error(`[stack] ${msg}`);
 const databaseUrl = process.env.DATABASE_URL || undefined;
+// --reset deletes the PGlite folder; a PostgreSQL server is never wiped by the stack.
+if (values.reset && (databaseUrl || values.memory)) {
+  console.error(`--reset has no effect with ${databaseUrl ? 'DATABASE_URL (the server is never wiped)' : '--memory'}`);
+}
 
 // Signals during startup wait for it to finish: killing PGlite mid-migration could leave the
 // data folder half-written. The stack is then closed cleanly like any other stop.
