@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { settle, setupEngine } from './fakes';
+import { liveEngine, settle, setupEngine } from './fakes';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2026-03-10T10:30:00Z') });
@@ -7,17 +7,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function liveEngine(opts: Parameters<typeof setupEngine>[0] = {}) {
-  const setup = setupEngine(opts);
-  setup.engine.start();
-  await settle();
-  setup.client.readyAll();
-  await settle(700);
-  expect(setup.stores.connection.getState().state).toBe('live');
-  setup.db.calls.length = 0;
-  return setup;
-}
 
 describe('live engine: edge cases', () => {
   it('another "Subscribed to PostgreSQL" on a live channel (token pushed) triggers a catch-up', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SESSION_EXPIRED_MESSAGE } from '@/live/stores/session-store';
-import { change, settle, setupEngine, type FakeChannel } from './fakes';
+import { change, liveEngine, settle, type FakeChannel } from './fakes';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2026-03-10T10:30:00Z') });
@@ -8,17 +8,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function liveEngine(opts: Parameters<typeof setupEngine>[0] = {}) {
-  const setup = setupEngine(opts);
-  setup.engine.start();
-  await settle();
-  setup.client.readyAll();
-  await settle(700);
-  expect(setup.stores.connection.getState().state).toBe('live');
-  setup.db.calls.length = 0;
-  return setup;
-}
 
 type Failure = [string, (ch: FakeChannel) => void];
 const failures: Failure[] = [

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { LiveEnvironment } from '@/live/environment';
@@ -317,4 +317,16 @@ export function change(table: string, eventType = 'INSERT', id: number | string 
     old: eventType === 'INSERT' ? {} : { id },
     errors: null,
   };
+}
+
+/** An engine that is started, subscribed and live, with the start-up RPC calls forgotten. */
+export async function liveEngine(opts: SetupOptions = {}) {
+  const setup = setupEngine(opts);
+  setup.engine.start();
+  await settle();
+  setup.client.readyAll();
+  await settle(700);
+  expect(setup.stores.connection.getState().state).toBe('live');
+  setup.db.calls.length = 0;
+  return setup;
 }
