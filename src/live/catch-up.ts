@@ -6,7 +6,7 @@ import { ALL_PARTS, failedAction, type LiveEngineOptions } from './engine-option
 import type { LiveEnvironment, TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
 import { revenueWindow } from './revenue-window';
-import type { DashboardPart, StaffRole } from './types';
+import type { DashboardPart, RevenueRange, StaffRole } from './types';
 
 export interface CatchUpDeps {
   api: LiveApi;
@@ -48,6 +48,8 @@ export function createCatchUp(deps: CatchUpDeps) {
   let feedEpoch = 0;
   let lastKpiCursor = 0;
   let lastKpisAt = Number.NEGATIVE_INFINITY;
+  /** set once the server rejected the viewer's zone: day buckets are UTC days for the rest of the session */
+  let revenueTz: string | null = null;
 
   function request(parts: Iterable<DashboardPart>, soon = false) {
     for (const part of parts) dirty.add(part);
@@ -126,7 +128,7 @@ export function createCatchUp(deps: CatchUpDeps) {
             return 'ok';
           }
           const range = deps.read().revenue.range;
-          const points = await api.getRevenueSeries(client, revenueWindow(range, env.now()));
+          const points = await fetchRevenue(range);
           if (epoch === myEpoch) act({ type: 'revenue/loaded', range, points, now: env.now() });
           return 'ok';
         }
@@ -136,6 +138,22 @@ export function createCatchUp(deps: CatchUpDeps) {
       }
     } catch (error) {
       return epoch === myEpoch ? partFailed(part, error) : 'ok';
+    }
+  }
+
+  /**
+   * A browser can name a zone the server's tzdata does not know (revenue_series raises 22023
+   * 'unknown time zone'); one retry in UTC keeps the chart up instead of stuck in an error.
+   */
+  async function fetchRevenue(range: RevenueRange) {
+    const window = revenueWindow(range, env.now());
+    const params = revenueTz === null ? window : { ...window, tz: revenueTz };
+    try {
+      return await api.getRevenueSeries(client, params);
+    } catch (error) {
+      if (params.tz === 'UTC' || !isUnknownTimeZone(error)) throw error;
+      revenueTz = 'UTC';
+      return api.getRevenueSeries(client, { ...params, tz: 'UTC' });
     }
   }
 
@@ -242,6 +260,10 @@ export function createCatchUp(deps: CatchUpDeps) {
       lastKpiCursor = 0;
     },
   };
+}
+
+function isUnknownTimeZone(error: unknown): boolean {
+  return error instanceof ApiError && error.code === '22023' && /unknown time zone/i.test(error.message);
 }
 
 export type CatchUp = ReturnType<typeof createCatchUp>;
