@@ -1,4 +1,4 @@
-import { useCallback, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { ConnectionInfo } from '@/live/types';
 import { useDismiss } from '@/components/ui/use-dismiss';
 import { describeState, formatDelay, toStatusLabel } from '../utils/to-status-label';
@@ -18,14 +18,24 @@ export function ConnectionStatus({ info, locale }: ConnectionStatusProps) {
   const [open, setOpen] = useState(false);
   const popoverId = useId();
   const root = useRef<HTMLDivElement>(null);
-  const close = useCallback(() => setOpen(false), []);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const popover = useRef<HTMLDivElement>(null);
+  const close = useCallback(() => {
+    // focus inside the details would be lost with them: hand it back to the badge
+    if (popover.current?.contains(document.activeElement)) trigger.current?.focus();
+    setOpen(false);
+  }, []);
   useDismiss(root, open, close);
+  useEffect(() => {
+    if (open) popover.current?.focus();
+  }, [open]);
   const label = toStatusLabel(info, locale);
   const n = (v: number) => new Intl.NumberFormat(locale).format(v);
 
   return (
     <div className="connection" ref={root}>
       <button
+        ref={trigger}
         type="button"
         className={`button button--small connection__badge connection__badge--${info.state}`}
         data-testid="connection-status"
@@ -39,7 +49,7 @@ export function ConnectionStatus({ info, locale }: ConnectionStatusProps) {
         <span className="connection__label">{label}</span>
       </button>
       {open && (
-        <div className="popover" id={popoverId} role="dialog" aria-label="Connection details">
+        <div className="popover" id={popoverId} role="dialog" aria-label="Connection details" tabIndex={-1} ref={popover}>
           <p className="connection__description">{describeState(info.state)}</p>
           <dl className="details-list">
             <dt>Last event</dt>

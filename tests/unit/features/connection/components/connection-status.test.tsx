@@ -20,19 +20,37 @@ describe('ConnectionStatus', () => {
     expect(status).toHaveTextContent(label);
   });
 
-  it('opens details by keyboard and closes them with Escape', async () => {
+  it('opens details by keyboard, moves focus into them, and gives it back to the badge on Escape', async () => {
     const user = userEvent.setup();
     render(<ConnectionStatus info={connectionFixture} locale="en-US" />);
     await user.tab();
     expect(screen.getByRole('button', { name: /Connection: Live/ })).toHaveFocus();
     await user.keyboard('{Enter}');
     const details = screen.getByRole('dialog', { name: 'Connection details' });
+    expect(details).toHaveFocus();
+    expect(screen.getByTestId('connection-status')).toHaveAttribute('aria-expanded', 'true');
     expect(details).toHaveTextContent('Reconnect attempts2');
     expect(details).toHaveTextContent('Events received1,234');
     expect(details).toHaveTextContent('Commit to screen84 ms');
     expect(details).toHaveTextContent(/Last event\d{2}:\d{2}:\d{2}/);
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Connection: Live/ })).toHaveFocus();
+  });
+
+  it('leaves focus where the user clicked when details close on an outside press', async () => {
+    const user = userEvent.setup();
+    render(
+      <>
+        <ConnectionStatus info={connectionFixture} locale="en-US" />
+        <button type="button">Elsewhere</button>
+      </>,
+    );
+    await user.click(screen.getByTestId('connection-status'));
+    expect(screen.getByRole('dialog', { name: 'Connection details' })).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Elsewhere' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Elsewhere' })).toHaveFocus();
   });
 });
 
