@@ -1,8 +1,9 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
 import { createCatchUp } from './catch-up';
+import { createChangeIntake } from './change-intake';
 import { createChannelSet } from './channel-set';
-import { connectionReducer, initialConnectionInfo, mergeConnectionEvents, type ConnectionEvent } from './connection-machine';
-import { dashboardReducer, initialDashboardData, type DashboardAction, type DashboardData } from './dashboard-reducer';
+import type { DashboardData } from './dashboard-reducer';
+import { createEngineClock } from './engine-clock';
 import {
   ALL_PARTS,
   DEFAULT_LIVE_OPTIONS,
@@ -12,11 +13,10 @@ import {
   withJitter,
   type LiveEngineOptions,
 } from './engine-options';
+import { createEngineState } from './engine-state';
 import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
-import { createFrameBatcher } from './frame-batcher';
 import type { LiveApi } from './live-api';
-import { changeKey, parseChange } from './parse-change';
-import { nextBucketBoundary } from './revenue-window';
+import { createPollScheduler } from './poll-scheduler';
 import { useConnectionStore, type ConnectionStore } from './stores/connection-store';
 import { useDashboardStore, type DashboardStore } from './stores/dashboard-store';
 import { createSessionKeeper } from './session-keeper';
@@ -51,21 +51,16 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   const { client, api } = deps;
   const env = deps.env ?? createBrowserEnvironment();
   const opts: LiveEngineOptions = { ...DEFAULT_LIVE_OPTIONS, ...deps.options };
-  const dashboardStore = deps.stores?.dashboard ?? useDashboardStore;
-  const connectionStore = deps.stores?.connection ?? useConnectionStore;
   const sessionStore = deps.stores?.session ?? useSessionStore;
 
-  // The engine reads its own copy (applied at once); the stores get the same actions once per frame.
-  let data: DashboardData = initialDashboardData(opts.revenueRange);
-  let conn: ConnectionInfo = initialConnectionInfo(env.now());
-  const dashboardBatch = createFrameBatcher<DashboardAction>(env.requestFrame, (actions) =>
-    dashboardStore.getState().dispatch(actions),
-  );
-  const connectionBatch = createFrameBatcher<ConnectionEvent>(
-    env.requestFrame,
-    (events) => connectionStore.getState().dispatch(events),
-    mergeConnectionEvents,
-  );
+  const state = createEngineState({
+    env,
+    revenueRange: opts.revenueRange,
+    dashboardStore: deps.stores?.dashboard ?? useDashboardStore,
+    connectionStore: deps.stores?.connection ?? useConnectionStore,
+    onStateChanged: (before) => polls.onStateChanged(before, state.conn.state),
+  });
+  const { act, signal, flushNow } = state;
 
   let started = false;
   let stopped = false;
@@ -76,12 +71,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   let runEpoch = 0;
 
   let readyTimer: TimerHandle | null = null;
-  let pollTimer: TimerHandle | null = null;
-  let tickTimer: TimerHandle | null = null;
-  let boundaryTimer: TimerHandle | null = null;
-  let lastTickAt = env.now();
   let offlineSince: number | null = null;
-  const recentKeys = new Set<string>();
   const unsubscribers: Array<() => void> = [];
 
   const clear = (handle: TimerHandle | null) => {
@@ -90,34 +80,17 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   };
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
 
-  function act(action: DashboardAction) {
-    data = dashboardReducer(data, action);
-    dashboardBatch.push(action);
-  }
-
-  function signal(event: ConnectionEvent) {
-    const before = conn.state;
-    conn = connectionReducer(conn, event);
-    connectionBatch.push(event);
-    if (conn.state !== before) onStateChanged(before);
-  }
-
-  function flushNow() {
-    dashboardBatch.flushNow();
-    connectionBatch.flushNow();
-  }
-
   const catchUp = createCatchUp({
     api,
     client,
     env,
     opts,
-    read: () => data,
+    read: () => state.data,
     act,
     signal,
     role: () => role,
     realtimeReady,
-    isLive: () => conn.state === 'live',
+    isLive: () => state.conn.state === 'live',
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
@@ -127,12 +100,53 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     },
   });
 
+  const polls = createPollScheduler({
+    env,
+    opts,
+    jittered,
+    signal,
+    shouldPoll: () => dataRunning && (state.conn.state === 'polling' || state.conn.state === 'offline'),
+    poll: () => {
+      catchUp.enable();
+      catchUp.request(ALL_PARTS);
+      // channels keep coming back in the background (while offline, the 'online' event does it)
+      if (env.isOnline()) channels.ensureReconnecting(tablesFor(role));
+    },
+  });
+
+  const clock = createEngineClock({
+    env,
+    opts,
+    isRunning: () => dataRunning,
+    range: () => state.data.revenue.range,
+    onWake,
+    onTick: (now) => {
+      if (now - catchUp.lastKpisAt() >= opts.kpiRefreshMs) catchUp.request(['kpis']);
+    },
+    onBoundary: () => {
+      act({ type: 'revenue/rolled', now: env.now() });
+      catchUp.request(['revenue', 'kpis']);
+    },
+  });
+
+  const receive = createChangeIntake({
+    now: () => env.now(),
+    signal,
+    onChange: (change) => {
+      if (change.commitTimestamp !== null) catchUp.noteCommit(change.commitTimestamp);
+      // the payload is only a push: the catch-up from the cursor decides what is shown
+      catchUp.request(PARTS_BY_TABLE[change.table]);
+    },
+  });
+
   const channels = createChannelSet({
     client,
     env,
     opts,
     jittered,
-    onChange,
+    onChange: (payload) => {
+      if (dataRunning) receive(payload);
+    },
     onReady: () => {
       if (!realtimeReady()) return;
       readyTimer = clear(readyTimer);
@@ -174,37 +188,6 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     return dataRunning && channels.allReady(tablesFor(role));
   }
 
-  // ---- polling -----------------------------------------------------------------------------
-
-  function onStateChanged(before: ConnectionInfo['state']) {
-    if (conn.state === 'polling' || conn.state === 'offline') {
-      schedulePoll(before === 'live' || before === 'connecting' ? 0 : null);
-    } else {
-      pollTimer = clear(pollTimer);
-    }
-  }
-
-  /** delay null = keep a poll already scheduled, else the (jittered, slower when hidden) interval */
-  function schedulePoll(delay: number | null) {
-    if (!dataRunning || (conn.state !== 'polling' && conn.state !== 'offline')) return;
-    if (pollTimer !== null) {
-      if (delay === null) return;
-      pollTimer = clear(pollTimer);
-    }
-    const interval = jittered(env.isHidden() ? opts.hiddenPollIntervalMs : opts.pollIntervalMs);
-    signal({ type: 'poll-interval', ms: interval });
-    pollTimer = env.setTimeout(() => {
-      pollTimer = null;
-      if (!dataRunning || (conn.state !== 'polling' && conn.state !== 'offline')) return;
-      signal({ type: 'poll-made' });
-      catchUp.enable();
-      catchUp.request(ALL_PARTS);
-      // channels keep coming back in the background (while offline, the 'online' event does it)
-      if (env.isOnline()) channels.ensureReconnecting(tablesFor(role));
-      schedulePoll(null);
-    }, delay ?? interval);
-  }
-
   function goPolling(reason: string) {
     catchUp.enable();
     signal({ type: 'realtime-lost', at: env.now(), reason });
@@ -223,9 +206,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       readyTimer = null;
       if (!realtimeReady()) goPolling('Realtime did not confirm the subscriptions in time');
     }, opts.readyTimeoutMs);
-    lastTickAt = env.now();
-    tickTimer = env.setTimeout(tick, opts.tickMs);
-    scheduleBoundary();
+    clock.start();
     const ok = await session.ensure();
     if (runEpoch !== myRun || !dataRunning) return;
     if (ok) channels.open(tablesFor(role));
@@ -238,20 +219,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     channels.closeAll();
     catchUp.stop();
     readyTimer = clear(readyTimer);
-    pollTimer = clear(pollTimer);
-    tickTimer = clear(tickTimer);
-    boundaryTimer = clear(boundaryTimer);
-  }
-
-  function tick() {
-    tickTimer = null;
-    if (!dataRunning) return;
-    const now = env.now();
-    const gap = now - lastTickAt;
-    lastTickAt = now;
-    if (gap > opts.tickMs + opts.sleepGapMs) onWake();
-    else if (now - catchUp.lastKpisAt() >= opts.kpiRefreshMs) catchUp.request(['kpis']);
-    tickTimer = env.setTimeout(tick, opts.tickMs);
+    polls.cancel();
+    clock.stop();
   }
 
   /** After sleep the socket is likely dead and the token may have expired: start over from the cursor. */
@@ -263,48 +232,12 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     catchUp.request(ALL_PARTS, true);
   }
 
-  function scheduleBoundary() {
-    boundaryTimer = clear(boundaryTimer);
-    const now = env.now();
-    const delay = nextBucketBoundary(data.revenue.range, now) - now + 500;
-    boundaryTimer = env.setTimeout(() => {
-      boundaryTimer = null;
-      if (!dataRunning) return;
-      act({ type: 'revenue/rolled', now: env.now() });
-      catchUp.request(['revenue', 'kpis']);
-      scheduleBoundary();
-    }, delay);
-  }
-
-  function onChange(payload: unknown) {
-    if (!dataRunning) return;
-    const parsed = parseChange(payload);
-    if (!parsed.ok) {
-      signal({ type: 'payload-dropped' });
-      return;
-    }
-    const change = parsed.change;
-    const key = changeKey(change);
-    if (key !== null && recentKeys.has(key)) {
-      signal({ type: 'payload-dropped' });
-    } else {
-      if (key !== null) {
-        recentKeys.add(key);
-        if (recentKeys.size > 1_000) recentKeys.delete(recentKeys.values().next().value as string);
-      }
-      signal({ type: 'event-received', at: env.now() });
-    }
-    if (change.commitTimestamp !== null) catchUp.noteCommit(change.commitTimestamp);
-    // the payload is only a push: the catch-up from the cursor decides what is shown
-    catchUp.request(PARTS_BY_TABLE[change.table]);
-  }
-
   // ---- listeners ---------------------------------------------------------------------------
 
   function onVisibility(hidden: boolean) {
     if (!dataRunning || hidden) return;
-    if (conn.state === 'polling' || conn.state === 'offline') schedulePoll(0);
-    else if (conn.state === 'live') catchUp.request(ALL_PARTS, true); // a throttled background tab may have fallen behind
+    if (state.conn.state === 'polling' || state.conn.state === 'offline') polls.schedule(0);
+    else if (state.conn.state === 'live') catchUp.request(ALL_PARTS, true); // a throttled background tab may have fallen behind
   }
 
   function onOnline(online: boolean) {
@@ -325,7 +258,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       goPolling('Back online after a long time offline');
     }
     offlineSince = null;
-    schedulePoll(0);
+    polls.schedule(0);
     channels.reconnectNow(tablesFor(role));
   }
 
@@ -356,8 +289,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       stopData();
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
       flushNow();
-      dashboardBatch.dispose();
-      connectionBatch.dispose();
+      state.dispose();
     },
     pause() {
       if (paused || !session.isSignedIn()) return;
@@ -372,20 +304,21 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       void startData();
     },
     setRevenueRange(range) {
-      if (range === data.revenue.range) return;
+      if (range === state.data.revenue.range) return;
       act({ type: 'revenue/loading', range });
       if (role === 'support') act({ type: 'revenue/unavailable' });
       if (!dataRunning) {
         if (session.isSignedIn() && role === 'admin') catchUp.fetchNow('revenue');
         return;
       }
-      scheduleBoundary();
+      clock.scheduleBoundary();
       catchUp.request(['revenue'], true);
     },
     loadOlderActivity() {
       if (session.isSignedIn()) void catchUp.loadOlder();
     },
     retry(part) {
+      const { data } = state;
       if (part === 'feed' ? data.feed.status === 'error' : data[part].status === 'error') {
         act(loadingAction(part, data.revenue.range));
       }
@@ -395,7 +328,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signIn: (email, password) => session.signIn(email, password),
     signOut: () => session.end(null),
     isIdle: () => catchUp.isIdle(),
-    peek: () => ({ data, connection: conn }),
+    peek: () => ({ data: state.data, connection: state.conn }),
   };
   return engine;
 }
