@@ -11,7 +11,8 @@ import type { ChannelSink, Registry, Subscription, TypedCondition } from './subs
 export interface DrainerDeps {
   db: Db;
   registry: Registry;
-  tables: () => Promise<Map<string, TableInfo>>;
+  /** The publication's tables, cached; `force` reloads them (a change from a table not seen yet). */
+  tables: (force?: boolean) => Promise<Map<string, TableInfo>>;
   batchSize: number;
   maxRecordBytes: number;
   log: (msg: string) => void;
@@ -47,7 +48,7 @@ export class Drainer {
 
   private async process(rows: ChangeRow[]): Promise<void> {
     let tables = await this.deps.tables();
-    if (rows.some((r) => !tables.has(tableKey(r.schema_name, r.table_name)))) tables = await this.deps.tables();
+    if (rows.some((r) => !tables.has(tableKey(r.schema_name, r.table_name)))) tables = await this.deps.tables(true);
     const now = Date.now();
 
     // 1. Candidate subscriptions per change (event + table), and the filter checks they need.

@@ -75,7 +75,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const drainer = new Drainer({
     db,
     registry,
-    tables: () => getTables(),
+    tables: (force) => getTables(force),
     batchSize: limits.batchSize,
     maxRecordBytes: limits.maxRecordBytes,
     log,
