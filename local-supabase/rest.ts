@@ -53,8 +53,8 @@ export function createRestRoutes(deps: RestDeps): Hono {
       throw new RestError(400, 'PGRST102', 'Empty or invalid json');
     }
     // GET rpc: keys naming an argument are arguments; the others filter the result.
-    const argNames = await deps.schema.argNamesFresh(name);
-    const getArgs = method === 'POST' ? {} : Object.fromEntries(query.filter(([k]) => argNames.has(k)));
+    const argNames = method === 'POST' ? null : await deps.schema.argNamesFresh(name);
+    const getArgs = argNames ? Object.fromEntries(query.filter(([k]) => argNames.has(k))) : {};
     const fn = await deps.schema.findFunction(name, rpcArgKeys(body ?? getArgs));
     const filters = toConditions(query.filter(([k]) => !(k in getArgs)));
     const readOnly = method !== 'POST' || fn.volatility !== 'v';
