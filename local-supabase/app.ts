@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createAuthRoutes } from './auth.ts';
+import { createAuthRoutes } from './auth/routes.ts';
 import { cors } from './cors.ts';
-import type { Db } from './db.ts';
-import type { Keys } from './keys.ts';
-import { createRestRoutes } from './rest.ts';
-import type { SchemaCache } from './rest-schema.ts';
+import type { Db } from './db/types.ts';
+import type { Keys } from './auth/keys.ts';
+import { createRestRoutes } from './rest/routes.ts';
+import type { SchemaCache } from './rest/schema.ts';
 import { serveApp } from './static.ts';
 
 export interface RealtimeStats {

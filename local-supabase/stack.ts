@@ -4,17 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { bootstrap } from './bootstrap.ts';
-import { lockDataDir } from './data-lock.ts';
-import type { Db } from './db.ts';
-import { openDb } from './db.ts';
-import type { Keys } from './keys.ts';
-import { createKeys } from './keys.ts';
+import { bootstrap } from './db/bootstrap.ts';
+import { lockDataDir } from './db/data-lock.ts';
+import type { Db } from './db/types.ts';
+import { openDb } from './db/open.ts';
+import type { Keys } from './auth/keys.ts';
+import { createKeys } from './auth/keys.ts';
 import { createRealtime, REALTIME_PATH } from './realtime/server.ts';
 import type { Limits } from './realtime/server.ts';
-import { SchemaCache } from './rest-schema.ts';
-import type { Simulator } from './simulator.ts';
-import { startSimulator } from './simulator.ts';
+import { SchemaCache } from './rest/schema.ts';
+import type { Simulator } from './simulator/simulator.ts';
+import { startSimulator } from './simulator/simulator.ts';
 
 export interface StackOptions {
   /** 0 picks a free port (tests). */

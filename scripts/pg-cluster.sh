@@ -80,7 +80,7 @@ start_cluster() {
     -c 'alter database postgres owner to postgres'
   psql_admin -f "$ROOT/local-supabase/platform.sql"
   # Owned by postgres on Supabase projects (migrations add tables to the publication). CREATE on
-  # auth is for the local stack only (its session tables, local-supabase/auth-schema.sql, when it
+  # auth is for the local stack only (its session tables, local-supabase/auth/schema.sql, when it
   # runs here through DATABASE_URL); the migrations never create anything in auth.
   psql_admin -c 'alter publication supabase_realtime owner to postgres' \
     -c 'alter schema extensions owner to postgres' \

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '../db/types.ts';
 
 export const PUBLICATION = 'supabase_realtime';
 export const NOTIFY_CHANNEL = '_realtime';

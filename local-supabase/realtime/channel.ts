@@ -1,4 +1,4 @@
-import type { JwtClaims } from '../keys.ts';
+import type { JwtClaims } from '../auth/keys.ts';
 import { bindingId } from './binding-id.ts';
 import { rlsKeyOf, type ChannelSink } from './subscriptions.ts';
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { JwtClaims, Keys } from '../keys.ts';
+import type { JwtClaims, Keys } from '../auth/keys.ts';
 import { Channel, readBindings, readBroadcastSelf, readWait } from './channel.ts';
 import type { Limits } from './limits.ts';
 import { decodeBinary, decodeText, encodeFrame, reply, type Frame, type Vsn } from './protocol.ts';

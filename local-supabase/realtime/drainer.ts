@@ -1,4 +1,4 @@
-import type { Db } from '../db.ts';
+import type { Db } from '../db/types.ts';
 import { tableKey, type TableInfo } from './capture.ts';
 import { buildChangeData, valueText, type ChangeRow } from './payload.ts';
 import { visibleRows, type RlsGroup } from './rls.ts';

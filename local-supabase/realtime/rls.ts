@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '../db/types.ts';
 import { quoteIdent, type TableInfo } from './capture.ts';
 import { valueText, type ChangeRow } from './payload.ts';
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Db } from '../db.ts';
-import type { Keys } from '../keys.ts';
+import type { Db } from '../db/types.ts';
+import type { Keys } from '../auth/keys.ts';
 import { installCapture, NOTIFY_CHANNEL, syncTables, type TableInfo } from './capture.ts';
 import type { Channel } from './channel.ts';
 import { Client, type ClientHost } from './client.ts';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '../db/types.ts';
 import { tableKey, type TableInfo } from './capture.ts';
 import { arrayLiteralLength, MAX_IN_VALUES, paramsToLog, type FilterOp, type SubscriptionParams } from './filters.ts';
 

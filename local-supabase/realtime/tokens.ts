@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { JwtError, type JwtClaims, type Keys } from '../keys.ts';
+import { JwtError, type JwtClaims, type Keys } from '../auth/keys.ts';
 
 // Token checks with the messages Realtime uses (user_socket.ex connect/3, realtime_channel.ex join/3).
 

@@ -9,7 +9,7 @@ import { createLiveEngine, type LiveEngine, type LiveEngineOptions } from '@/liv
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
-import type { Db } from '../../local-supabase/db.ts';
+import type { Db } from '../../local-supabase/db/open.ts';
 import type { Limits } from '../../local-supabase/realtime/server.ts';
 import { startStack, type Stack } from '../../local-supabase/stack.ts';
 

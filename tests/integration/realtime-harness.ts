@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import type { Db } from '../../local-supabase/db.ts';
-import type { Keys } from '../../local-supabase/keys.ts';
+import type { Db } from '../../local-supabase/db/open.ts';
+import type { Keys } from '../../local-supabase/auth/keys.ts';
 import type { Limits } from '../../local-supabase/realtime/server.ts';
 import { startStack, type Stack } from '../../local-supabase/stack.ts';
 

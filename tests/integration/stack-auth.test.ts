@@ -1,6 +1,6 @@
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANON_KEY } from '../../local-supabase/keys.ts';
+import { ANON_KEY } from '../../local-supabase/auth/keys.ts';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { ADMIN, client, SUPPORT, startTestStack } from './stack-setup.ts';
 

@@ -2,17 +2,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bootstrap } from '../../local-supabase/bootstrap.ts';
-import { openDb } from '../../local-supabase/db.ts';
+import { bootstrap } from '../../local-supabase/db/bootstrap.ts';
+import { openDb } from '../../local-supabase/db/open.ts';
 import { REPO_ROOT } from '../../local-supabase/stack.ts';
 
 // A throwaway project (platform, migrations, seed) on a PGlite data folder: this is about the folder
 // surviving restarts, so it always uses PGlite.
 const root = mkdtempSync(join(tmpdir(), 'stack-bootstrap-'));
 const dataDir = join(root, 'data');
-mkdirSync(join(root, 'local-supabase'), { recursive: true });
+mkdirSync(join(root, 'local-supabase', 'auth'), { recursive: true });
 mkdirSync(join(root, 'supabase', 'migrations'), { recursive: true });
-copyFileSync(join(REPO_ROOT, 'local-supabase', 'auth-schema.sql'), join(root, 'local-supabase', 'auth-schema.sql'));
+copyFileSync(join(REPO_ROOT, 'local-supabase', 'auth', 'schema.sql'), join(root, 'local-supabase', 'auth', 'schema.sql'));
 writeFileSync(join(root, 'local-supabase', 'platform.sql'), 'create table public.platform_marker (id int);');
 writeFileSync(join(root, 'supabase', 'migrations', '20260101000000_create_notes.sql'), 'create table public.notes (id serial primary key, body text not null);');
 writeFileSync(join(root, 'supabase', 'seed.sql'), "insert into public.notes (body) values ('seeded');");

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SECRET_KEY } from '../../local-supabase/keys.ts';
+import { SECRET_KEY } from '../../local-supabase/auth/keys.ts';
 import { REPO_ROOT } from '../../local-supabase/stack.ts';
 import { client, startTestStack } from './stack-setup.ts';
 

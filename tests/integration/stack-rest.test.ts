@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANON_KEY, SERVICE_ROLE_KEY } from '../../local-supabase/keys.ts';
+import { ANON_KEY, SERVICE_ROLE_KEY } from '../../local-supabase/auth/keys.ts';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { ADMIN, client, serviceClient, signedIn, startTestStack, SUPPORT } from './stack-setup.ts';
 

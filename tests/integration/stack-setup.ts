@@ -3,7 +3,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import type { Stack, StackOptions } from '../../local-supabase/stack.ts';
 import { startStack } from '../../local-supabase/stack.ts';
-import { ANON_KEY, SECRET_KEY } from '../../local-supabase/keys.ts';
+import { ANON_KEY, SECRET_KEY } from '../../local-supabase/auth/keys.ts';
 
 export const ADMIN = { email: 'admin@example.com', password: 'password123' };
 export const SUPPORT = { email: 'support@example.com', password: 'password123' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimEvent } from '../../local-supabase/simulator.ts';
-import { startSimulator } from '../../local-supabase/simulator.ts';
+import type { SimEvent } from '../../local-supabase/simulator/simulator.ts';
+import { startSimulator } from '../../local-supabase/simulator/simulator.ts';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { startStack } from '../../local-supabase/stack.ts';
 import { startTestStack } from './stack-setup.ts';

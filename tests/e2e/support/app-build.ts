@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ANON_KEY } from '../../../local-supabase/keys.ts';
+import { ANON_KEY } from '../../../local-supabase/auth/keys.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 

@@ -1,7 +1,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { Page } from 'playwright-core';
 import ws from 'ws';
-import { ANON_KEY, SERVICE_ROLE_KEY } from '../../../local-supabase/keys.ts';
+import { ANON_KEY, SERVICE_ROLE_KEY } from '../../../local-supabase/auth/keys.ts';
 import type { Stack } from '../../../local-supabase/stack.ts';
 
 export function serviceClient(url: string): SupabaseClient {

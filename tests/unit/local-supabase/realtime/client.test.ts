@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createKeys } from '../../../../local-supabase/keys.ts';
+import { createKeys } from '../../../../local-supabase/auth/keys.ts';
 import { Client, type ClientHost } from '../../../../local-supabase/realtime/client.ts';
 import { DEFAULT_LIMITS } from '../../../../local-supabase/realtime/limits.ts';
 

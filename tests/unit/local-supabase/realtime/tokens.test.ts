@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createKeys } from '../../../../local-supabase/keys.ts';
+import { createKeys } from '../../../../local-supabase/auth/keys.ts';
 import { checkToken, connectErrorMessage, joinErrorReason } from '../../../../local-supabase/realtime/tokens.ts';
 
 const keys = createKeys();

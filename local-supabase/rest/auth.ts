@@ -1,8 +1,8 @@
-import type { Db, Queryable } from './db.ts';
-import { isDbError } from './db.ts';
+import type { Db, Queryable } from '../db/types.ts';
+import { isDbError } from '../db/types.ts';
 import { jwtRestError, RestError, restErrorFromDb } from './errors.ts';
-import type { JwtClaims, Keys } from './keys.ts';
-import { JwtError } from './keys.ts';
+import type { JwtClaims, Keys } from '../auth/keys.ts';
+import { JwtError } from '../auth/keys.ts';
 
 export interface RequestAuth {
   role: string;

@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import { RestError } from './errors.ts';
-import type { RequestContext } from './rest-auth.ts';
-import type { Condition } from './rest-logic.ts';
-import { isLogicKey, parseLogicTree } from './rest-logic.ts';
-import { parseFilter, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect, RESERVED_PARAMS } from './rest-params.ts';
-import { EXPOSED_SCHEMA } from './rest-schema.ts';
-import type { ReadResult } from './rest-sql.ts';
+import type { RequestContext } from './auth.ts';
+import type { Condition } from './logic.ts';
+import { isLogicKey, parseLogicTree } from './logic.ts';
+import { parseFilter, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect, RESERVED_PARAMS } from './params.ts';
+import { EXPOSED_SCHEMA } from './schema.ts';
+import type { ReadResult } from './sql.ts';
 
 // Reading a PostgREST request: query string, headers, body; and the Content-Range it gets back.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pick, randomCustomer, TICKET_NEXT } from '../../../local-supabase/simulator-data.ts';
+import { pick, randomCustomer, TICKET_NEXT } from '../../../../local-supabase/simulator/data.ts';
 
 const STATUSES = ['open', 'in_progress', 'waiting_parts', 'ready', 'closed', 'cancelled'];
 

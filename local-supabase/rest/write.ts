@@ -1,11 +1,11 @@
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../db/types.ts';
 import { RestError } from './errors.ts';
-import type { Condition } from './rest-logic.ts';
-import type { Prefer, Selection } from './rest-params.ts';
-import { EXPOSED_SCHEMA } from './rest-schema.ts';
-import type { Params, ReadShape } from './rest-sql.ts';
-import { whereSql } from './rest-sql.ts';
-import { quoteIdent } from './sql.ts';
+import type { Condition } from './logic.ts';
+import type { Prefer, Selection } from './params.ts';
+import { EXPOSED_SCHEMA } from './schema.ts';
+import type { Params, ReadShape } from './sql.ts';
+import { whereSql } from './sql.ts';
+import { quoteIdent } from '../db/sql.ts';
 
 export interface WriteRequest {
   method: 'POST' | 'PATCH' | 'DELETE';

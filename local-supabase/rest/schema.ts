@@ -1,4 +1,4 @@
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../db/types.ts';
 import { RestError } from './errors.ts';
 
 export const EXPOSED_SCHEMA = 'public';

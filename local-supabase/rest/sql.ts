@@ -1,7 +1,7 @@
-import type { Condition } from './rest-logic.ts';
-import type { Filter, OrderTerm, Selection } from './rest-params.ts';
-import { isLogicTree } from './rest-logic.ts';
-import { quoteIdent } from './sql.ts';
+import type { Condition } from './logic.ts';
+import type { Filter, OrderTerm, Selection } from './params.ts';
+import { isLogicTree } from './logic.ts';
+import { quoteIdent } from '../db/sql.ts';
 
 /** Collects bind parameters; every value reaches SQL as $n, never as text in the statement. */
 export class Params {

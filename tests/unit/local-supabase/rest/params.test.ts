@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RestError } from '../../../local-supabase/errors.ts';
-import { parseLogicTree } from '../../../local-supabase/rest-logic.ts';
-import { parseFilter, parseInList, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect } from '../../../local-supabase/rest-params.ts';
+import { RestError } from '../../../../local-supabase/rest/errors.ts';
+import { parseLogicTree } from '../../../../local-supabase/rest/logic.ts';
+import { parseFilter, parseInList, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect } from '../../../../local-supabase/rest/params.ts';
 
 function restError(fn: () => unknown): RestError {
   try {

@@ -1,5 +1,5 @@
-import type { Filter } from './rest-params.ts';
-import { parseError, parseFilter } from './rest-params.ts';
+import type { Filter } from './params.ts';
+import { parseError, parseFilter } from './params.ts';
 
 /** `or=(…)` / `and=(…)` logic trees, possibly nested and negated. */
 export interface LogicTree {

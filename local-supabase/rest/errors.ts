@@ -1,4 +1,4 @@
-import type { DbError } from './db.ts';
+import type { DbError } from '../db/types.ts';
 
 /** A PostgREST error: body {code, details, hint, message}, all four keys always present. */
 export class RestError extends Error {
@@ -17,29 +17,6 @@ export class RestError extends Error {
   body(): { code: string; details: string | null; hint: string | null; message: string } {
     return { code: this.code, details: this.details, hint: this.hint, message: this.message };
   }
-}
-
-/** A GoTrue error; `code` is the error_code string (e.g. invalid_credentials). */
-export class AuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** OAuth-style errors ({error, error_description}) whatever the API version */
-    readonly oauth = false,
-  ) {
-    super(message);
-    this.name = 'AuthError';
-  }
-}
-
-export const AUTH_API_VERSION = '2024-01-01';
-
-/** GoTrue answers in the 2024-01-01 shape when the client sent that API version, else the legacy one. */
-export function authErrorBody(err: AuthError, apiVersion: string | undefined): Record<string, unknown> {
-  if (err.oauth) return { error: err.code, error_description: err.message };
-  if (apiVersion && apiVersion >= AUTH_API_VERSION) return { code: err.code, message: err.message };
-  return { code: err.status, error_code: err.code, msg: err.message };
 }
 
 /** HTTP status for a SQLSTATE, as PostgREST v14 maps it (src/PostgREST/Error.hs pgErrorStatus). */

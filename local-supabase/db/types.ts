@@ -1,6 +1,4 @@
-import { createPgliteDb } from './db-pglite.ts';
-import { createPostgresDb } from './db-postgres.ts';
-
+// The database surface every part of the stack uses, whichever driver is behind it.
 export interface QueryResult<R> {
   rows: R[];
   fields: { name: string; dataTypeID: number }[];
@@ -20,14 +18,6 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-export interface DbOptions {
-  /** PostgreSQL connection string; when set, PGlite is not used. */
-  databaseUrl?: string;
-  /** PGlite data folder; ignored when memory is true. */
-  dataDir?: string;
-  memory?: boolean;
-}
-
 /**
  * A database error as both PGlite and node-postgres raise it (same field names).
  * Kept structural so callers never depend on either driver's class.
@@ -43,9 +33,4 @@ export function isDbError(err: unknown): err is DbError {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message } = err as { code?: unknown; message?: unknown };
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof message === 'string';
-}
-
-export async function openDb(opts: DbOptions): Promise<Db> {
-  if (opts.databaseUrl) return createPostgresDb(opts.databaseUrl);
-  return createPgliteDb(opts.memory ? undefined : opts.dataDir);
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../db/types.ts';
 
 /** A row of auth.users as `to_jsonb(u)` returns it (only the columns this stack reads). */
 export interface AuthUserRow {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from './db.ts';
+import type { Db } from './types.ts';
 import { quoteLiteral } from './sql.ts';
 
 export interface BootstrapOptions {
@@ -43,7 +43,7 @@ export async function bootstrap(db: Db, opts: BootstrapOptions): Promise<Bootstr
     const platform = join(opts.root, 'local-supabase', 'platform.sql');
     if (existsSync(platform)) await runScript(db, readFileSync(platform, 'utf8'), 'platform.sql');
   }
-  await runScript(db, readFileSync(join(opts.root, 'local-supabase', 'auth-schema.sql'), 'utf8'), 'auth-schema.sql');
+  await runScript(db, readFileSync(join(opts.root, 'local-supabase', 'auth', 'schema.sql'), 'utf8'), 'auth/schema.sql');
   await db.exec(TRACKING_SQL);
 
   const done = new Set(

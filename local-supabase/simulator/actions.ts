@@ -1,6 +1,17 @@
-import type { Queryable } from './db.ts';
-import { DEVICE_ISSUES, pick, randomCustomer, TICKET_NEXT } from './simulator-data.ts';
-import type { SimEvent } from './simulator.ts';
+import type { Queryable } from '../db/types.ts';
+import { DEVICE_ISSUES, pick, randomCustomer, TICKET_NEXT } from './data.ts';
+
+export type SimEvent =
+  | 'customer_registered'
+  | 'ticket_opened'
+  | 'ticket_moved'
+  | 'order_placed'
+  | 'order_paid'
+  | 'order_refunded'
+  | 'order_cancelled'
+  | 'product_repriced'
+  | 'product_restocked'
+  | 'skipped';
 
 // One shop event each, inside the simulator's service_role transaction. false = nothing done
 // (nothing to act on, or the queue is short enough that the shop does something else).

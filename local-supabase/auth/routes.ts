@@ -1,14 +1,14 @@
 import bcrypt from 'bcryptjs';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Db, Queryable } from './db.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { AUTH_API_VERSION, AuthError, authErrorBody } from './errors.ts';
 import type { JwtClaims, Keys } from './keys.ts';
 import { JwtError } from './keys.ts';
-import type { AuthUserRow } from './auth-user.ts';
-import { appMetadata, loadIdentities, loadUser, toUserJson } from './auth-user.ts';
-import type { RefreshTokenRow } from './auth-sessions.ts';
-import { activeToken, createSession, findRefreshToken, revokeFamily, rotate, sessionExists } from './auth-sessions.ts';
+import type { AuthUserRow } from './user.ts';
+import { appMetadata, loadIdentities, loadUser, toUserJson } from './user.ts';
+import type { RefreshTokenRow } from './sessions.ts';
+import { activeToken, createSession, findRefreshToken, revokeFamily, rotate, sessionExists } from './sessions.ts';
 
 export interface AuthDeps {
   db: Db;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANON_KEY, createKeys, JwtError, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from '../../../local-supabase/keys.ts';
+import { ANON_KEY, createKeys, JwtError, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY } from '../../../../local-supabase/auth/keys.ts';
 
 const keys = createKeys();
 

@@ -1,20 +1,20 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Db, Queryable } from './db.ts';
+import type { Db, Queryable } from '../db/types.ts';
 import { RestError } from './errors.ts';
-import type { Keys } from './keys.ts';
-import type { RequestAuth } from './rest-auth.ts';
-import { asRole, authenticate, checkRole } from './rest-auth.ts';
-import type { Prefer } from './rest-params.ts';
-import { parsePrefer, parseSelect } from './rest-params.ts';
-import { checkSchema, contentRange, queryFilters, queryParams, readBody, readParts, requestContext, singularError, stripNulls, toConditions } from './rest-request.ts';
-import { callShape, rpcArgKeys } from './rest-rpc.ts';
-import type { SchemaCache } from './rest-schema.ts';
-import { EXPOSED_SCHEMA } from './rest-schema.ts';
-import type { ReadResult, ReadShape } from './rest-sql.ts';
-import { Params, readSql } from './rest-sql.ts';
-import { writeShape } from './rest-write.ts';
-import { quoteIdent } from './sql.ts';
+import type { Keys } from '../auth/keys.ts';
+import type { RequestAuth } from './auth.ts';
+import { asRole, authenticate, checkRole } from './auth.ts';
+import type { Prefer } from './params.ts';
+import { parsePrefer, parseSelect } from './params.ts';
+import { checkSchema, contentRange, queryFilters, queryParams, readBody, readParts, requestContext, singularError, stripNulls, toConditions } from './request.ts';
+import { callShape, rpcArgKeys } from './rpc.ts';
+import type { SchemaCache } from './schema.ts';
+import { EXPOSED_SCHEMA } from './schema.ts';
+import type { ReadResult, ReadShape } from './sql.ts';
+import { Params, readSql } from './sql.ts';
+import { writeShape } from './write.ts';
+import { quoteIdent } from '../db/sql.ts';
 
 export interface RestDeps {
   db: Db;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, authErrorBody, jwtRestError, pgErrorStatus, restErrorFromDb } from '../../../local-supabase/errors.ts';
+import { AuthError, authErrorBody } from '../../../../local-supabase/auth/errors.ts';
+import { jwtRestError, pgErrorStatus, restErrorFromDb } from '../../../../local-supabase/rest/errors.ts';
 
 describe('pgErrorStatus (PostgREST v14 mapping)', () => {
   it('makes 42501 a 401 for anon and a 403 for signed-in roles', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter } from '../../../local-supabase/rest-params.ts';
-import { fnAccepts, toFnInfo } from '../../../local-supabase/rest-schema.ts';
-import { filterSql, orderSql, Params, selectSql } from '../../../local-supabase/rest-sql.ts';
+import { parseFilter } from '../../../../local-supabase/rest/params.ts';
+import { fnAccepts, toFnInfo } from '../../../../local-supabase/rest/schema.ts';
+import { filterSql, orderSql, Params, selectSql } from '../../../../local-supabase/rest/sql.ts';
 
 describe('filterSql', () => {
   it('binds values as parameters and quotes identifiers', () => {

@@ -1,7 +1,7 @@
-import type { FnInfo } from './rest-schema.ts';
-import { EXPOSED_SCHEMA } from './rest-schema.ts';
-import type { Params } from './rest-sql.ts';
-import { quoteIdent } from './sql.ts';
+import type { FnInfo } from './schema.ts';
+import { EXPOSED_SCHEMA } from './schema.ts';
+import type { Params } from './sql.ts';
+import { quoteIdent } from '../db/sql.ts';
 
 export const RPC_ALIAS = '_pgrst_t';
 

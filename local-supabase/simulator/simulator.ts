@@ -1,6 +1,8 @@
-import type { Db, Queryable } from './db.ts';
-import { isDbError } from './db.ts';
-import { ACTIONS } from './simulator-actions.ts';
+import type { Db, Queryable } from '../db/types.ts';
+import { isDbError } from '../db/types.ts';
+import { ACTIONS, type SimEvent } from './actions.ts';
+
+export type { SimEvent } from './actions.ts';
 
 export interface SimulatorOptions {
   db: Db;
@@ -9,18 +11,6 @@ export interface SimulatorOptions {
   log?: (msg: string) => void;
   random?: () => number;
 }
-
-export type SimEvent =
-  | 'customer_registered'
-  | 'ticket_opened'
-  | 'ticket_moved'
-  | 'order_placed'
-  | 'order_paid'
-  | 'order_refunded'
-  | 'order_cancelled'
-  | 'product_repriced'
-  | 'product_restocked'
-  | 'skipped';
 
 export interface Simulator {
   /** Runs one event now, in its own transaction (tests call it directly). */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import type { Db, Queryable, QueryResult } from './db.ts';
+import type { Db, Queryable, QueryResult } from './types.ts';
 
 /** Embedded PostgreSQL (PGlite). It is one connection: PGlite queues queries behind open transactions. */
 export async function createPgliteDb(dataDir: string | undefined): Promise<Db> {
