@@ -36,6 +36,9 @@ create index activity_log_number_idx on public.activity_log
 create index activity_log_entity_history_idx on public.activity_log (entity_type, entity_id, id);
 drop index public.activity_log_entity_idx;
 
+-- The kind filter (p_types) newest first: customer and product rows are rare among the newest.
+create index activity_log_type_id_idx on public.activity_log (entity_type, id);
+
 -- p_query → either a number (whole query `1042` or `#1042`) or LIKE patterns, one per word -----
 create function private.activity_search_terms(p_query text, out number text, out patterns text[])
 language plpgsql
@@ -71,7 +74,6 @@ begin
 end;
 $$;
 revoke execute on function private.activity_search_terms(text) from public;
-grant execute on function private.activity_search_terms(text) to authenticated, service_role;
 
 -- Raises 22023 unless every element of p_values is one of p_allowed.
 create function private.require_known_values(p_name text, p_values text[], p_allowed text[]) returns void
@@ -87,14 +89,25 @@ begin
 end;
 $$;
 revoke execute on function private.require_known_values(text, text[], text[]) from public;
-grant execute on function private.require_known_values(text, text[], text[]) to authenticated, service_role;
 
 -- activity_feed -------------------------------------------------------------------------------
--- Security invoker as before: RLS on activity_log decides the rows, so support never sees (and
--- so never matches) an order row. The statement is built from the filters in use and run with
--- EXECUTE, so each call is planned for its own values (a common word walks the id index until
--- the page is full, a rare one starts from the trigram index); the values are passed as
--- parameters, never spliced in.
+-- Security definer with the role rule written out: support gets only ticket, customer and
+-- product rows (the same rule as the RLS policies on activity_log), so support never sees, and
+-- so never matches, an order row. Not security invoker as before: under RLS the planner may not
+-- use an index through a non-leakproof operator (LIKE, jsonb ->>) and would read the whole log
+-- for every search.
+--
+-- How a filtered page is found. The trigram index knows which rows match but not their order,
+-- so a plan that starts from it visits every match; walking the id index newest first visits
+-- rows until the page is full. Which is cheaper depends on how dense the matches are, and the
+-- planner's guess for several words (or a word clustered in the past) is often far off. So:
+--   1. scan the newest c_window rows in range along the id index (a few ms at most);
+--   2. if the page is not full, the density seen there decides: matches dense enough to fill it
+--      within c_walk_rows more rows → walk on; else → let the indexes find them (the trigram
+--      index for words, tickets by status, the type index).
+-- A number query (btree), the live catch-up (p_after: rows after a recent cursor) and the
+-- unfiltered feed are one plain query. Statements are built from the filters in use and run
+-- with EXECUTE, so each is planned for its own values; values are parameters, never spliced in.
 drop function public.activity_feed(int, bigint, bigint);
 
 create function public.activity_feed(
@@ -108,20 +121,32 @@ create function public.activity_feed(
 ) returns table (id bigint, kind text, entity_type text, entity_id uuid, occurred_at timestamptz, summary jsonb)
 language plpgsql
 stable
-security invoker
+security definer
 set search_path = ''
 as $$
 declare
+  c_window constant int := 3000;
+  c_walk_rows constant int := 30000;
+  c_columns constant text := 'select a.id, a.kind, a.entity_type, a.entity_id, a.occurred_at, a.summary';
+  v_role text := private.require_staff();
   v_limit int;
   v_terms record;
   v_types text[] := nullif(p_types, '{}');
   v_status text[] := nullif(p_ticket_status, '{}');
   v_priority text[] := nullif(p_ticket_priority, '{}');
-  v_sql text := 'select a.id, a.kind, a.entity_type, a.entity_id, a.occurred_at, a.summary'
-                ' from public.activity_log a where true';
+  v_bound text := '';  -- p_after / p_before
+  v_scope text := '';  -- role and types: decided by the row alone, cheap
+  v_match text := '';  -- ticket status and priority, number, words
+  v_order text := ' order by a.id desc';
+  v_found int;
+  v_window int;
+  v_floor bigint;
+  v_need int;
+  v_bitmapscan text := current_setting('enable_bitmapscan');
+  v_seqscan text := current_setting('enable_seqscan');
+  v_indexscan text := current_setting('enable_indexscan');
   i int;
 begin
-  perform private.require_staff();
   if p_limit is null or p_limit < 1 then
     raise exception 'p_limit must be at least 1' using errcode = '22023';
   end if;
@@ -135,33 +160,74 @@ begin
   select * into v_terms from private.activity_search_terms(p_query);
   v_limit := least(p_limit, 500);
 
-  if p_after is not null then
-    v_sql := v_sql || ' and a.id > $1';
-  elsif p_before is not null then
-    v_sql := v_sql || ' and a.id < $2';
+  if v_role <> 'admin' then
+    v_scope := ' and a.entity_type <> ''order''';
   end if;
-  if v_types is not null then
-    v_sql := v_sql || ' and a.entity_type = any ($3)';
+  if cardinality(v_types) = 1 then
+    -- One type: a range, not an equality, so that "order by entity_type desc, id desc" (v_order)
+    -- is an order only activity_log_type_id_idx gives; else the planner walks the id index
+    -- through every other type (it cannot know that customer rows may all be weeks old).
+    v_scope := v_scope || ' and a.entity_type between $3[1] and $3[1]';
+    v_order := ' order by a.entity_type desc, a.id desc';
+  elsif v_types is not null then
+    v_scope := v_scope || ' and a.entity_type = any ($3)';
+  end if;
+  if p_after is not null then
+    v_bound := ' and a.id > $1';
+  elsif p_before is not null then
+    v_bound := ' and a.id < $2';
   end if;
   if v_status is not null or v_priority is not null then
-    v_sql := v_sql || ' and a.entity_type = ''ticket'' and exists (select 1 from public.tickets t'
-                      ' where t.id = a.entity_id'
-                   || case when v_status is not null then ' and t.status = any ($4)' else '' end
-                   || case when v_priority is not null then ' and t.priority = any ($5)' else '' end
-                   || ')';
+    v_match := ' and a.entity_type = ''ticket'' and exists (select 1 from public.tickets t where t.id = a.entity_id'
+            || case when v_status is not null then ' and t.status = any ($4)' else '' end
+            || case when v_priority is not null then ' and t.priority = any ($5)' else '' end
+            || ')';
   end if;
   if v_terms.number is not null then
-    v_sql := v_sql || ' and a.entity_type in (''ticket'', ''order'')'
-                      ' and coalesce(a.summary ->> ''ticket_number'', a.summary ->> ''order_number'') = $6';
+    v_match := v_match || ' and a.entity_type in (''ticket'', ''order'')'
+                       || ' and coalesce(a.summary ->> ''ticket_number'', a.summary ->> ''order_number'') = $6';
   end if;
   for i in 1 .. coalesce(cardinality(v_terms.patterns), 0) loop
-    v_sql := v_sql || format(' and a.search_text like $7[%s]', i);
+    v_match := v_match || format(' and a.search_text like $7[%s]', i);
   end loop;
-  v_sql := v_sql || case when p_after is not null then ' order by a.id' else ' order by a.id desc' end
-                 || ' limit $8';
 
-  return query execute v_sql
-    using p_after, p_before, v_types, v_status, v_priority, v_terms.number, v_terms.patterns, v_limit;
+  if p_after is not null or v_terms.number is not null or (v_match = '' and v_types is null) then
+    return query execute c_columns || ' from public.activity_log a where true' || v_bound || v_scope || v_match
+                      || case when p_after is not null then ' order by a.id' else ' order by a.id desc' end
+                      || ' limit $8'
+      using p_after, p_before, v_types, v_status, v_priority, v_terms.number, v_terms.patterns, v_limit;
+    return;
+  end if;
+
+  -- 1. The newest c_window rows in range.
+  return query execute c_columns || ' from (select a.* from public.activity_log a where true' || v_bound || v_scope
+                    || v_order || ' limit $9) a where true' || v_match || v_order || ' limit $8'
+    using p_after, p_before, v_types, v_status, v_priority, v_terms.number, v_terms.patterns, v_limit, c_window;
+  get diagnostics v_found = row_count;
+  if v_found >= v_limit then
+    return;
+  end if;
+  execute 'select min(a.id), count(*)::int from (select a.id from public.activity_log a where true' || v_bound || v_scope
+       || v_order || ' limit $9) a'
+    into v_floor, v_window
+    using p_after, p_before, v_types, v_status, v_priority, v_terms.number, v_terms.patterns, v_limit, c_window;
+  if v_window < c_window then
+    return;  -- the window held every row in range
+  end if;
+
+  -- 2. Below the window: walk on, or start from the indexes.
+  v_need := v_limit - v_found;
+  if v_found > 0 and v_need::bigint * c_window / v_found <= c_walk_rows then
+    perform set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true);
+  elsif v_terms.patterns is not null and v_status is null and v_priority is null then
+    perform set_config('enable_indexscan', 'off', true);  -- the trigram index, not a walk through the log
+  end if;
+  return query execute c_columns || ' from public.activity_log a where a.id < $10' || v_scope || v_match
+                    || v_order || ' limit $11'
+    using p_after, p_before, v_types, v_status, v_priority, v_terms.number, v_terms.patterns, v_limit, c_window,
+          v_floor, v_need;
+  perform set_config('enable_bitmapscan', v_bitmapscan, true), set_config('enable_seqscan', v_seqscan, true),
+          set_config('enable_indexscan', v_indexscan, true);
 end;
 $$;
 
