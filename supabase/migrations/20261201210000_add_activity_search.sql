@@ -12,8 +12,9 @@
 create extension if not exists pg_trgm with schema extensions;
 
 -- Lowercased text of the summary fields a person searches for. Words never contain whitespace,
--- so the separator keeps a word from matching across two fields.
-alter table public.activity_log add column search_text text generated always as (lower(
+-- so the separator keeps a word from matching across two fields; the leading space lets a short
+-- word match at the start of the first field too.
+alter table public.activity_log add column search_text text generated always as (' ' || lower(
   coalesce(summary ->> 'ticket_number', '') || ' ' || coalesce(summary ->> 'order_number', '') || ' ' ||
   coalesce(summary ->> 'customer_name', '') || ' ' || coalesce(summary ->> 'email', '') || ' ' ||
   coalesce(summary ->> 'device', '') || ' ' || coalesce(summary ->> 'issue', '') || ' ' ||
@@ -22,7 +23,8 @@ alter table public.activity_log add column search_text text generated always as 
 comment on column public.activity_log.search_text is
   'Lowercased summary text for activity_feed(p_query); generated, for the RPC only.';
 
--- Substring search for words (LIKE '%word%'); the trigram index also serves words of 3+ characters.
+-- Substring search for words (LIKE '%word%'); words of 1-2 characters have no trigram of their
+-- own, so they match at the start of a word (LIKE '% lg%'), which the index does serve.
 create index activity_log_search_text_idx on public.activity_log
   using gin (search_text extensions.gin_trgm_ops);
 
@@ -39,7 +41,8 @@ drop index public.activity_log_entity_idx;
 -- The kind filter (p_types) newest first: customer and product rows are rare among the newest.
 create index activity_log_type_id_idx on public.activity_log (entity_type, id);
 
--- p_query → either a number (whole query `1042` or `#1042`) or LIKE patterns, one per word -----
+-- p_query → either a number (whole query `1042` or `#1042`) or LIKE patterns, one per word
+-- (anywhere for 3+ characters, at a word start for shorter words) ----------------------------
 create function private.activity_search_terms(p_query text, out number text, out patterns text[])
 language plpgsql
 immutable
@@ -69,7 +72,8 @@ begin
     if v_word ~ '^#[0-9]' then
       v_word := substr(v_word, 2);
     end if;
-    patterns := patterns || ('%' || replace(replace(replace(lower(v_word), '\', '\\'), '%', '\%'), '_', '\_') || '%');
+    patterns := patterns || (case when length(v_word) < 3 then '% ' else '%' end
+                             || replace(replace(replace(lower(v_word), '\', '\\'), '%', '\%'), '_', '\_') || '%');
   end loop;
 end;
 $$;

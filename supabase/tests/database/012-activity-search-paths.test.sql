@@ -65,7 +65,8 @@ begin
     v_before := case when random() < 0.4 then 1 + floor(random() * v_max)::bigint end;
     v_after := case when v_before is null and random() < 0.2 then floor(random() * v_max)::bigint end;
     v_limit := 1 + floor(random() * 60)::int;
-    v_patterns := array(select '%' || w || '%' from regexp_split_to_table(coalesce(v_q, ''), ' ') w where w <> '');
+    v_patterns := array(select case when length(w) < 3 then '% ' else '%' end || w || '%'
+                          from regexp_split_to_table(coalesce(v_q, ''), ' ') w where w <> '');
 
     v_got := array(select f.id from public.activity_feed(v_limit, v_after, v_before, v_q, v_t, v_s) f);
     v_want := array(
