@@ -86,7 +86,7 @@ async function readCases(client: pg.Client): Promise<Case[]> {
     { name: `'iphone 13' + priority urgent`, as: SUPPORT, sql: feed(`p_query => 'iphone 13', p_ticket_priority => '{urgent}'`) },
     { name: `'jane smith' p_before middle (page into the past)`, as: ADMIN, sql: feed(`p_before => ${midId}, p_query => 'jane smith'`) },
     { name: `'jane smith' p_after max-100 (live catch-up)`, as: ADMIN, sql: feed(`p_after => ${Number(maxId) - 100}, p_query => 'jane smith'`) },
-    { name: `two letters, no trigram: 'zq' (worst case)`, as: ADMIN, sql: feed(`p_query => 'zq'`) },
+    { name: `two letters (at a word start): 'zq'`, as: ADMIN, sql: feed(`p_query => 'zq'`) },
     { name: 'entity_detail ticket', as: SUPPORT, sql: `select public.entity_detail('ticket', ${quote(ticket)})` },
     { name: 'entity_detail product, 200 of its many rows', as: ADMIN, sql: `select public.entity_detail('product', ${quote(popularProduct)})` },
     { name: 'entity_detail deleted ticket', as: ADMIN, sql: `select public.entity_detail('ticket', ${quote(deletedTicket)})` },
