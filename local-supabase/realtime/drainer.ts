@@ -1,7 +1,7 @@
 import type { Db } from '../db/types.ts';
 import { tableKey, type TableInfo } from './capture.ts';
 import { buildChangeData, valueText, type ChangeRow } from './payload.ts';
-import { visibleRows, type RlsGroup } from './rls.ts';
+import { groupForRls, visibleRows } from './rls.ts';
 import type { ChannelSink, Registry, Subscription, TypedCondition } from './subscriptions.ts';
 
 // Reads committed changes in id (= commit) order, decides per subscriber what Supabase would send
@@ -193,28 +193,9 @@ export class Drainer {
     matched: Subscription[][],
     tables: Map<string, TableInfo>,
   ): Promise<((i: number, sink: ChannelSink) => boolean) | null> {
-    // group key (role + claims) → table key → change indexes
-    const groups = new Map<string, RlsGroup>();
-    rows.forEach((row, i) => {
-      if (row.type === 'DELETE') return;
-      const t = tables.get(tableKey(row.schema_name, row.table_name));
-      if (!t || !t.rls || t.primaryKey.length === 0) return;
-      for (const s of matched[i]!) {
-        const { role, claimsJson } = s.sink;
-        if (this.bypassCache.get(role)?.bypass) continue;
-        const cols = this.columnsFor(role, t);
-        if (t.primaryKey.some((k) => !cols.has(k))) continue;
-        const gk = `${role}\0${s.sink.rlsKey}`;
-        let g = groups.get(gk);
-        if (!g) {
-          g = { role, claims: claimsJson, byTable: new Map() };
-          groups.set(gk, g);
-        }
-        const tk = tableKey(t.schema, t.table);
-        const list = g.byTable.get(tk) ?? [];
-        if (list[list.length - 1] !== i) list.push(i);
-        g.byTable.set(tk, list);
-      }
+    const groups = groupForRls(rows, matched, tables, {
+      bypass: (role) => this.bypassCache.get(role)?.bypass === true,
+      columns: (role, t) => this.columnsFor(role, t),
     });
     if (groups.size === 0) return null;
     const seen = await visibleRows(this.deps.db, this.deps.log, rows, tables, groups);
