@@ -1,7 +1,8 @@
 import type { Db } from '../db/types.ts';
 import { tableKey, type TableInfo } from './capture.ts';
-import { buildChangeData, valueText, type ChangeRow } from './payload.ts';
+import { buildChangeData, type ChangeRow } from './payload.ts';
 import { FilterBatch } from './filter-batch.ts';
+import { matchChanges } from './match.ts';
 import { groupForRls, visibleRows } from './rls.ts';
 import type { ChannelSink, Registry, Subscription } from './subscriptions.ts';
 
@@ -51,38 +52,9 @@ export class Drainer {
     if (rows.some((r) => !tables.has(tableKey(r.schema_name, r.table_name)))) tables = await this.deps.tables(true);
     const now = Date.now();
 
-    // 1. Candidate subscriptions per change (event + table), and the filter checks they need.
+    // 1. Subscriptions each change matches (event, table, filters): a fixed number of queries.
     const filters = new FilterBatch(this.deps.db, this.orderingCache, this.deps.log);
-    const candidates: Subscription[][] = [];
-    for (const row of rows) {
-      const key = tableKey(row.schema_name, row.table_name);
-      const list: Subscription[] = [];
-      const src = row.type === 'DELETE' ? row.old_record : row.record;
-      for (const sub of this.deps.registry.forTable(key)) {
-        if (sub.action !== '*' && sub.action !== row.type) continue;
-        list.push(sub);
-        for (const c of sub.tables.get(key) ?? []) {
-          const v = valueText(src?.[c.column]);
-          if (v !== null) filters.need(c, v);
-        }
-      }
-      candidates.push(list);
-    }
-    await filters.evaluate();
-
-    const matches = (sub: Subscription, row: ChangeRow, key: string): boolean => {
-      const src = row.type === 'DELETE' ? row.old_record : row.record;
-      for (const c of sub.tables.get(key) ?? []) {
-        // A missing column fails closed; a NULL value makes every operator false.
-        const v = valueText(src?.[c.column]);
-        if (v === null || !filters.test(c, v)) return false;
-      }
-      return true;
-    };
-    const matched = rows.map((row, i) => {
-      const key = tableKey(row.schema_name, row.table_name);
-      return candidates[i]!.filter((s) => matches(s, row, key));
-    });
+    const matched = await matchChanges(rows, this.deps.registry, filters);
 
     // 2. Column privileges for every (role, table) involved.
     const needPriv = new Map<string, [string, number]>();

@@ -9,6 +9,7 @@ import type { TypedCondition } from './subscriptions.ts';
 // rarer and keep the per-pair check, cached across batches.
 
 const EQ_FAMILY = new Set(['eq', 'neq', 'in']);
+const EMPTY: ReadonlySet<number> = new Set();
 const MAX_ORDERING_CACHE = 20_000;
 /** Above this many pairs the per-pair fallback is not attempted (the batch fails closed instead). */
 const MAX_FALLBACK_PAIRS = 10_000;
@@ -48,17 +49,36 @@ export class FilterBatch {
       if (!this.orderingCache.has(k)) this.pendingOrdering.set(k, [c.op, c.castType, v, c.value]);
       return;
     }
+    this.needValue(c.castType, v);
+    this.needFilter(c);
+  }
+
+  /** An eq/neq/in condition's filter value; returns its index within the column type. */
+  needFilter(c: TypedCondition): number {
+    let j = this.filterOf.get(c);
+    if (j !== undefined) return j;
     const g = this.group(c.castType);
-    if (!g.values.has(v)) g.values.set(v, g.values.size);
-    if (!this.filterOf.has(c)) {
-      const fk = `${c.op === 'in' ? 1 : 0}${c.value}`;
-      let j = g.filters.get(fk);
-      if (j === undefined) {
-        j = g.filters.size;
-        g.filters.set(fk, j);
-      }
-      this.filterOf.set(c, j);
+    const fk = `${c.op === 'in' ? 1 : 0}${c.value}`;
+    j = g.filters.get(fk);
+    if (j === undefined) {
+      j = g.filters.size;
+      g.filters.set(fk, j);
     }
+    this.filterOf.set(c, j);
+    return j;
+  }
+
+  /** A record value that eq/neq/in filters on this column type will be compared with. */
+  needValue(castType: string, v: string): void {
+    const g = this.group(castType);
+    if (!g.values.has(v)) g.values.set(v, g.values.size);
+  }
+
+  /** Indexes of the eq (and in) filters that record value `v` satisfies, after `evaluate`. */
+  equalFilters(castType: string, v: string): ReadonlySet<number> {
+    const g = this.groups.get(castType);
+    const i = g?.values.get(v);
+    return (i === undefined ? undefined : g?.equal?.get(i)) ?? EMPTY;
   }
 
   /** Runs the queries: one per column type with eq/neq/in filters, one for ordering operators. */
