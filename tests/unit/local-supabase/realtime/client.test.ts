@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createKeys } from '../../../../local-supabase/auth/keys.ts';
+import { authorizePrivateChannel } from '../../../../local-supabase/realtime/authorization.ts';
 import { Client, type ClientHost } from '../../../../local-supabase/realtime/client.ts';
 import { DEFAULT_LIMITS } from '../../../../local-supabase/realtime/limits.ts';
 
@@ -32,6 +33,7 @@ function setup() {
     subscribe: vi.fn(async () => null),
     unsubscribe: vi.fn(),
     broadcast: vi.fn(),
+    authorizePrivate: authorizePrivateChannel,
     onClose: vi.fn(),
   };
   const client = new Client(ws as unknown as WebSocket, '2.0.0', keys.anonKey, host);
@@ -69,5 +71,32 @@ describe('realtime client socket', () => {
     ws.emit('message', Buffer.from('[null,"3","phoenix","heartbeat",{}]'), false);
     expect(ws.sent).toEqual(['[null,"3","phoenix","phx_reply",{"status":"ok","response":{}}]']);
     expect(ws.terminated).toBe(false);
+  });
+
+  it('refuses a private channel with the policy verdict, after the token check', async () => {
+    const { ws, host } = setup();
+    host.limits = { ...host.limits, joinErrorDelayMs: 0 };
+    const join = ['5', '5', 'realtime:room-1', 'phx_join', { config: { private: true, postgres_changes: [] } }];
+    ws.emit('message', Buffer.from(JSON.stringify(join)), false);
+    await vi.waitFor(() => expect(ws.sent.length).toBe(1));
+    expect(JSON.parse(ws.sent[0]!)).toEqual([
+      '5',
+      '5',
+      'realtime:room-1',
+      'phx_reply',
+      { status: 'error', response: { reason: 'Unauthorized: You do not have permissions to read from this Channel topic: room-1' } },
+    ]);
+    expect(host.subscribe).not.toHaveBeenCalled();
+  });
+
+  it('answers a join that fails before its channel exists, instead of staying silent', async () => {
+    const { ws, host } = setup();
+    host.limits = { ...host.limits, joinErrorDelayMs: 0 };
+    host.authorizePrivate = vi.fn(async () => {
+      throw new Error('policy check crashed');
+    });
+    ws.emit('message', Buffer.from(JSON.stringify(['6', '6', 'realtime:p', 'phx_join', { config: { private: true } }])), false);
+    await vi.waitFor(() => expect(ws.sent.length).toBe(1));
+    expect(JSON.parse(ws.sent[0]!)[4]).toEqual({ status: 'error', response: { reason: 'UnknownErrorOnChannel: the join could not be processed' } });
   });
 });
