@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuthRoutes } from './auth/routes.ts';
+import type { StackConfig } from './config.ts';
 import { cors } from './cors.ts';
 import type { Db } from './db/types.ts';
 import type { Keys } from './auth/keys.ts';
@@ -18,6 +19,8 @@ export interface AppDeps {
   db: Db;
   keys: Keys;
   schema: SchemaCache;
+  /** supabase/config.toml as the stack runs it. */
+  config: StackConfig;
   jwtExpirySec: number;
   refreshReuseIntervalSec: number;
   realtimeStats: () => RealtimeStats;
