@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuthRoutes } from './auth/routes.ts';
+import type { AuthRateLimitOptions } from './auth/rate-limit.ts';
 import type { StackConfig } from './config.ts';
 import { cors } from './cors.ts';
 import type { Db } from './db/types.ts';
@@ -23,6 +24,8 @@ export interface AppDeps {
   config: StackConfig;
   jwtExpirySec: number;
   refreshReuseIntervalSec: number;
+  /** Window, bucket size and clock of Auth's IP rate limits (GoTrue's 5 min and 30 by default). */
+  authRateLimit?: AuthRateLimitOptions;
   realtimeStats: () => RealtimeStats;
   /** Folder of the built dashboard, served at / with index.html for client routes. */
   appDir?: string;

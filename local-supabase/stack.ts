@@ -9,6 +9,7 @@ import { lockDataDir } from './db/data-lock.ts';
 import type { Db } from './db/types.ts';
 import { openDb } from './db/open.ts';
 import type { Keys } from './auth/keys.ts';
+import type { AuthRateLimitOptions } from './auth/rate-limit.ts';
 import { createKeys } from './auth/keys.ts';
 import type { ConfigOverrides, StackConfig } from './config.ts';
 import { loadConfig, withOverrides } from './config.ts';
@@ -37,6 +38,8 @@ export interface StackOptions {
   realtimeLimits?: Partial<Limits>;
   /** Laid over supabase/config.toml (tests: signup off, small rate limits, ...). */
   config?: ConfigOverrides;
+  /** Window, bucket size and clock of Auth's IP rate limits; the counts come from config.toml [auth.rate_limit]. */
+  authRateLimit?: AuthRateLimitOptions;
   log?: (msg: string) => void;
 }
 
@@ -117,6 +120,7 @@ async function serve(
     config,
     jwtExpirySec: opts.jwtExpirySec ?? config.auth.jwtExpiry,
     refreshReuseIntervalSec: opts.refreshReuseIntervalSec ?? config.auth.refreshTokenReuseInterval,
+    authRateLimit: opts.authRateLimit,
     realtimeStats: () => realtime.stats(),
     appDir: opts.serveApp,
   });
