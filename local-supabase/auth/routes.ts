@@ -72,11 +72,11 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
   app.get('/user', async (c) => {
     const claims = await requireUserJwt(c);
     return db.transaction(async (tx) => {
+      // GoTrue's maybeLoadUserOrSession: the user first, then the session.
+      const user = await requireUser(tx, claims);
       if (typeof claims.session_id === 'string' && !(await sessionExists(tx, claims.session_id))) {
         throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
       }
-      const user = await loadUser(tx, 'id', claims.sub ?? '');
-      if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
       return c.json(toUserJson(user, await loadIdentities(tx, user.id)));
     });
   });
@@ -89,6 +89,7 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
     }
     const sessionId = typeof claims.session_id === 'string' ? claims.session_id : null;
     await db.transaction(async (tx) => {
+      await requireUser(tx, claims);
       if (sessionId && !(await sessionExists(tx, sessionId))) {
         throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
       }
@@ -162,6 +163,12 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
 
   function session(c: Context, tx: Queryable, s: Pick<SessionIssue, 'user' | 'sessionId' | 'refreshToken' | 'authTime' | 'weakPassword'>) {
     return sessionResponse(tx, { keys, jwtExpirySec: deps.jwtExpirySec, issuer: issuer(c), ...s });
+  }
+
+  async function requireUser(tx: Queryable, claims: JwtClaims) {
+    const user = await loadUser(tx, 'id', claims.sub ?? '');
+    if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+    return user;
   }
 
   async function requireUserJwt(c: Context): Promise<JwtClaims> {
