@@ -172,6 +172,16 @@ describe('signUp with [auth.email] enable_confirmations = true and stricter pass
     expect((await client(stack).auth.signUp({ email: freshEmail(), password: 'LongEnough42' })).error).toBeNull();
   });
 
+  it('still signs in a user whose password the rules now call weak, and says so (weak_password)', async () => {
+    const { data, error } = await client(stack).auth.signInWithPassword(ADMIN);
+    expect(error).toBeNull();
+    expect(data.session).not.toBeNull();
+    expect(data.weakPassword).toEqual({
+      reasons: ['characters'],
+      message: 'Password should contain at least one character of each: abcdefghijklmnopqrstuvwxyz, ABCDEFGHIJKLMNOPQRSTUVWXYZ, 0123456789.',
+    });
+  });
+
   it('creates an unconfirmed user without a session; signing in answers email_not_confirmed', async () => {
     const sb = client(stack);
     const events: AuthChangeEvent[] = [];
