@@ -115,6 +115,10 @@ export function createAdminRoutes(deps: AuthDeps): Hono {
         return userJson(tx, user.id);
       });
     } catch (err) {
+      // Two creations of one address (or id) at once: the unique index decides.
+      if (isDbError(err) && err.code === '23505') {
+        throw email && /email/.test(err.message + (err.detail ?? '')) ? new AuthError(422, 'email_exists', DUPLICATE_EMAIL) : new AuthError(422, 'validation_failed', 'A user with this id or phone number already exists');
+      }
       if (isDbError(err)) throw new AuthError(500, 'unexpected_failure', 'Database error creating new user');
       throw err;
     }

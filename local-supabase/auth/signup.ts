@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { Queryable } from '../db/types.ts';
+import { isDbError } from '../db/types.ts';
 import type { AuthDeps } from './deps.ts';
 import { DEFAULT_AUD } from './deps.ts';
 import { AuthError } from './errors.ts';
@@ -38,51 +39,61 @@ export async function signup(deps: AuthDeps, body: Record<string, unknown>, issu
   const existingBefore = await loadUser(deps.db, 'email', email);
   const hash = existingBefore ? '' : await bcrypt.hash(password, BCRYPT_COST);
 
-  return deps.db.transaction(async (tx) => {
-    const existing = await loadUser(tx, 'email', email);
-    if (existing && existing.aud === DEFAULT_AUD) {
-      if (existing.email_confirmed_at) {
-        if (autoconfirm) throw new AuthError(422, 'user_already_exists', 'User already registered');
-        // With confirmations on GoTrue does not say whether the address is taken: a made-up user.
-        return obfuscatedUser(email, data);
-      }
-      if (autoconfirm) {
-        // GoTrue would confirm this unconfirmed user and sign in without checking the password; refuse instead.
-        throw new AuthError(422, 'user_already_exists', 'User already registered');
-      }
-      await sendConfirmation(tx, existing, deps.config.auth.email.maxFrequencySec);
-      return userJson(tx, existing.id);
-    }
-    const user = await insertUser(tx, {
-      aud: DEFAULT_AUD,
-      role: 'authenticated',
-      email,
-      phone: null,
-      encryptedPassword: hash || (await bcrypt.hash(password, BCRYPT_COST)),
-      appMetadata: { provider: 'email', providers: ['email'] },
-      userMetadata: autoconfirm ? { ...data, email_verified: true } : data,
-      emailConfirmed: autoconfirm,
-      phoneConfirmed: false,
-      confirmationToken: autoconfirm ? undefined : confirmationToken(),
-    });
-    const identityData: Record<string, unknown> = { sub: user.id, email, email_verified: false, phone_verified: false };
-    for (const [k, v] of Object.entries(data)) if (!(k in identityData)) identityData[k] = v;
-    await insertIdentity(tx, user.id, 'email', identityData);
-    if (!autoconfirm) return userJson(tx, user.id);
+  try {
+    return await createOrAnswer();
+  } catch (err) {
+    // Two sign-ups for one address at once: the unique index decides, the loser is told the address is taken.
+    if (isDbError(err) && err.code === '23505') throw new AuthError(422, 'user_already_exists', 'User already registered');
+    throw err;
+  }
 
-    await updateUser(tx, user.id, { last_sign_in_at: NOW });
-    const fresh = (await loadUser(tx, 'id', user.id)) ?? user;
-    const { sessionId, token } = await createSession(tx, user.id);
-    return sessionResponse(tx, {
-      keys: deps.keys,
-      jwtExpirySec: deps.jwtExpirySec,
-      issuer,
-      user: fresh,
-      sessionId,
-      refreshToken: token,
-      authTime: Math.floor(Date.now() / 1000),
+  function createOrAnswer() {
+    return deps.db.transaction(async (tx) => {
+      const existing = await loadUser(tx, 'email', email);
+      if (existing && existing.aud === DEFAULT_AUD) {
+        if (existing.email_confirmed_at) {
+          if (autoconfirm) throw new AuthError(422, 'user_already_exists', 'User already registered');
+          // With confirmations on GoTrue does not say whether the address is taken: a made-up user.
+          return obfuscatedUser(email, data);
+        }
+        if (autoconfirm) {
+          // GoTrue would confirm this unconfirmed user and sign in without checking the password; refuse instead.
+          throw new AuthError(422, 'user_already_exists', 'User already registered');
+        }
+        await sendConfirmation(tx, existing, deps.config.auth.email.maxFrequencySec);
+        return userJson(tx, existing.id);
+      }
+      const user = await insertUser(tx, {
+        aud: DEFAULT_AUD,
+        role: 'authenticated',
+        email,
+        phone: null,
+        encryptedPassword: hash || (await bcrypt.hash(password, BCRYPT_COST)),
+        appMetadata: { provider: 'email', providers: ['email'] },
+        userMetadata: autoconfirm ? { ...data, email_verified: true } : data,
+        emailConfirmed: autoconfirm,
+        phoneConfirmed: false,
+        confirmationToken: autoconfirm ? undefined : confirmationToken(),
+      });
+      const identityData: Record<string, unknown> = { sub: user.id, email, email_verified: false, phone_verified: false };
+      for (const [k, v] of Object.entries(data)) if (!(k in identityData)) identityData[k] = v;
+      await insertIdentity(tx, user.id, 'email', identityData);
+      if (!autoconfirm) return userJson(tx, user.id);
+
+      await updateUser(tx, user.id, { last_sign_in_at: NOW });
+      const fresh = (await loadUser(tx, 'id', user.id)) ?? user;
+      const { sessionId, token } = await createSession(tx, user.id);
+      return sessionResponse(tx, {
+        keys: deps.keys,
+        jwtExpirySec: deps.jwtExpirySec,
+        issuer,
+        user: fresh,
+        sessionId,
+        refreshToken: token,
+        authTime: Math.floor(Date.now() / 1000),
+      });
     });
-  });
+  }
 }
 
 function validatePkce(body: Record<string, unknown>): void {
