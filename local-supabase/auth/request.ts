@@ -5,10 +5,15 @@ import type { JwtClaims, Keys } from './keys.ts';
 import { JwtError } from './keys.ts';
 
 const MAX_JSON_DEPTH = 64;
+/** GoTrue reads at most 1 MB of a body (api.go limitRequestBody). */
+export const MAX_AUTH_BODY_BYTES = 1 << 20;
 
 /** The body as GoTrue's retrieveRequestParams reads it: empty is {}, bad JSON is 400 bad_json. */
 export async function readJson(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
+  if (Buffer.byteLength(text) > MAX_AUTH_BODY_BYTES) {
+    throw new AuthError(413, 'request_entity_too_large', `Request body too large (max ${MAX_AUTH_BODY_BYTES} bytes)`);
+  }
   if (!text.trim()) return {};
   let parsed: unknown;
   try {

@@ -104,6 +104,25 @@ describe('signUp with config.toml as it is (sign-ups on, no confirmations)', () 
     expect(await bad.json()).toMatchObject({ code: 400, error_code: 'bad_json' });
   });
 
+  it('refuses hostile bodies cleanly and keeps serving', async () => {
+    const post = (body: string) =>
+      fetch(`${stack.url}/auth/v1/signup`, {
+        method: 'POST',
+        headers: { apikey: stack.keys.anonKey, 'Content-Type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01' },
+        body,
+      });
+    const deep = await post(`{"email":"${freshEmail()}","password":"secret-pw","data":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`);
+    expect(deep.status).toBe(400);
+    expect(((await deep.json()) as { code: string }).code).toBe('bad_json');
+    const big = await post(JSON.stringify({ email: freshEmail(), password: 'secret-pw', data: { blob: 'x'.repeat(2 << 20) } }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ code: 'request_entity_too_large', message: 'Request body too large (max 1048576 bytes)' });
+    const wrongType = await post(JSON.stringify({ email: 42, password: 'secret-pw' }));
+    expect(wrongType.status).toBe(400);
+    expect(((await wrongType.json()) as { code: string }).code).toBe('bad_json');
+    expect((await fetch(`${stack.url}/auth/v1/settings`)).status).toBe(200);
+  });
+
   it('reports sign-ups open in /settings', async () => {
     const settings = (await (await fetch(`${stack.url}/auth/v1/settings`)).json()) as Record<string, unknown>;
     expect(settings).toMatchObject({ disable_signup: false, mailer_autoconfirm: true, external: { email: true } });
