@@ -3,6 +3,9 @@
  * golang.org/x/time/rate). A bucket starts full with `burst` tokens, refills at `perWindow`
  * tokens per window, and is forgotten `ttlMs` after it was created (tollbooth's expirable cache),
  * so a fresh bucket is full again. A refused request takes no token.
+ *
+ * Invariant (per key, while its bucket lives): over any span of t ms at most
+ * burst + perWindow * t / windowMs requests are let through.
  */
 export interface BucketRule {
   /** Tokens added per window (the config.toml figure, e.g. token_refresh = 150). */
@@ -26,22 +29,30 @@ interface Bucket {
   created: number;
 }
 
-/** Buckets are swept once this many are held, so a flood of addresses cannot grow memory without end. */
-const SWEEP_AT = 10_000;
+/**
+ * Buckets are swept once this many are held; if none has expired, the oldest go, so a flood of
+ * addresses cannot grow memory without end (each of those addresses then starts afresh).
+ */
+export const MAX_BUCKETS = 10_000;
 
 export function createRateLimiter(rule: BucketRule, now: () => number = Date.now): RateLimiter {
   const buckets = new Map<string, Bucket>();
   const ratePerMs = rule.windowMs > 0 ? rule.perWindow / rule.windowMs : 0;
   const sweep = (t: number) => {
     for (const [key, b] of buckets) if (t - b.created >= rule.ttlMs) buckets.delete(key);
+    for (const key of buckets.keys()) {
+      if (buckets.size < MAX_BUCKETS * 0.9) break;
+      buckets.delete(key);
+    }
   };
   return {
     take(key) {
       const t = now();
-      if (buckets.size >= SWEEP_AT) sweep(t);
+      if (buckets.size >= MAX_BUCKETS) sweep(t);
       let b = buckets.get(key);
       if (!b || t - b.created >= rule.ttlMs) {
         b = { tokens: rule.burst, last: t, created: t };
+        buckets.delete(key); // a new bucket goes to the end of the eviction order
         buckets.set(key, b);
       }
       b.tokens = Math.min(rule.burst, b.tokens + Math.max(0, t - b.last) * ratePerMs);

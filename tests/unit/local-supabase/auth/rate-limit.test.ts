@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthLimiters, createRateLimiter } from '../../../../local-supabase/auth/rate-limit.ts';
+import { createAuthLimiters, createRateLimiter, MAX_BUCKETS } from '../../../../local-supabase/auth/rate-limit.ts';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -63,6 +63,16 @@ describe('createRateLimiter', () => {
     expect(limiter.take('a')).toBe(true);
     c.advance(-60_000);
     expect(limiter.take('a')).toBe(false);
+  });
+
+  it('holds at most MAX_BUCKETS buckets under a flood of addresses, keeping the newest', () => {
+    const c = clock();
+    const limiter = createRateLimiter({ perWindow: 30, windowMs: FIVE_MIN, burst: 1, ttlMs: 3_600_000 }, c.now);
+    limiter.take('victim');
+    for (let i = 0; i < MAX_BUCKETS * 3; i++) limiter.take(`flood-${i}`);
+    expect(limiter.size()).toBeLessThanOrEqual(MAX_BUCKETS);
+    // the newest address keeps its (empty) bucket
+    expect(limiter.take(`flood-${MAX_BUCKETS * 3 - 1}`)).toBe(false);
   });
 
   it('invariant: over any span, granted <= burst + rate * span (seeded random interleavings)', () => {
