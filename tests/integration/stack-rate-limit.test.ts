@@ -1,6 +1,12 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveApi } from '@/app/live-api';
+import { createLiveEngine } from '@/live/engine';
+import { createConnectionStore } from '@/live/stores/connection-store';
+import { createDashboardStore } from '@/live/stores/dashboard-store';
+import { createSessionStore } from '@/live/stores/session-store';
 import type { Stack } from '../../local-supabase/stack.ts';
+import { newClient, waitFor } from './live-harness.ts';
 import { ADMIN, client, startTestStack } from './stack-setup.ts';
 
 // [auth.rate_limit] per IP with small figures: the bucket holds 3 and one token comes back every 4 s
@@ -88,6 +94,22 @@ describe('auth rate limits', () => {
     } while (res.status !== 429);
     expect(res.headers.get('x-sb-error-code')).toBe('over_request_rate_limit');
     expect(await res.json()).toEqual({ code: 429, error_code: 'over_request_rate_limit', msg: 'Request rate limit reached' });
+  });
+
+  it("shows the dashboard's login the limit's message", async () => {
+    const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
+    const appClient = newClient({ url: stack.url, stack } as Parameters<typeof newClient>[0]);
+    const engine = createLiveEngine({ client: appClient, api: liveApi, stores });
+    engine.start();
+    try {
+      await waitFor(() => stores.session.getState().status === 'signed-out', 'no session at start');
+      // empty the bucket right before, so no token can have come back in between
+      while ((await fetch(`${stack.url}/auth/v1/token?grant_type=refresh_token`, { method: 'POST', body: '{}' })).status !== 429);
+      expect(await engine.signIn(ADMIN.email, ADMIN.password)).toEqual({ error: 'Request rate limit reached' });
+      expect(stores.session.getState().status).toBe('signed-out');
+    } finally {
+      engine.stop();
+    }
   });
 
   it('limits /signup with sign_in_sign_ups, before it even looks at the password', async () => {
