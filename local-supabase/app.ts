@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuthRoutes } from './auth/routes.ts';
+import type { AuthRateLimitOptions } from './auth/rate-limit.ts';
+import type { StackConfig } from './config.ts';
 import { cors } from './cors.ts';
 import type { Db } from './db/types.ts';
 import type { Keys } from './auth/keys.ts';
@@ -18,8 +20,12 @@ export interface AppDeps {
   db: Db;
   keys: Keys;
   schema: SchemaCache;
+  /** supabase/config.toml as the stack runs it. */
+  config: StackConfig;
   jwtExpirySec: number;
   refreshReuseIntervalSec: number;
+  /** Window, bucket size and clock of Auth's IP rate limits (GoTrue's 5 min and 30 by default). */
+  authRateLimit?: AuthRateLimitOptions;
   realtimeStats: () => RealtimeStats;
   /** Folder of the built dashboard, served at / with index.html for client routes. */
   appDir?: string;

@@ -12,7 +12,8 @@ const { values } = parseArgs({
     'no-simulator': { type: 'boolean', default: false },
     reset: { type: 'boolean', default: false },
     'serve-app': { type: 'string' },
-    'jwt-expiry': { type: 'string', default: '3600' },
+    // default: [auth] jwt_expiry from supabase/config.toml
+    'jwt-expiry': { type: 'string' },
     'sim-rate': { type: 'string', default: String(DEFAULT_SIM_RATE) },
     quiet: { type: 'boolean', default: false },
   },
@@ -59,7 +60,7 @@ const stack = await startStack({
   memory: values.memory,
   reset: values.reset,
   databaseUrl,
-  jwtExpirySec: positiveNumber(values['jwt-expiry'], '--jwt-expiry'),
+  jwtExpirySec: values['jwt-expiry'] === undefined ? undefined : positiveNumber(values['jwt-expiry'], '--jwt-expiry'),
   serveApp: values['serve-app'],
   simulatorRatePerMin: values['no-simulator'] ? 0 : positiveNumber(values['sim-rate'], '--sim-rate', true),
   log,

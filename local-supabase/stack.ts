@@ -9,7 +9,10 @@ import { lockDataDir } from './db/data-lock.ts';
 import type { Db } from './db/types.ts';
 import { openDb } from './db/open.ts';
 import type { Keys } from './auth/keys.ts';
+import type { AuthRateLimitOptions } from './auth/rate-limit.ts';
 import { createKeys } from './auth/keys.ts';
+import type { ConfigOverrides, StackConfig } from './config.ts';
+import { loadConfig, withOverrides } from './config.ts';
 import { createRealtime, REALTIME_PATH } from './realtime/server.ts';
 import type { Limits } from './realtime/server.ts';
 import { SchemaCache } from './rest/schema.ts';
@@ -33,6 +36,10 @@ export interface StackOptions {
   /** Simulated events per minute; 0 or undefined = off. */
   simulatorRatePerMin?: number;
   realtimeLimits?: Partial<Limits>;
+  /** Laid over supabase/config.toml (tests: signup off, small rate limits, ...). */
+  config?: ConfigOverrides;
+  /** Window, bucket size and clock of Auth's IP rate limits; the counts come from config.toml [auth.rate_limit]. */
+  authRateLimit?: AuthRateLimitOptions;
   log?: (msg: string) => void;
 }
 
@@ -41,6 +48,8 @@ export interface Stack {
   port: number;
   db: Db;
   keys: Keys;
+  /** supabase/config.toml with StackOptions.config laid over it. */
+  config: StackConfig;
   simulator: Simulator | null;
   /** Re-reads functions and tables (as `NOTIFY pgrst, 'reload schema'` does). */
   reloadSchema(): Promise<void>;
@@ -88,6 +97,7 @@ async function serve(
   const result = await bootstrap(db, { root: REPO_ROOT, log });
   log(result.fresh ? 'database created' : `database reused (${result.applied.length} new migrations)`);
 
+  const config = withOverrides(loadConfig(REPO_ROOT), opts.config);
   const keys = createKeys();
   const schema = new SchemaCache(db);
   await schema.reload();
@@ -107,8 +117,10 @@ async function serve(
     db,
     keys,
     schema,
-    jwtExpirySec: opts.jwtExpirySec ?? 3600,
-    refreshReuseIntervalSec: opts.refreshReuseIntervalSec ?? 10,
+    config,
+    jwtExpirySec: opts.jwtExpirySec ?? config.auth.jwtExpiry,
+    refreshReuseIntervalSec: opts.refreshReuseIntervalSec ?? config.auth.refreshTokenReuseInterval,
+    authRateLimit: opts.authRateLimit,
     realtimeStats: () => realtime.stats(),
     appDir: opts.serveApp,
   });
@@ -146,6 +158,7 @@ async function serve(
     port,
     db,
     keys,
+    config,
     simulator,
     reloadSchema: () => schema.reload(),
     close() {

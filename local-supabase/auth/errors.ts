@@ -6,6 +6,8 @@ export class AuthError extends Error {
     message: string,
     /** OAuth-style errors ({error, error_description}) whatever the API version */
     readonly oauth = false,
+    /** The `weak_password` payload GoTrue adds to weak_password errors. */
+    readonly weakPassword?: { reasons: string[] },
   ) {
     super(message);
     this.name = 'AuthError';
@@ -17,6 +19,9 @@ export const AUTH_API_VERSION = '2024-01-01';
 /** GoTrue answers in the 2024-01-01 shape when the client sent that API version, else the legacy one. */
 export function authErrorBody(err: AuthError, apiVersion: string | undefined): Record<string, unknown> {
   if (err.oauth) return { error: err.code, error_description: err.message };
-  if (apiVersion && apiVersion >= AUTH_API_VERSION) return { code: err.code, message: err.message };
-  return { code: err.status, error_code: err.code, msg: err.message };
+  const extra = err.weakPassword ? { weak_password: err.weakPassword } : {};
+  if (apiVersion && apiVersion >= AUTH_API_VERSION) return { code: err.code, message: err.message, ...extra };
+  return { code: err.status, error_code: err.code, msg: err.message, ...extra };
 }
+
+export const rateLimited = () => new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');

@@ -1,28 +1,28 @@
 import bcrypt from 'bcryptjs';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Db, Queryable } from '../db/types.ts';
-import { AUTH_API_VERSION, AuthError, authErrorBody } from './errors.ts';
-import type { JwtClaims, Keys } from './keys.ts';
-import { JwtError } from './keys.ts';
-import type { AuthUserRow } from './user.ts';
-import { appMetadata, loadIdentities, loadUser, toUserJson } from './user.ts';
+import type { Queryable } from '../db/types.ts';
+import { createAdminRoutes } from './admin.ts';
+import type { AuthDeps } from './deps.ts';
+import { AUTH_API_VERSION, AuthError, authErrorBody, rateLimited } from './errors.ts';
+import type { JwtClaims } from './keys.ts';
+import { weakPassword } from './password.ts';
+import { createAuthLimiters } from './rate-limit.ts';
+import { clientIp, readJson, verifyBearer } from './request.ts';
 import type { RefreshTokenRow } from './sessions.ts';
 import { activeToken, createSession, findRefreshToken, revokeFamily, rotate, sessionExists } from './sessions.ts';
+import { signup } from './signup.ts';
+import type { SessionIssue } from './tokens.ts';
+import { sessionResponse } from './tokens.ts';
+import { loadIdentities, loadUser, toUserJson } from './user.ts';
 
-export interface AuthDeps {
-  db: Db;
-  keys: Keys;
-  /** Access-token lifetime in seconds (GOTRUE_JWT_EXP; the CLI's default is 3600). */
-  jwtExpirySec: number;
-  /** A revoked refresh token may be replayed this long after rotation (CLI default 10 s). */
-  refreshReuseIntervalSec: number;
-}
+export type { AuthDeps } from './deps.ts';
 
-/** GoTrue's password and refresh-token grants, /user and /logout, with its error shapes. */
+/** GoTrue's sign-up, password and refresh-token grants, /user, /logout and /admin/users, with its error shapes. */
 export function createAuthRoutes(deps: AuthDeps): Hono {
   const app = new Hono();
-  const { db, keys } = deps;
+  const { db, keys, config } = deps;
+  const limiters = createAuthLimiters(config.auth.rateLimit, deps.authRateLimit);
 
   app.onError((err, c) => {
     const apiVersion = c.req.header('X-Supabase-Api-Version');
@@ -39,30 +39,44 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
 
   app.get('/health', (c) => c.json({ version: 'local', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' }));
   app.get('/settings', (c) =>
-    c.json({ external: { email: true, phone: false }, disable_signup: true, mailer_autoconfirm: true, phone_autoconfirm: false, sms_provider: '', saml_enabled: false }),
+    c.json({
+      external: { anonymous_users: config.auth.enableAnonymousSignIns, email: config.auth.email.enabled, phone: false },
+      disable_signup: !config.auth.enableSignup,
+      mailer_autoconfirm: !config.auth.email.enableConfirmations,
+      phone_autoconfirm: false,
+      sms_provider: '',
+      saml_enabled: false,
+    }),
   );
   // Only the symmetric HS256 secret signs tokens here, and it is never published.
   app.get('/.well-known/jwks.json', (c) => c.json({ keys: [] }));
-  app.post('/signup', () => {
-    throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
+  // GoTrue's router (api/api.go): anonymous sign-ups are told apart first, then the IP limit applies.
+  app.post('/signup', async (c) => {
+    const body = await readJson(c);
+    if (!body.email && !body.phone) throw new AuthError(422, 'anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+    if (!limiters.signup.take(clientIp(c))) throw rateLimited();
+    return c.json(await signup(deps, body, issuer(c)));
   });
 
+  // Every grant shares one limit ([auth.rate_limit] token_refresh), checked before the body is read (api/token.go).
   app.post('/token', async (c) => {
     const grant = c.req.query('grant_type');
+    if (grant !== 'password' && grant !== 'refresh_token') throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
+    if (!limiters.token.take(clientIp(c))) throw rateLimited();
     const body = await readJson(c);
-    if (grant === 'password') return c.json(await passwordGrant(c, body));
-    if (grant === 'refresh_token') return c.json(await refreshGrant(c, body));
-    throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
+    return c.json(grant === 'password' ? await passwordGrant(c, body) : await refreshGrant(c, body));
   });
+
+  app.route('/admin', createAdminRoutes(deps));
 
   app.get('/user', async (c) => {
     const claims = await requireUserJwt(c);
     return db.transaction(async (tx) => {
+      // GoTrue's maybeLoadUserOrSession: the user first, then the session.
+      const user = await requireUser(tx, claims);
       if (typeof claims.session_id === 'string' && !(await sessionExists(tx, claims.session_id))) {
         throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
       }
-      const user = await loadUser(tx, 'id', claims.sub ?? '');
-      if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
       return c.json(toUserJson(user, await loadIdentities(tx, user.id)));
     });
   });
@@ -75,6 +89,7 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
     }
     const sessionId = typeof claims.session_id === 'string' ? claims.session_id : null;
     await db.transaction(async (tx) => {
+      await requireUser(tx, claims);
       if (sessionId && !(await sessionExists(tx, sessionId))) {
         throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
       }
@@ -93,6 +108,7 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
     const email = typeof body.email === 'string' ? body.email.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     if (!email && typeof body.phone !== 'string') throw new AuthError(400, 'validation_failed', 'missing email or phone');
+    if (email && !config.auth.email.enabled) throw new AuthError(422, 'email_provider_disabled', 'Email logins are disabled');
     const invalid = new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
     return db.transaction(async (tx) => {
       const user = email ? await loadUser(tx, 'email', email) : null;
@@ -104,7 +120,8 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
       await tx.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id]);
       const fresh = (await loadUser(tx, 'id', user.id)) ?? user;
       const { sessionId, token } = await createSession(tx, user.id);
-      return session(c, tx, fresh, sessionId, token, Math.floor(Date.now() / 1000));
+      const weak = weakPassword(password, { minLength: config.auth.minimumPasswordLength, requirements: config.auth.passwordRequirements });
+      return session(c, tx, { user: fresh, sessionId, refreshToken: token, authTime: Math.floor(Date.now() / 1000), weakPassword: weak });
     });
   }
 
@@ -125,7 +142,7 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
         await revokeFamily(tx, row.session_id);
         return { error: new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used') };
       }
-      return { value: await session(c, tx, user, row.session_id, token, row.session_started) };
+      return { value: await session(c, tx, { user, sessionId: row.session_id, refreshToken: token, authTime: row.session_started }) };
     });
     if ('error' in outcome) throw outcome.error;
     return outcome.value;
@@ -144,46 +161,18 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
     return rotate(tx, row);
   }
 
-  async function session(c: Context, tx: Queryable, user: AuthUserRow, sessionId: string, refreshToken: string, authTime: number) {
-    const iat = Math.floor(Date.now() / 1000);
-    const exp = iat + deps.jwtExpirySec;
-    const claims: JwtClaims = {
-      iss: `${new URL(c.req.url).origin}/auth/v1`,
-      sub: user.id,
-      aud: user.aud || 'authenticated',
-      exp,
-      iat,
-      email: user.email ?? '',
-      phone: user.phone ?? '',
-      app_metadata: appMetadata(user),
-      user_metadata: user.raw_user_meta_data ?? {},
-      role: user.role || 'authenticated',
-      aal: 'aal1',
-      amr: [{ method: 'password', timestamp: authTime }],
-      session_id: sessionId,
-      is_anonymous: user.is_anonymous ?? false,
-    };
-    return {
-      access_token: await keys.sign(claims),
-      token_type: 'bearer',
-      expires_in: deps.jwtExpirySec,
-      expires_at: exp,
-      refresh_token: refreshToken,
-      user: toUserJson(user, await loadIdentities(tx, user.id)),
-    };
+  function session(c: Context, tx: Queryable, s: Pick<SessionIssue, 'user' | 'sessionId' | 'refreshToken' | 'authTime' | 'weakPassword'>) {
+    return sessionResponse(tx, { keys, jwtExpirySec: deps.jwtExpirySec, issuer: issuer(c), ...s });
+  }
+
+  async function requireUser(tx: Queryable, claims: JwtClaims) {
+    const user = await loadUser(tx, 'id', claims.sub ?? '');
+    if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+    return user;
   }
 
   async function requireUserJwt(c: Context): Promise<JwtClaims> {
-    const header = c.req.header('Authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
-    let claims: JwtClaims;
-    try {
-      claims = await keys.verify(match[1]);
-    } catch (err) {
-      const detail = err instanceof JwtError && err.reason === 'expired' ? 'token has invalid claims: token is expired' : err instanceof Error ? err.message : 'invalid token';
-      throw new AuthError(403, 'bad_jwt', `invalid JWT: unable to parse or verify signature, ${detail}`);
-    }
+    const claims = await verifyBearer(c, keys);
     if (!claims.sub) throw new AuthError(403, 'bad_jwt', 'invalid claim: missing sub claim');
     return claims;
   }
@@ -191,13 +180,7 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
   return app;
 }
 
-async function readJson(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (!text.trim()) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch (err) {
-    throw new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${err instanceof Error ? err.message : 'invalid JSON'}`);
-  }
+/** GOTRUE_JWT_ISSUER as the CLI sets it: the API URL the client used, plus /auth/v1. */
+function issuer(c: Context): string {
+  return `${new URL(c.req.url).origin}/auth/v1`;
 }

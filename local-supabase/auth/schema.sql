@@ -13,6 +13,17 @@ create table if not exists auth.sessions (
   ip inet
 );
 create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+-- GoTrue's foreign key: deleting a user ends its sessions (and their refresh tokens). Added here
+-- rather than inline so that data folders made before it get it too.
+do $$
+begin
+  if to_regclass('auth.users') is not null
+     and not exists (select 1 from pg_constraint where conname = 'sessions_user_id_fkey' and conrelid = 'auth.sessions'::regclass) then
+    delete from auth.sessions s where not exists (select 1 from auth.users u where u.id = s.user_id);
+    alter table auth.sessions add constraint sessions_user_id_fkey foreign key (user_id) references auth.users (id) on delete cascade;
+  end if;
+end
+$$;
 
 create table if not exists auth.refresh_tokens (
   instance_id uuid,

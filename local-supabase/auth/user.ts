@@ -46,6 +46,7 @@ export function toUserJson(row: AuthUserRow, identities: unknown[]): UserJson {
   user.created_at = row.created_at ?? null;
   user.updated_at = row.updated_at ?? null;
   setIf(user, 'banned_until', row.banned_until);
+  setIf(user, 'deleted_at', row.deleted_at);
   user.is_anonymous = row.is_anonymous ?? false;
   return user;
 }
@@ -66,22 +67,35 @@ export async function loadUser(tx: Queryable, by: 'id' | 'email', value: string)
 }
 
 export async function loadIdentities(tx: Queryable, userId: string): Promise<unknown[]> {
+  return (await identitiesByUser(tx, [userId])).get(userId) ?? [];
+}
+
+/** The identities of several users in one query, in GoTrue's JSON shape, keyed by user id. */
+export async function identitiesByUser(tx: Queryable, userIds: string[]): Promise<Map<string, unknown[]>> {
+  const out = new Map<string, unknown[]>();
+  if (userIds.length === 0) return out;
   const exists = await tx.query<{ ok: boolean }>(`select to_regclass('auth.identities') is not null as ok`);
-  if (!exists.rows[0]?.ok) return [];
+  if (!exists.rows[0]?.ok) return out;
   // GoTrue renames the row id to identity_id and the provider's id to id (models/identity.go).
   const { rows } = await tx.query<{ i: Record<string, unknown> }>(
-    `select to_jsonb(i) as i from auth.identities i where i.user_id = $1::uuid order by i.created_at`,
-    [userId],
+    `select to_jsonb(i) as i from auth.identities i where i.user_id = any($1::uuid[]) order by i.created_at, i.id`,
+    [userIds],
   );
-  return rows.map(({ i }) => ({
-    identity_id: i.id,
-    id: i.provider_id,
-    user_id: i.user_id,
-    identity_data: i.identity_data,
-    provider: i.provider,
-    last_sign_in_at: i.last_sign_in_at,
-    created_at: i.created_at,
-    updated_at: i.updated_at,
-    email: i.email,
-  }));
+  for (const { i } of rows) {
+    const userId = String(i.user_id);
+    const list = out.get(userId) ?? [];
+    list.push({
+      identity_id: i.id,
+      id: i.provider_id,
+      user_id: i.user_id,
+      identity_data: i.identity_data,
+      provider: i.provider,
+      last_sign_in_at: i.last_sign_in_at,
+      created_at: i.created_at,
+      updated_at: i.updated_at,
+      email: i.email,
+    });
+    out.set(userId, list);
+  }
+  return out;
 }

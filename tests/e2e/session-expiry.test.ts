@@ -1,5 +1,8 @@
+import { createClient } from '@supabase/supabase-js';
 import type { Browser } from 'playwright-core';
+import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANON_KEY } from '../../local-supabase/auth/keys.ts';
 import { startStack, type Stack } from '../../local-supabase/stack.ts';
 import { buildAppFor } from './support/app-build';
 import { launchChromium } from './support/browser';
@@ -40,5 +43,25 @@ describe('an ended session', () => {
     await page.waitForURL('**/login', { timeout: 90_000 });
     expect(await page.textContent('form')).toContain('Your session expired. Please sign in again.');
     expect(await page.isVisible('input[name="email"]')).toBe(true);
+  });
+});
+
+describe('a self-service sign-up', () => {
+  it('is a valid Supabase account but gets no dashboard: the login says so and stays', async () => {
+    const email = `signup-${Date.now()}@test.example`;
+    // supabase.auth.signUp as any app would call it (config.toml: sign-ups on, no confirmations)
+    const anon = createClient(URL_, ANON_KEY, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ws as never } });
+    const { data, error } = await anon.auth.signUp({ email, password: 'password123' });
+    expect(error).toBeNull();
+    expect(data.session).not.toBeNull();
+
+    const page = await browser.newPage();
+    await page.goto(`${URL_}/login`);
+    await page.fill('input[name="email"]', email);
+    await page.fill('input[name="password"]', 'password123');
+    await page.click('button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('form')?.textContent?.includes('This account has no access to the dashboard.'), undefined, { timeout: 30_000 });
+    expect(page.url()).toMatch(/\/login$/);
+    expect(await page.isVisible('[data-testid="kpi-active-repairs"]')).toBe(false);
   });
 });
