@@ -12,6 +12,7 @@ import type { Keys } from './auth/keys.ts';
 import { createKeys } from './auth/keys.ts';
 import { createRealtime, REALTIME_PATH } from './realtime/server.ts';
 import type { Limits } from './realtime/server.ts';
+import { readMaxRows } from './rest/config.ts';
 import { SchemaCache } from './rest/schema.ts';
 import type { Simulator } from './simulator/simulator.ts';
 import { startSimulator } from './simulator/simulator.ts';
@@ -33,6 +34,8 @@ export interface StackOptions {
   /** Simulated events per minute; 0 or undefined = off. */
   simulatorRatePerMin?: number;
   realtimeLimits?: Partial<Limits>;
+  /** PostgREST's max rows; default `[api] max_rows` of supabase/config.toml, null = no cap. */
+  maxRows?: number | null;
   log?: (msg: string) => void;
 }
 
@@ -110,6 +113,7 @@ async function serve(
     jwtExpirySec: opts.jwtExpirySec ?? 3600,
     refreshReuseIntervalSec: opts.refreshReuseIntervalSec ?? 10,
     realtimeStats: () => realtime.stats(),
+    maxRows: opts.maxRows !== undefined ? opts.maxRows : readMaxRows(REPO_ROOT),
     appDir: opts.serveApp,
   });
   const server = createServer(getRequestListener(app.fetch));
