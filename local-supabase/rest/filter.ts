@@ -31,6 +31,8 @@ export interface Filter {
   field: Field;
   negate: boolean;
   operation: Operation;
+  /** `embed=is.null`: set by the plan when the field names an embedding (its lateral alias) */
+  embedAlias?: string;
 }
 
 // Order matters as in PostgREST: longer names first where one is a prefix of another.

@@ -1,6 +1,6 @@
 import { RestError } from './errors.ts';
-import type { Filter } from './filter.ts';
 import type { Condition } from './logic.ts';
+import { isLogicTree } from './logic.ts';
 import type { Located, OrderTerm, QueryParts } from './params.ts';
 import type { Relationship } from './relations.ts';
 import { isToOne } from './relations.ts';
@@ -20,8 +20,6 @@ export interface ReadNode {
   fields: (SelectField | '*')[];
   embeds: Embed[];
   where: Condition[];
-  /** `embed=is.null` / `embed=not.is.null` */
-  nullEmbeds: { alias: string; negate: boolean }[];
   order: OrderTerm[];
   limit: number | null;
   offset: number | null;
@@ -53,7 +51,7 @@ export interface PlanOptions {
 }
 
 function node(table: string, from: string, qualifier: string, depth: number): ReadNode {
-  return { table, from, qualifier, fields: [], embeds: [], where: [], nullEmbeds: [], order: [], limit: null, offset: null, depth };
+  return { table, from, qualifier, fields: [], embeds: [], where: [], order: [], limit: null, offset: null, depth };
 }
 
 function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void {
@@ -105,18 +103,15 @@ function at(root: ReadNode, path: string[]): ReadNode {
   return current;
 }
 
-function addFilter(target: ReadNode, f: Filter): void {
-  const embed = f.field.json.length === 0 ? target.embeds.find((e) => e.name === f.field.name) : undefined;
-  if (!embed) {
-    target.where.push(f);
-    return;
-  }
-  const op = f.operation;
-  if (op.kind === 'is' && (op.value === 'null' || op.value === 'not_null')) {
-    target.nullEmbeds.push({ alias: embed.aggAlias, negate: f.negate !== (op.value === 'not_null') });
-    return;
-  }
-  throw new RestError(400, 'PGRST120', `Bad operator on the '${embed.name}' embedded resource`, 'Only is null or not is null filters are allowed on embedded resources');
+/**
+ * addNullEmbedFilters: `embed=is.null` / `embed=not.is.null` (also inside logic trees) tests
+ * the embedding itself; any other filter on that name stays a column filter.
+ */
+function nullEmbeds(target: ReadNode, c: Condition): Condition {
+  if (isLogicTree(c)) return { ...c, items: c.items.map((i) => nullEmbeds(target, i)) };
+  const embed = c.field.json.length === 0 ? target.embeds.find((e) => e.name === c.field.name) : undefined;
+  if (embed && c.operation.kind === 'is' && c.operation.value === 'null') return { ...c, embedAlias: embed.aggAlias };
+  return c;
 }
 
 function checkOrder(target: ReadNode, terms: OrderTerm[]): OrderTerm[] {
@@ -145,8 +140,11 @@ export function readPlan(schema: PlanSchema, root: { table: string; from: string
   const tree = node(root.table, root.from, root.qualifier, 0);
   build(schema, tree, select);
   const nested = <T>(xs: Located<T>[]) => (opts.isWrite ? xs.filter((x) => x.path.length > 0) : xs);
-  for (const { path, value } of nested(parts.filters)) addFilter(at(tree, path), value);
+  for (const { path, value } of nested(parts.filters)) at(tree, path).where.push(value);
   for (const { path, value } of nested(parts.logic)) at(tree, path).where.push(value);
+  forEachNode(tree, (n) => {
+    n.where = n.where.map((c) => nullEmbeds(n, c));
+  });
   for (const { path, value } of parts.order) {
     const target = at(tree, path);
     target.order = checkOrder(target, value);

@@ -38,6 +38,8 @@ export function fieldSql(qualifier: string, f: Field, p: Params): string {
 }
 
 export function filterSql(f: Filter, qualifier: string, p: Params): string {
+  // PostgREST: "<agg alias> IS [NOT] DISTINCT FROM NULL" (not.is.null: the embedding exists).
+  if (f.embedAlias) return `${quoteIdent(f.embedAlias)} is ${f.negate ? '' : 'not '}distinct from null`;
   const target = fieldSql(qualifier, f.field, p);
   const op = f.operation;
   let expr: string;
@@ -135,7 +137,6 @@ export function nodeSql(n: ReadNode, p: Params, opts: NodeSqlOptions = {}): stri
   const where = [
     ...(opts.embed && opts.parentQualifier ? joinCondition(opts.embed, opts.parentQualifier) : []),
     ...n.where.map((c) => conditionSql(c, n.qualifier, p)),
-    ...n.nullEmbeds.map((x) => `${quoteIdent(x.alias)} is ${x.negate ? '' : 'not '}distinct from null`),
   ];
   let sql = `select ${selects.join(', ')} from ${n.from}${joins}${where.length ? ` where ${where.join(' and ')}` : ''}`;
   if (opts.countOnly) return sql;

@@ -110,11 +110,12 @@ describe('read plans', () => {
     expect(restError(() => plan('total_cents.sum()')).body()).toMatchObject({ code: 'PGRST123', message: 'Use of aggregate functions is not allowed' });
   });
 
-  it('turns embed=is.null into a test of the embedding, and refuses other operators on it', () => {
+  it('turns embed=is.null into a test of the embedding (also in trees); other operators stay column filters', () => {
     const root = plan('id,customers(id)', [['customers', 'not.is.null']]);
     expect(nodeSql(root, new Params())).toContain('where "orders_customers_1" is distinct from null');
     const missing = plan('id,customers(id)', [['customers', 'is.null']]);
     expect(nodeSql(missing, new Params())).toContain('where "orders_customers_1" is not distinct from null');
-    expect(restError(() => plan('id,customers(id)', [['customers', 'eq.1']])).code).toBe('PGRST120');
+    expect(nodeSql(plan('id,customers(id)', [['or', '(customers.is.null,id.eq.1)']]), new Params())).toContain('where ("orders_customers_1" is not distinct from null or "orders"."id" = $1)');
+    expect(nodeSql(plan('id,customers(id)', [['customers', 'eq.1']]), new Params())).toContain('where "orders"."customers" = $1');
   });
 });
