@@ -16,8 +16,8 @@ export function isLogicTree(c: Condition): c is LogicTree {
 
 const EXPR_START = /^(not\.)?(and|or)\s*\(/;
 
+/** `depth` counts and/or operators; a filter inside the deepest one is not a level of its own. */
 function tree(c: Cursor, depth: number): Condition {
-  if (depth > MAX_LOGIC_DEPTH) throw tooDeep(c.source, c.pos + 1, MAX_LOGIC_DEPTH);
   const m = EXPR_START.exec(c.rest());
   if (!m) {
     const f = field(c);
@@ -25,6 +25,7 @@ function tree(c: Cursor, depth: number): Condition {
     const { negate, operation } = opExpr(c, logicValue);
     return { field: f, negate, operation };
   }
+  if (depth > MAX_LOGIC_DEPTH) throw tooDeep(c.source, c.pos + 1, MAX_LOGIC_DEPTH);
   const negate = c.eat('not.');
   const logic = c.eat('and') ? 'and' : (c.eat('or'), 'or');
   c.skipSpaces();

@@ -35,8 +35,9 @@ describe('logic trees', () => {
   });
 
   it(`accepts ${MAX_LOGIC_DEPTH} levels and refuses deeper trees without overflowing the stack`, () => {
+    // n levels of operators: the root `or` and n - 1 nested ones
     const nest = (n: number) => `${'or('.repeat(n - 1)}a.eq.1${')'.repeat(n - 1)}`;
-    expect(() => parseLogicTree('or', `(${nest(MAX_LOGIC_DEPTH - 1)})`)).not.toThrow();
+    expect(() => parseLogicTree('or', `(${nest(MAX_LOGIC_DEPTH)})`)).not.toThrow();
     for (const depth of [MAX_LOGIC_DEPTH + 1, 1_500, 50_000]) {
       const err = restError(() => parseLogicTree('or', `(${nest(depth)})`));
       expect(err.status).toBe(400);
