@@ -72,9 +72,13 @@ export function createRestRoutes(deps: RestDeps): Hono {
     }
     const p = new Params();
     const call = callShape(fn, args, p);
-    const root = readPlan(deps.schema, { table: fn.returnsTable ?? fn.name, from: call.from, qualifier: call.qualifier }, select, parts, { maxRows, isWrite: false });
+    // The call runs once, in a CTE, however often the statement reads it (page and count).
+    const output = call.scalar ? `${quoteIdent(call.qualifier)} as pgrst_scalar` : `${quoteIdent(call.qualifier)}.*`;
+    const prefix = `with pgrst_call as (select ${output} from ${call.from}) `;
+    const from = `pgrst_call as ${quoteIdent(call.qualifier)}`;
+    const root = readPlan(deps.schema, { table: fn.returnsTable ?? fn.name, from, qualifier: call.qualifier }, select, parts, { maxRows, isWrite: false });
     const readOnly = !isPost || fn.volatility !== 'v';
-    const st: ReadStatement = { root, scalar: call.scalar, count: prefer.count, maxRows };
+    const st: ReadStatement = { root, prefix, scalar: call.scalar, count: prefer.count, maxRows };
     const result = await run(c, auth, `/rpc/${name}`, readOnly, st, p);
     if (fn.returnsVoid) return c.body(null, 204);
     return respondRead(c, result, fn.returnsSet ? result.body : (result.first ?? 'null'), root);
@@ -119,7 +123,9 @@ export function createRestRoutes(deps: RestDeps): Hono {
       },
       p,
     );
-    const st: ReadStatement = { root, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined };
+    // Without return=representation the rows are only counted (PostgREST reads `SELECT * FROM pgrst_source`).
+    const read = prefer.return === 'representation' ? root : { ...root, fields: [], embeds: [], where: [], order: [] };
+    const st: ReadStatement = { root: read, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined };
     const result = await run(c, auth, `/${table}`, false, st, p);
     return respondWrite(c, method, prefer, result);
   });
@@ -154,12 +160,6 @@ export function createRestRoutes(deps: RestDeps): Hono {
 
   async function total(tx: Queryable, st: ReadStatement, counted: number | null): Promise<number | null> {
     const needsPlan = st.count === 'planned' || (st.count === 'estimated' && (st.maxRows === null || (counted ?? 0) > st.maxRows));
-    if (st.count === 'estimated' && st.maxRows === null && counted === null) {
-      // estimated without max_rows counts exactly first
-      const p = new Params();
-      const { rows } = await tx.query<{ n: string }>(`select count(*) as n from (${countSql(st, p)}) _c`, p.values);
-      counted = Number(rows[0]?.n ?? 0);
-    }
     if (!needsPlan) return counted === null ? null : Number(counted);
     const p = new Params();
     const { rows } = await tx.query<{ plan: unknown }>(`explain (format json) ${countSql(st, p)}`, p.values);

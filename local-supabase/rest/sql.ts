@@ -129,7 +129,7 @@ export function nodeSql(n: ReadNode, p: Params, opts: NodeSqlOptions = {}): stri
   const joins = n.embeds.map((e) => embedJoin(e, n, p)).join('');
   let selects: string[];
   if (opts.countOnly) selects = ['1'];
-  else if (opts.scalar) selects = [`${quoteIdent(n.qualifier)} as pgrst_scalar`];
+  else if (opts.scalar) selects = [`${quoteIdent(n.qualifier)}.pgrst_scalar`];
   else {
     const own = n.fields.length === 0 && n.embeds.length === 0 ? ['*' as const] : n.fields;
     selects = [...own.map((f) => (f === '*' ? `${quoteIdent(n.qualifier)}.*` : selectFieldSql(n.qualifier, f, p))), ...n.embeds.flatMap(embedSelect)];
@@ -165,11 +165,9 @@ export interface ReadStatement {
 export function readSql(st: ReadStatement, p: Params): string {
   const inner = nodeSql(st.root, p, { scalar: st.scalar });
   let total = 'null::bigint';
-  if (st.count === 'exact') total = `(select count(*) from (${nodeSql(st.root, p, { countOnly: true })}) _pgrst_c)`;
   // estimated: exact up to max_rows (counted with a limit), the planner's estimate beyond.
-  if (st.count === 'estimated' && st.maxRows !== null) {
-    total = `(select count(*) from (${nodeSql(st.root, p, { countOnly: true })} limit ${st.maxRows + 1}) _pgrst_c)`;
-  }
+  const limit = st.count === 'estimated' && st.maxRows !== null ? ` limit ${st.maxRows + 1}` : '';
+  if (st.count === 'exact' || st.count === 'estimated') total = `(select count(*) from (${nodeSql(st.root, p, { countOnly: true })}${limit}) _pgrst_c)`;
   const item = st.scalar ? '_pgrst_r.pgrst_scalar' : '_pgrst_r';
   return `${st.prefix ?? ''}select ${total} as total, count(*)::int as page_count, ${st.inserted ?? 'null'}::int as inserted,
   coalesce(json_agg(${item}), '[]')::text as body, (json_agg(${item})->0)::text as first
