@@ -1,7 +1,6 @@
 import { RestError } from './errors.ts';
+import { EXPOSED_SCHEMA } from './exposed.ts';
 import { fuzzyBest } from './fuzzy.ts';
-
-const EXPOSED_SCHEMA = 'public';
 
 // Foreign-key relationships as PostgREST's schema cache sees them (allM2OandO2ORels + the
 // inverse O2M/O2O), and findRel's rules for picking one (src/PostgREST/Plan.hs).

@@ -1,5 +1,5 @@
-import type { FnInfo } from './schema.ts';
-import { EXPOSED_SCHEMA } from './schema.ts';
+import { EXPOSED_SCHEMA } from './exposed.ts';
+import type { FnInfo } from './functions.ts';
 import type { Params } from './sql.ts';
 import { quoteIdent } from '../db/sql.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maxRowsFromToml } from '../../../../local-supabase/rest/config.ts';
-import type { FnInfo } from '../../../../local-supabase/rest/schema.ts';
-import { compareOverloads, fnAccepts, isCallable, takesWholeBody, toFnInfo } from '../../../../local-supabase/rest/schema.ts';
+import type { FnInfo } from '../../../../local-supabase/rest/functions.ts';
+import { compareOverloads, fnAccepts, isCallable, takesWholeBody, toFnInfo } from '../../../../local-supabase/rest/functions.ts';
 
 const row = (name: string, argnames: string[] | null, alltypes: string[], nargdefaults = 0) =>
   toFnInfo({ name, volatility: 's', retset: false, nargdefaults, argnames, argmodes: null, alltypes, ret_typtype: 'b', ret_type: 'jsonb', ret_table: null });
