@@ -117,8 +117,10 @@ export function jsonPath(c: Cursor): JsonStep[] {
       steps.push({ arrow, key: idx[0].startsWith('-') ? idx[0] : `+${idx[0]}`, index: true });
       continue;
     }
+    // `->>-x`: a negative index missing its digits (PostgREST: unexpected "-" expecting digit)
+    if (c.peek() === '-' && !/[0-9]/.test(c.peek(1))) throw c.fail('digit', c.pos + 1);
     const key = jsonKey(c);
-    if (key === null) throw c.fail('any non reserved character different from: .,>()');
+    if (key === null) throw c.fail('"-", digit or any non reserved character different from: .,>()');
     steps.push({ arrow, key, index: false });
   }
 }

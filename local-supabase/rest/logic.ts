@@ -20,6 +20,10 @@ const EXPR_START = /^(not\.)?(and|or)\s*\(/;
 function tree(c: Cursor, depth: number): Condition {
   const m = EXPR_START.exec(c.rest());
   if (!m) {
+    c.skipSpaces();
+    if (c.peek() !== '"' && !/^[\p{L}0-9_ $]/u.test(c.peek())) {
+      throw c.fail('field name (* or [a..z0..9_$]), negation operator (not) or logic operator (and, or)');
+    }
     const f = field(c);
     if (!c.eat('.')) throw c.fail('delimiter (.)');
     const { negate, operation } = opExpr(c, logicValue);

@@ -97,6 +97,16 @@ export function findRelationship(rels: Map<string, Relationship[]>, tables: Set<
     if (hint === null) return target === r.foreignTable || target === r.constraint || singleCol(r, 0) === target;
     return target === r.foreignTable && (hint === r.constraint || singleCol(r, 0) === hint || singleCol(r, 1) === hint);
   });
+  // PostgREST keeps each table's relationships sorted (derived Ord): foreign table, self or not,
+  // cardinality in constructor order (O2M, M2O, O2O), then constraint name.
+  const rank: Record<Cardinality, number> = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2 };
+  candidates.sort(
+    (a, b) =>
+      (a.foreignTable < b.foreignTable ? -1 : a.foreignTable > b.foreignTable ? 1 : 0) ||
+      Number(a.isSelf) - Number(b.isSelf) ||
+      rank[a.cardinality] - rank[b.cardinality] ||
+      (a.constraint < b.constraint ? -1 : a.constraint > b.constraint ? 1 : 0),
+  );
   const [only] = candidates;
   if (candidates.length === 1 && only) return only;
   if (candidates.length === 0) {

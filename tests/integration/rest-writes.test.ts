@@ -10,6 +10,9 @@ const FIXTURES = `
 drop table if exists public.rest_counters;
 create table public.rest_counters (key text primary key, hits int not null default 0, note text default 'new');
 grant all on public.rest_counters to service_role;
+drop table if exists public.rest_referrals;
+create table public.rest_referrals (id int primary key, customer_id uuid references public.customers, referred_by uuid references public.customers);
+grant all on public.rest_referrals to service_role;
 create or replace function public.rest_t_unnamed_int(int) returns int language sql as $$ select $1 $$;
 create or replace function public.rest_t_json(json) returns json language sql as $$ select $1 $$;
 create or replace function public.rest_t_text(text) returns text language sql as $$ select upper($1) $$;
@@ -22,6 +25,7 @@ create or replace function public.rest_t_customers(p_like text) returns setof pu
 grant execute on all functions in schema public to service_role;`;
 const DROP = `
 drop table if exists public.rest_counters;
+drop table if exists public.rest_referrals;
 drop function if exists public.rest_t_unnamed_int(int), public.rest_t_json(json), public.rest_t_text(text), public.rest_t_over(int),
   public.rest_t_over(text), public.rest_t_over(int, int), public.rest_t_named(int, int), public.rest_t_customers(text);`;
 
@@ -193,6 +197,25 @@ describe('rest rpc', () => {
     expect(none.error?.details).toBe('Searched for the function public.rest_t_named without parameters or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.');
     const get = await rest('/rpc/rest_t_named?p_q=1');
     expect((await get.json()).details).toBe('Searched for the function public.rest_t_named with parameter p_q, but no matches were found in the schema cache.');
+  });
+
+  it('answers PGRST201 for an ambiguous embedding and follows the constraint named as hint', async () => {
+    const { data: c } = await sb.from('customers').select('id').eq('email', `kim.${tag}@example.com`).single();
+    const kim = (c as { id: string }).id;
+    await sb.from('rest_referrals').insert({ id: 1, customer_id: kim, referred_by: null });
+    const ambiguous = await sb.from('rest_referrals').select('id, customers(full_name)');
+    expect(ambiguous.status).toBe(300);
+    expect(ambiguous.error).toEqual({
+      code: 'PGRST201',
+      details: [
+        { cardinality: 'many-to-one', embedding: 'rest_referrals with customers', relationship: 'rest_referrals_customer_id_fkey using rest_referrals(customer_id) and customers(id)' },
+        { cardinality: 'many-to-one', embedding: 'rest_referrals with customers', relationship: 'rest_referrals_referred_by_fkey using rest_referrals(referred_by) and customers(id)' },
+      ],
+      hint: "Try changing 'customers' to one of the following: 'customers!rest_referrals_customer_id_fkey', 'customers!rest_referrals_referred_by_fkey'. Find the desired relationship in the 'details' key.",
+      message: "Could not embed because more than one relationship was found for 'rest_referrals' and 'customers'",
+    });
+    const hinted = await sb.from('rest_referrals').select('id, customer:customers!rest_referrals_customer_id_fkey(full_name), referrer:customers!referred_by(full_name)');
+    expect(hinted.data).toEqual([{ id: 1, customer: { full_name: `Kim ${tag}` }, referrer: null }]);
   });
 
   it('embeds on a function returning a table type, with filters on the result', async () => {

@@ -26,6 +26,16 @@ describe('logic trees', () => {
     expect(parseLogicKey('tickets.not.or')).toEqual({ path: ['tickets'], op: 'not.or' });
   });
 
+  it('words errors as PostgREST 14 does (its spec: AndOrParamsSpec)', () => {
+    expect(restError(() => parseLogicTree('or', '()')).body()).toEqual({
+      code: 'PGRST100',
+      details: 'unexpected ")" expecting field name (* or [a..z0..9_$]), negation operator (not) or logic operator (and, or)',
+      hint: null,
+      message: '"failed to parse logic tree (())" (line 1, column 4)',
+    });
+    expect(parseLogicTree('and', '( and ( id.in.( 1, 2, 3 ) , id.eq.3 ) , or ( id.eq.2 , id.eq.3 ) )').items).toHaveLength(2);
+  });
+
   it('refuses malformed trees with PGRST100', () => {
     for (const raw of ['a.eq.1', '()', '(a.eq.1', '(a.eq.1,)', '(a.nope.1)', '(a)']) {
       const err = restError(() => parseLogicTree('or', raw));

@@ -33,6 +33,16 @@ describe('select', () => {
     expect(parseSelect('count(),total.sum()')).toMatchObject([{ aggregate: 'count' }, { aggregate: 'sum' }]);
   });
 
+  it('words JSON path errors as PostgREST 14 does (its spec: JsonOperatorSpec)', () => {
+    expect(restError(() => parseSelect('data->(!@#$%^&*_d->>!@#$%^&*_e::integer')).body()).toEqual({
+      code: 'PGRST100',
+      details: 'unexpected "(" expecting "-", digit or any non reserved character different from: .,>()',
+      hint: null,
+      message: '"failed to parse select parameter (data->(!@#$%^&*_d->>!@#$%^&*_e::integer)" (line 1, column 7)',
+    });
+    expect(restError(() => parseSelect('data->>--34')).body()).toMatchObject({ details: 'unexpected "-" expecting digit', message: '"failed to parse select parameter (data->>--34)" (line 1, column 9)' });
+  });
+
   it('refuses what is not the grammar with PGRST100', () => {
     for (const raw of ['id[', 'a b c!', '*x', 'a,,b', 'rel(a', '"open']) {
       const err = restError(() => parseSelect(raw));

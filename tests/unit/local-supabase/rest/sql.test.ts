@@ -75,6 +75,19 @@ describe('relationships', () => {
     });
   });
 
+  it('lists candidates in PostgREST order: one-to-many before many-to-one (its spec: agents and departments)', () => {
+    const circular = toRelationships([
+      { table_name: 'agents', foreign_table_name: 'departments', constraint_name: 'agents_department_id_fkey', cols: ['department_id'], fcols: ['id'], one_to_one: false },
+      { table_name: 'departments', foreign_table_name: 'agents', constraint_name: 'departments_head_id_fkey', cols: ['head_id'], fcols: ['id'], one_to_one: false },
+    ]);
+    const err = restError(() => findRelationship(circular, new Set(['agents', 'departments']), 'agents', 'departments', null));
+    expect(err.details).toEqual([
+      { cardinality: 'one-to-many', embedding: 'agents with departments', relationship: 'departments_head_id_fkey using agents(id) and departments(head_id)' },
+      { cardinality: 'many-to-one', embedding: 'agents with departments', relationship: 'agents_department_id_fkey using agents(department_id) and departments(id)' },
+    ]);
+    expect(err.hint).toBe("Try changing 'departments' to one of the following: 'departments!departments_head_id_fkey', 'departments!agents_department_id_fkey'. Find the desired relationship in the 'details' key.");
+  });
+
   it('answers PGRST200 with a near name as hint', () => {
     const err = restError(() => findRelationship(rels, tables, 'orders', 'customer', null));
     expect(err.body()).toEqual({
