@@ -3,6 +3,7 @@ import { ANON_KEY, SERVICE_ROLE_KEY } from '../../local-supabase/auth/keys.ts';
 import { MAX_EMBED_DEPTH, MAX_JSON_DEPTH, MAX_LOGIC_DEPTH } from '../../local-supabase/rest/cursor.ts';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { ADMIN, serviceClient, signedIn, startTestStack } from './stack-setup.ts';
+import { seeded } from '../unit/local-supabase/rest/rest-error.ts';
 
 // Hostile input gets a clear 4xx in PostgREST's error shape, never a 500 or silence, and the
 // stack keeps serving everyone else afterwards. max_rows comes from supabase/config.toml.
@@ -100,6 +101,28 @@ describe('rest: hostile input', () => {
     const neg = await rest('/tickets?limit=-1', {}, SERVICE_ROLE_KEY);
     expect(neg.status).toBe(416);
     expect(await neg.json()).toMatchObject({ code: 'PGRST103', details: 'Limit should be greater than or equal to zero.' });
+  });
+});
+
+describe('rest: fuzzed query strings', () => {
+  const PIECES = ['select', 'order', 'limit', 'or', 'and', 'not.', 'status', 'number', 'customers', 'tickets.', '=', '&', '(', ')', ',', '.', ':', '!inner',
+    '"', '\\', '*', '{', '}', '->', '->>', 'eq.', 'in.', 'is.', 'null', 'cs.', 'fts(english).', 'like(any).', '%20', '%00', '%', '1', 'x', '...', '::text'];
+
+  it('random query strings on a table get 2xx or 4xx, never a 5xx, and the stack keeps serving', async () => {
+    const rand = seeded(31337);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 150; i++) {
+      let q = '';
+      const n = 1 + Math.floor(rand() * 14);
+      for (let j = 0; j < n; j++) q += PIECES[Math.floor(rand() * PIECES.length)];
+      const res = await rest(`/tickets?${q}`, {}, SERVICE_ROLE_KEY);
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      const text = await res.text();
+      expect({ q, status: res.status < 500 }).toEqual({ q, status: true });
+      if (res.status >= 400) expect(JSON.parse(text)).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    }
+    expect(statuses.get(400)).toBeGreaterThan(10);
+    await stillServing();
   });
 });
 
