@@ -35,6 +35,8 @@ export interface Embed {
   aggAlias: string;
   inner: boolean;
   spread: boolean;
+  /** a to-many spread: the child's output columns, each aggregated into an array */
+  spreadColumns: string[] | null;
   /** `rel()` selects nothing: used for filtering only */
   empty: boolean;
   toOne: boolean;
@@ -46,7 +48,7 @@ export interface PlanSchema {
 
 export interface PlanOptions {
   maxRows: number | null;
-  /** writes: root filters belong to the mutation and ranges are not capped */
+  /** writes: root filters belong to the mutation; no ranges and no max_rows */
   isWrite: boolean;
 }
 
@@ -67,9 +69,15 @@ function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void 
       const child = node(rel.foreignTable, `"public".${quote(rel.foreignTable)} as ${quote(alias)}`, alias, depth);
       const name = item.alias ?? item.name;
       build(schema, child, item.children);
+      // A to-many spread turns each selected column into an array (PostgREST 14's ToManySpread);
+      // its columns must be named, since `*` would need the table's column list here.
+      let spreadColumns: string[] | null = null;
       if (item.spread && !isToOne(rel)) {
-        throw new RestError(400, 'PGRST127', 'Feature not implemented',
-          `the local stack spreads only many-to-one and one-to-one embeddings; '${parent.table}' and '${item.name}' form a one-to-many relationship`);
+        if (child.fields.includes('*') || child.fields.length + child.embeds.length === 0) {
+          throw new RestError(400, 'PGRST127', 'Feature not implemented',
+            `the local stack spreads a one-to-many embedding ('${item.name}') only with named columns, not *`);
+        }
+        spreadColumns = [...child.fields.map((f) => outputName(f as SelectField)), ...child.embeds.filter((e) => !e.empty).map((e) => e.name)];
       }
       parent.embeds.push({
         node: child,
@@ -78,11 +86,20 @@ function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void 
         aggAlias: `${parent.table}_${name}_${depth}`,
         inner: item.join === 'inner',
         spread: item.spread,
+        spreadColumns,
         empty: item.children.length === 0,
         toOne: isToOne(rel),
       });
     }
   }
+}
+
+/** The key a selected field gets in the output: its alias, a JSON path's last key, or its name. */
+export function outputName(f: SelectField): string {
+  if (f.alias) return f.alias;
+  const keys = f.field.json.filter((j) => !j.index);
+  if (f.field.json.length) return keys[keys.length - 1]?.key ?? f.field.name;
+  return f.field.name;
 }
 
 function quote(name: string): string {
@@ -149,8 +166,11 @@ export function readPlan(schema: PlanSchema, root: { table: string; from: string
     const target = at(tree, path);
     target.order = checkOrder(target, value);
   }
-  for (const { path, value } of nested(parts.limit)) at(tree, path).limit = value;
-  for (const { path, value } of nested(parts.offset)) at(tree, path).offset = value;
+  // addRanges skips mutations: no limit or offset applies to a write or its embeddings.
+  if (!opts.isWrite) {
+    for (const { path, value } of parts.limit) at(tree, path).limit = value;
+    for (const { path, value } of parts.offset) at(tree, path).offset = value;
+  }
   if (!opts.isWrite && opts.maxRows !== null) {
     const max = opts.maxRows;
     forEachNode(tree, (n) => {

@@ -3,6 +3,7 @@ import type { Condition } from './logic.ts';
 import { isLogicTree } from './logic.ts';
 import type { OrderTerm } from './params.ts';
 import type { Embed, ReadNode } from './plan.ts';
+import { outputName } from './plan.ts';
 import type { SelectField } from './select.ts';
 import { quoteIdent } from '../db/sql.ts';
 
@@ -79,9 +80,7 @@ function selectFieldSql(qualifier: string, s: SelectField, p: Params): string {
   let expr = fieldSql(qualifier, s.field, p);
   if (s.cast) expr = `cast(${expr} as ${s.cast})`;
   // A JSON path is named after its last key, as PostgREST does.
-  const last = [...s.field.json].reverse().find((j) => !j.index)?.key;
-  const alias = s.alias ?? (s.field.json.length ? (s.field.json[s.field.json.length - 1]?.index ? (last ?? s.field.name) : last) : null);
-  return alias ? `${expr} as ${quoteIdent(alias)}` : expr;
+  return s.alias || s.field.json.length ? `${expr} as ${quoteIdent(outputName(s))}` : expr;
 }
 
 function orderSql(n: ReadNode, p: Params): string {
@@ -101,6 +100,7 @@ function joinCondition(e: Embed, parentQualifier: string): string[] {
 function embedSelect(e: Embed): string[] {
   if (e.empty) return [];
   const agg = quoteIdent(e.aggAlias);
+  if (e.spreadColumns) return e.spreadColumns.map((c) => `${agg}.${quoteIdent(c)}`);
   if (e.spread) return [`${agg}.*`];
   if (e.toOne) return [`row_to_json(${agg}.*)::jsonb as ${quoteIdent(e.name)}`];
   return [`coalesce(${agg}.${agg}, '[]') as ${quoteIdent(e.name)}`];
@@ -111,7 +111,8 @@ function embedJoin(e: Embed, parent: ReadNode, p: Params): string {
   const agg = quoteIdent(e.aggAlias);
   const kind = e.inner ? 'inner' : 'left';
   if (e.toOne) return ` ${kind} join lateral (${sub}) as ${agg} on true`;
-  const wrapped = `select json_agg(${agg})::jsonb as ${agg} from (${sub}) as ${agg}`;
+  const spread = (e.spreadColumns ?? []).map((c) => `, coalesce(json_agg(${agg}.${quoteIdent(c)}), '[]')::jsonb as ${quoteIdent(c)}`).join('');
+  const wrapped = `select json_agg(${agg})::jsonb as ${agg}${spread} from (${sub}) as ${agg}`;
   return ` ${kind} join lateral (${wrapped}) as ${agg} on ${e.inner ? `${agg} is not null` : 'true'}`;
 }
 

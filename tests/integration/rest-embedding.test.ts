@@ -99,9 +99,11 @@ describe('rest embedding: many-to-one and one-to-many', () => {
     expect(byHintColumn.data).toMatchObject({ customers: { full_name: `Jane ${tag}` } });
   });
 
-  it('spreads a to-one embedding into its parent and orders by a to-one column', async () => {
+  it('spreads to-one embeddings into their parent, to-many ones as arrays, and orders by a to-one column', async () => {
     const spread = await support.from('tickets').select('device, ...customers(full_name)').eq('customer_id', customerId).order('device').limit(1).single();
     expect(spread.data).toEqual({ device: `laptop ${tag}`, full_name: `Jane ${tag}` });
+    const toMany = await support.from('customers').select('full_name, ...tickets(device, priority)').eq('id', customerId).order('device', { referencedTable: 'tickets' }).single();
+    expect(toMany.data).toEqual({ full_name: `Jane ${tag}`, device: ['laptop', 'phone', 'tablet'].map((d) => `${d} ${tag}`), priority: ['low', 'high', 'low'] });
     const ordered = await fetch(`${stack.url}/rest/v1/tickets?select=device,customers(full_name)&customer_id=in.(${customerId},${otherId})&order=customers(full_name).desc,device&limit=1`, {
       headers: { apikey: (support as unknown as { supabaseKey: string }).supabaseKey, Authorization: `Bearer ${(await support.auth.getSession()).data.session?.access_token}` },
     });

@@ -118,6 +118,15 @@ describe('read plans', () => {
     );
   });
 
+  it('spreads a to-many embedding as one array per named column, and ignores ranges on writes', () => {
+    const root = readPlan(schema, { table: 'customers', from: '"public"."customers"', qualifier: 'customers' }, parseSelect('id,...orders(status,n:number)'), parseQuery([]), { maxRows: null, isWrite: false });
+    const sql = nodeSql(root, new Params());
+    expect(sql).toContain(`select "customers"."id", "customers_orders_1"."status", "customers_orders_1"."n" from`);
+    expect(sql).toContain(`coalesce(json_agg("customers_orders_1"."n"), '[]')::jsonb as "n"`);
+    const write = readPlan(schema, { table: 'customers', from: 'pgrst_source as "customers"', qualifier: 'customers' }, parseSelect('id,orders(id)'), parseQuery([['limit', '1'], ['orders.limit', '1']]), { maxRows: 5, isWrite: true });
+    expect([write.limit, write.embeds[0]?.node.limit]).toEqual([null, null]);
+  });
+
   it('refuses paths that are not embedded (PGRST108) and aggregates (PGRST123)', () => {
     expect(restError(() => plan('id', [['customers.id', 'eq.1']])).body()).toMatchObject({ code: 'PGRST108', message: "'customers' is not an embedded resource in this request" });
     expect(restError(() => plan('total_cents.sum()')).body()).toMatchObject({ code: 'PGRST123', message: 'Use of aggregate functions is not allowed' });
