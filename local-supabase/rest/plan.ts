@@ -66,7 +66,11 @@ function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void 
       const rel = schema.relationship(parent.table, item.name, item.hint);
       const depth = parent.depth + 1;
       const alias = `${rel.foreignTable}_${depth}`;
-      const child = node(rel.foreignTable, `"public".${quote(rel.foreignTable)} as ${quote(alias)}`, alias, depth);
+      // many-to-many: the junction is joined inside the embedding's subquery
+      const junction = rel.junction
+        ? ` join "public".${quote(rel.junction.table)} on ${rel.junction.target.map(([j, f]) => `${quote(rel.junction?.table ?? '')}.${quote(j)} = ${quote(alias)}.${quote(f)}`).join(' and ')}`
+        : '';
+      const child = node(rel.foreignTable, `"public".${quote(rel.foreignTable)} as ${quote(alias)}${junction}`, alias, depth);
       const name = item.alias ?? item.name;
       build(schema, child, item.children);
       // A to-many spread turns each selected column into an array (PostgREST 14's ToManySpread);

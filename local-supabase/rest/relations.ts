@@ -5,7 +5,18 @@ import { fuzzyBest } from './fuzzy.ts';
 // Foreign-key relationships as PostgREST's schema cache sees them (allM2OandO2ORels + the
 // inverse O2M/O2O), and findRel's rules for picking one (src/PostgREST/Plan.hs).
 
-export type Cardinality = 'many-to-one' | 'one-to-many' | 'one-to-one';
+export type Cardinality = 'many-to-one' | 'one-to-many' | 'one-to-one' | 'many-to-many';
+
+/** The junction of a many-to-many relationship: `table` ← junction → `foreignTable`. */
+export interface Junction {
+  table: string;
+  /** FK from the junction to `table`, and its column pairs [junction column, table column] */
+  constraint1: string;
+  source: [string, string][];
+  /** FK from the junction to `foreignTable`, [junction column, foreign column] */
+  constraint2: string;
+  target: [string, string][];
+}
 
 export interface Relationship {
   table: string;
@@ -17,6 +28,7 @@ export interface Relationship {
   isSelf: boolean;
   /** for one-to-one: whether `table` holds the key (the FK side) */
   fkSide: boolean;
+  junction?: Junction;
 }
 
 export interface FkRow {
@@ -49,8 +61,12 @@ select tab.relname as table_name, other.relname as foreign_table_name, traint.co
    and tab.relnamespace = $1::regnamespace and other.relnamespace = $1::regnamespace
  order by traint.conrelid, traint.conname`;
 
-/** Pure: every FK gives the relationship from its table and the inverse one from the referenced table. */
-export function toRelationships(rows: FkRow[]): Map<string, Relationship[]> {
+/**
+ * Pure: every FK gives the relationship from its table and the inverse one from the referenced
+ * table; a table with FKs to two tables whose columns are all in its primary key is a junction
+ * (addM2MRels), giving many-to-many relationships between them.
+ */
+export function toRelationships(rows: FkRow[], primaryKeys: Map<string, string[]> = new Map()): Map<string, Relationship[]> {
   const byTable = new Map<string, Relationship[]>();
   const add = (r: Relationship) => byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
   const forward: Relationship[] = rows.map((row) => ({
@@ -63,6 +79,23 @@ export function toRelationships(rows: FkRow[]): Map<string, Relationship[]> {
     fkSide: true,
   }));
   forward.forEach(add);
+  for (const a of forward) {
+    for (const b of forward) {
+      if (a.table !== b.table || a.constraint === b.constraint) continue;
+      const pk = new Set(primaryKeys.get(a.table) ?? []);
+      if (![...a.columns, ...b.columns].every(([c]) => pk.has(c))) continue;
+      add({
+        table: a.foreignTable,
+        foreignTable: b.foreignTable,
+        constraint: a.table,
+        columns: [],
+        cardinality: 'many-to-many',
+        isSelf: a.foreignTable === b.foreignTable,
+        fkSide: false,
+        junction: { table: a.table, constraint1: a.constraint, source: a.columns, constraint2: b.constraint, target: b.columns },
+      });
+    }
+  }
   for (const r of forward) {
     add({
       table: r.foreignTable,
@@ -78,7 +111,7 @@ export function toRelationships(rows: FkRow[]): Map<string, Relationship[]> {
 }
 
 export function isToOne(r: Relationship): boolean {
-  return r.cardinality !== 'one-to-many';
+  return r.cardinality === 'many-to-one' || r.cardinality === 'one-to-one';
 }
 
 function singleCol(r: Relationship, side: 0 | 1): string | null {
@@ -88,18 +121,19 @@ function singleCol(r: Relationship, side: 0 | 1): string | null {
 /** findRel: the one relationship from `origin` that `target` (and `hint`) name, or PGRST200/201. */
 export function findRelationship(rels: Map<string, Relationship[]>, tables: Set<string>, origin: string, target: string, hint: string | null): Relationship {
   const candidates = (rels.get(origin) ?? []).filter((r) => {
-    if (r.isSelf) {
+    if (r.isSelf && !r.junction) {
       const o2m = r.cardinality === 'one-to-many';
       const m2o = r.cardinality === 'many-to-one';
       if (hint === null) return (target === r.foreignTable && o2m) || (singleCol(r, 0) === target && m2o);
       return target === r.foreignTable && o2m && singleCol(r, 1) === hint;
     }
+    if (r.junction) return target === r.foreignTable && (hint === null || hint === r.junction.table);
     if (hint === null) return target === r.foreignTable || target === r.constraint || singleCol(r, 0) === target;
     return target === r.foreignTable && (hint === r.constraint || singleCol(r, 0) === hint || singleCol(r, 1) === hint);
   });
   // PostgREST keeps each table's relationships sorted (derived Ord): foreign table, self or not,
   // cardinality in constructor order (O2M, M2O, O2O), then constraint name.
-  const rank: Record<Cardinality, number> = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2 };
+  const rank: Record<Cardinality, number> = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2, 'many-to-many': 3 };
   candidates.sort(
     (a, b) =>
       (a.foreignTable < b.foreignTable ? -1 : a.foreignTable > b.foreignTable ? 1 : 0) ||
@@ -120,10 +154,13 @@ export function findRelationship(rels: Map<string, Relationship[]>, tables: Set<
       ),
     );
   }
+  const cols = (pairs: [string, string][], side: 0 | 1) => `(${pairs.map((c) => c[side]).join(', ')})`;
   const details = candidates.map((r) => ({
     cardinality: r.cardinality,
     embedding: `${r.table} with ${r.foreignTable}`,
-    relationship: `${r.constraint} using ${r.table}(${r.columns.map((c) => c[0]).join(', ')}) and ${r.foreignTable}(${r.columns.map((c) => c[1]).join(', ')})`,
+    relationship: r.junction
+      ? `${r.junction.table} using ${r.junction.constraint1}${cols(r.junction.source, 0)} and ${r.junction.constraint2}${cols(r.junction.target, 0)}`
+      : `${r.constraint} using ${r.table}${cols(r.columns, 0)} and ${r.foreignTable}${cols(r.columns, 1)}`,
   }));
   return fail(
     new RestError(

@@ -85,7 +85,7 @@ export class SchemaCache {
     const pks = await this.db.query<{ table_name: string; cols: string[] }>(PRIMARY_KEYS_SQL, [EXPOSED_SCHEMA]);
     this.primaryKeys = new Map(pks.rows.map((r) => [r.table_name, r.cols]));
     const fks = await this.db.query<FkRow>(FOREIGN_KEYS_SQL, [EXPOSED_SCHEMA]);
-    this.relationships = toRelationships(fks.rows);
+    this.relationships = toRelationships(fks.rows, this.primaryKeys);
     const roles = await this.db.query<{ role: string; settings: string[] | null }>(ROLE_SETTINGS_SQL);
     const byRole = new Map<string, [string, string][]>();
     for (const { role, settings } of roles.rows) {

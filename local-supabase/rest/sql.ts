@@ -94,6 +94,8 @@ function orderSql(n: ReadNode, p: Params): string {
 }
 
 function joinCondition(e: Embed, parentQualifier: string): string[] {
+  const j = e.rel.junction;
+  if (j) return j.source.map(([junctionCol, mine]) => `${col(j.table, junctionCol)} = ${col(parentQualifier, mine)}`);
   return e.rel.columns.map(([mine, theirs]) => `${col(e.node.qualifier, theirs)} = ${col(parentQualifier, mine)}`);
 }
 

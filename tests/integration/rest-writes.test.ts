@@ -13,6 +13,10 @@ grant all on public.rest_counters to service_role;
 drop table if exists public.rest_referrals;
 create table public.rest_referrals (id int primary key, customer_id uuid references public.customers, referred_by uuid references public.customers);
 grant all on public.rest_referrals to service_role;
+drop table if exists public.rest_product_tags, public.rest_tags;
+create table public.rest_tags (id int primary key, name text not null);
+create table public.rest_product_tags (product_id uuid references public.products, tag_id int references public.rest_tags, primary key (product_id, tag_id));
+grant all on public.rest_tags, public.rest_product_tags to service_role;
 create or replace function public.rest_t_unnamed_int(int) returns int language sql as $$ select $1 $$;
 create or replace function public.rest_t_json(json) returns json language sql as $$ select $1 $$;
 create or replace function public.rest_t_text(text) returns text language sql as $$ select upper($1) $$;
@@ -26,6 +30,7 @@ grant execute on all functions in schema public to service_role;`;
 const DROP = `
 drop table if exists public.rest_counters;
 drop table if exists public.rest_referrals;
+drop table if exists public.rest_product_tags, public.rest_tags;
 drop function if exists public.rest_t_unnamed_int(int), public.rest_t_json(json), public.rest_t_text(text), public.rest_t_over(int),
   public.rest_t_over(text), public.rest_t_over(int, int), public.rest_t_named(int, int), public.rest_t_customers(text);`;
 
@@ -216,6 +221,23 @@ describe('rest rpc', () => {
     });
     const hinted = await sb.from('rest_referrals').select('id, customer:customers!rest_referrals_customer_id_fkey(full_name), referrer:customers!referred_by(full_name)');
     expect(hinted.data).toEqual([{ id: 1, customer: { full_name: `Kim ${tag}` }, referrer: null }]);
+  });
+
+  it('embeds many-to-many through a junction table whose primary key is its two foreign keys', async () => {
+    const { data: p } = await sb.from('products').insert({ sku: `M2M-${tag.toUpperCase()}`, name: `Cable ${tag}`, price_cents: 100 }).select('id').single();
+    const productId = (p as { id: string }).id;
+    await sb.from('rest_tags').insert([{ id: 1, name: 'usb' }, { id: 2, name: 'spare' }, { id: 3, name: 'unused' }]);
+    await sb.from('rest_product_tags').insert([{ product_id: productId, tag_id: 1 }, { product_id: productId, tag_id: 2 }]);
+    const tags = await sb.from('products').select('name, rest_tags(name)').eq('id', productId).order('name', { referencedTable: 'rest_tags' }).single();
+    expect(tags.data).toEqual({ name: `Cable ${tag}`, rest_tags: [{ name: 'spare' }, { name: 'usb' }] });
+    const back = await sb.from('rest_tags').select('name, products!rest_product_tags(name)').order('id');
+    expect(back.data).toEqual([
+      { name: 'usb', products: [{ name: `Cable ${tag}` }] },
+      { name: 'spare', products: [{ name: `Cable ${tag}` }] },
+      { name: 'unused', products: [] },
+    ]);
+    await sb.from('rest_product_tags').delete().eq('product_id', productId);
+    await sb.from('products').delete().eq('id', productId);
   });
 
   it('embeds on a function returning a table type, with filters on the result', async () => {

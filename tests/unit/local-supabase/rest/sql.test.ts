@@ -88,6 +88,23 @@ describe('relationships', () => {
     expect(err.hint).toBe("Try changing 'departments' to one of the following: 'departments!departments_head_id_fkey', 'departments!agents_department_id_fkey'. Find the desired relationship in the 'details' key.");
   });
 
+  it('finds many-to-many through a junction whose primary key holds both foreign keys (addM2MRels)', () => {
+    const rows = [
+      { table_name: 'film_actors', foreign_table_name: 'films', constraint_name: 'film_actors_film_fkey', cols: ['film_id'], fcols: ['id'], one_to_one: false },
+      { table_name: 'film_actors', foreign_table_name: 'actors', constraint_name: 'film_actors_actor_fkey', cols: ['actor_id'], fcols: ['id'], one_to_one: false },
+    ];
+    const junction = toRelationships(rows, new Map([['film_actors', ['actor_id', 'film_id']]]));
+    const t = new Set(['films', 'actors', 'film_actors']);
+    expect(findRelationship(junction, t, 'films', 'actors', null)).toMatchObject({ cardinality: 'many-to-many', junction: { table: 'film_actors' } });
+    expect(findRelationship(junction, t, 'actors', 'films', 'film_actors').cardinality).toBe('many-to-many');
+    const noJunction = toRelationships(rows, new Map([['film_actors', ['id']]]));
+    expect(restError(() => findRelationship(noJunction, t, 'films', 'actors', null)).code).toBe('PGRST200');
+    const root = readPlan({ relationship: (o, x, h) => findRelationship(junction, t, o, x, h) }, { table: 'films', from: '"public"."films"', qualifier: 'films' }, parseSelect('actors(name)'), parseQuery([]), { maxRows: null, isWrite: false });
+    expect(nodeSql(root, new Params())).toContain(
+      '(select "actors_1"."name" from "public"."actors" as "actors_1" join "public"."film_actors" on "film_actors"."actor_id" = "actors_1"."id" where "film_actors"."film_id" = "films"."id")',
+    );
+  });
+
   it('answers PGRST200 with a near name as hint', () => {
     const err = restError(() => findRelationship(rels, tables, 'orders', 'customer', null));
     expect(err.body()).toEqual({
