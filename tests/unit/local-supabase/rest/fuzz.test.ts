@@ -3,8 +3,10 @@ import { RestError } from '../../../../local-supabase/rest/errors.ts';
 import { isLogicTree, parseLogicTree } from '../../../../local-supabase/rest/logic.ts';
 import type { Condition } from '../../../../local-supabase/rest/logic.ts';
 import { parseQuery } from '../../../../local-supabase/rest/params.ts';
+import { readPlan } from '../../../../local-supabase/rest/plan.ts';
+import { findRelationship, toRelationships } from '../../../../local-supabase/rest/relations.ts';
 import { parseSelect } from '../../../../local-supabase/rest/select.ts';
-import { conditionSql, Params } from '../../../../local-supabase/rest/sql.ts';
+import { conditionSql, nodeSql, Params } from '../../../../local-supabase/rest/sql.ts';
 import { seeded } from './rest-error.ts';
 
 // Seeded fuzzing of every parser: whatever the input, the only thing thrown is the typed
@@ -91,6 +93,38 @@ describe('parsers under fuzzed input', () => {
       const p = new Params();
       expect(conditionSql(parsed, 't', p)).toMatch(/^(not )?\(/);
     }
+  });
+
+  it('plan and render random select trees and query keys against real relationships, throwing only RestError', () => {
+    const rels = toRelationships([
+      { table_name: 'tickets', foreign_table_name: 'customers', constraint_name: 'tickets_customer_id_fkey', cols: ['customer_id'], fcols: ['id'], one_to_one: false },
+      { table_name: 'orders', foreign_table_name: 'customers', constraint_name: 'orders_customer_id_fkey', cols: ['customer_id'], fcols: ['id'], one_to_one: false },
+    ]);
+    const tables = new Set(['tickets', 'customers', 'orders']);
+    const schema = { relationship: (o: string, t: string, h: string | null) => findRelationship(rels, tables, o, t, h) };
+    const names = ['tickets', 'customers', 'orders', 'customer:customers', 'customers!inner', 'tickets!left', '...customers', '...tickets', 'nope'];
+    const rand = seeded(1234);
+    const select = (depth: number): string => {
+      const n = 1 + Math.floor(rand() * 3);
+      return Array.from({ length: n }, () => (depth > 0 && rand() < 0.5 ? `${pick(rand, names)}(${select(depth - 1)})` : pick(rand, ['*', 'id', 'a:id', 'doc->>k', 'id::text', 'total.sum()', 'count()']))).join(',');
+    };
+    let planned = 0;
+    for (let i = 0; i < 2000; i++) {
+      const query: [string, string][] = [];
+      for (let k = 0; k < Math.floor(rand() * 4); k++) {
+        query.push([pick(rand, ['id', 'customers.id', 'tickets.id', 'customers', 'tickets.order', 'order', 'customers.limit', 'tickets.or', 'limit']), pick(rand, ['eq.1', 'is.null', 'not.is.null', 'id.desc', '(id.eq.1,id.eq.2)', '3', 'customers(id).desc'])]);
+      }
+      const outcome = onlyRestErrors(() => {
+        const root = readPlan(schema, { table: pick(rand, ['tickets', 'customers', 'orders']), from: '"public"."t"', qualifier: 't' }, parseSelect(select(3)), parseQuery(query), { maxRows: 1000, isWrite: rand() < 0.3 });
+        nodeSql(root, new Params());
+        planned++;
+      });
+      if (outcome !== 'ok') {
+        expect(outcome.code).toMatch(/^PGRST1\d\d$|^PGRST20[01]$/);
+        expect(Object.keys(outcome.body()).sort()).toEqual(['code', 'details', 'hint', 'message']);
+      }
+    }
+    expect(planned).toBeGreaterThan(100);
   });
 
   it('refuse random deep nesting of trees and selects without overflowing', () => {
