@@ -29,6 +29,8 @@ export interface AppDeps {
   realtimeStats: () => RealtimeStats;
   /** Folder of the built dashboard, served at / with index.html for client routes. */
   appDir?: string;
+  /** PostgREST's max rows (`[api] max_rows`); null = no cap. */
+  maxRows?: number | null;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
 }

@@ -40,6 +40,8 @@ export interface StackOptions {
   config?: ConfigOverrides;
   /** Window, bucket size and clock of Auth's IP rate limits; the counts come from config.toml [auth.rate_limit]. */
   authRateLimit?: AuthRateLimitOptions;
+  /** PostgREST's max rows; default `[api] max_rows` of supabase/config.toml, null = no cap. */
+  maxRows?: number | null;
   log?: (msg: string) => void;
 }
 
@@ -122,6 +124,7 @@ async function serve(
     refreshReuseIntervalSec: opts.refreshReuseIntervalSec ?? config.auth.refreshTokenReuseInterval,
     authRateLimit: opts.authRateLimit,
     realtimeStats: () => realtime.stats(),
+    maxRows: opts.maxRows !== undefined ? opts.maxRows : config.api.maxRows,
     appDir: opts.serveApp,
   });
   const server = createServer(getRequestListener(app.fetch));

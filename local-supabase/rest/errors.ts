@@ -6,7 +6,8 @@ export class RestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: string | null = null,
+    /** a string, or (PGRST201) the list of candidate relationships */
+    readonly details: unknown = null,
     readonly hint: string | null = null,
     readonly headers: Record<string, string> = {},
   ) {
@@ -14,7 +15,7 @@ export class RestError extends Error {
     this.name = 'RestError';
   }
 
-  body(): { code: string; details: string | null; hint: string | null; message: string } {
+  body(): { code: string; details: unknown; hint: string | null; message: string } {
     return { code: this.code, details: this.details, hint: this.hint, message: this.message };
   }
 }

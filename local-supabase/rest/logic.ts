@@ -1,5 +1,6 @@
-import type { Filter } from './params.ts';
-import { parseError, parseFilter } from './params.ts';
+import { Cursor, MAX_LOGIC_DEPTH, tooDeep } from './cursor.ts';
+import type { Filter } from './filter.ts';
+import { field, fieldName, logicValue, opExpr } from './filter.ts';
 
 /** `or=(…)` / `and=(…)` logic trees, possibly nested and negated. */
 export interface LogicTree {
@@ -13,47 +14,59 @@ export function isLogicTree(c: Condition): c is LogicTree {
   return 'logic' in c;
 }
 
-/** Splits on commas that are outside parentheses and double quotes. */
-function splitTopLevel(body: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body.charAt(i);
-    if (ch === '\\') i++;
-    else if (ch === '"') quoted = !quoted;
-    else if (!quoted && ch === '(') depth++;
-    else if (!quoted && ch === ')') depth--;
-    else if (!quoted && depth === 0 && ch === ',') {
-      parts.push(body.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(body.slice(start));
-  return parts;
-}
+const EXPR_START = /^(not\.)?(and|or)\s*\(/;
 
-/** `or=(a.eq.1,and(b.gt.2,c.is.null))` with key `or`, `and`, `not.or` or `not.and`. */
-export function parseLogicTree(key: string, raw: string): LogicTree {
-  const negate = key.startsWith('not.');
-  const logic = (negate ? key.slice(4) : key) as 'and' | 'or';
-  const m = /^\((.*)\)$/s.exec(raw.trim());
-  if (!m || m[1] === undefined || m[1].trim() === '') {
-    throw parseError(`"failed to parse logic tree (${raw})" (line 1, column 1)`, 'unexpected end of input expecting "("');
+/** `depth` counts and/or operators; a filter inside the deepest one is not a level of its own. */
+function tree(c: Cursor, depth: number): Condition {
+  const m = EXPR_START.exec(c.rest());
+  if (!m) {
+    c.skipSpaces();
+    if (c.peek() !== '"' && !/^[\p{L}0-9_ $]/u.test(c.peek())) {
+      throw c.fail('field name (* or [a..z0..9_$]), negation operator (not) or logic operator (and, or)');
+    }
+    const f = field(c);
+    if (!c.eat('.')) throw c.fail('delimiter (.)');
+    const { negate, operation } = opExpr(c, logicValue);
+    return { field: f, negate, operation };
   }
-  const items = splitTopLevel(m[1]).map((item): Condition => {
-    const text = item.trim();
-    const nested = /^(not\.)?(and|or)(\(.*\))$/s.exec(text);
-    if (nested) return parseLogicTree(`${nested[1] ?? ''}${nested[2]}`, nested[3] ?? '');
-    const dot = text.indexOf('.');
-    if (dot <= 0) throw parseError(`"failed to parse logic tree (${raw})" (line 1, column 1)`, `unexpected "${text}" expecting a filter`);
-    const value = text.slice(dot + 1).replace(/^((?:not\.)?[a-z]+\.)"(.*)"$/s, '$1$2');
-    return parseFilter(text.slice(0, dot), value);
-  });
+  if (depth > MAX_LOGIC_DEPTH) throw tooDeep(c.source, c.pos + 1, MAX_LOGIC_DEPTH);
+  const negate = c.eat('not.');
+  const logic = c.eat('and') ? 'and' : (c.eat('or'), 'or');
+  c.skipSpaces();
+  c.eat('(');
+  c.skipSpaces();
+  const items: Condition[] = [];
+  for (;;) {
+    items.push(tree(c, depth + 1));
+    c.skipSpaces();
+    if (!c.eat(',')) break;
+    c.skipSpaces();
+  }
+  if (!c.eat(')')) throw c.fail('"," or ")"');
+  c.skipSpaces();
   return { logic, negate, items };
 }
 
+/** `or` / `not.and` / `tickets.or` → the embedding path and the operator. */
+export function parseLogicKey(key: string): { path: string[]; op: 'and' | 'or' | 'not.and' | 'not.or' } {
+  const c = new Cursor(key, `failed to parse logic path (${key})`);
+  const parts = [fieldName(c)];
+  while (c.eat('.')) parts.push(fieldName(c));
+  const last = parts[parts.length - 1] as 'and' | 'or';
+  const negated = parts.slice(0, -1).includes('not');
+  return { path: parts.slice(0, -1).filter((p) => p !== 'not'), op: negated ? `not.${last}` : last };
+}
+
+/** The value of `or=`/`and=` (key given without its path), e.g. `(a.eq.1,and(b.gt.2,c.is.null))`. */
+export function parseLogicTree(op: string, raw: string): LogicTree {
+  const c = new Cursor(`${op}${raw}`, `failed to parse logic tree (${raw})`);
+  const result = tree(c, 1);
+  if (!isLogicTree(result)) throw c.fail('"("');
+  return result;
+}
+
+/** Whether a query key is a logic tree (`or`, `and`, `not.or`, `tickets.or` …). */
 export function isLogicKey(key: string): boolean {
-  return key === 'or' || key === 'and' || key === 'not.or' || key === 'not.and';
+  const last = key.slice(key.lastIndexOf('.') + 1);
+  return last === 'or' || last === 'and';
 }

@@ -1,147 +1,174 @@
+import { Cursor } from './cursor.ts';
 import { RestError } from './errors.ts';
+import type { Field, Filter } from './filter.ts';
+import { field, fieldName, jsonPath, opExpr, wholeValue } from './filter.ts';
+import type { LogicTree } from './logic.ts';
+import { isLogicKey, parseLogicKey, parseLogicTree } from './logic.ts';
 
-/** Query keys PostgREST reserves; every other key is a filter (or, for GET rpc, an argument). */
-export const RESERVED_PARAMS = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict', 'and', 'or']);
-
-export type FilterOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'in' | 'is';
-const OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is']);
-export type IsValue = 'null' | 'not_null' | 'true' | 'false' | 'unknown';
-const IS_VALUES = new Set<string>(['null', 'not_null', 'true', 'false', 'unknown']);
-
-export type Filter =
-  | { column: string; negate: boolean; op: Exclude<FilterOp, 'in' | 'is'>; value: string }
-  | { column: string; negate: boolean; op: 'in'; values: string[] }
-  | { column: string; negate: boolean; op: 'is'; value: IsValue };
-
-export interface SelectItem {
-  column: string;
-  alias: string | null;
-}
-/** null = `*` */
-export type Selection = SelectItem[] | null;
+// The query string of a PostgREST request, split as QueryParams.parse does: select, columns and
+// on_conflict are reserved; keys ending in order/limit/offset/and/or apply to the embedding
+// named by their path (`tickets.order`); every other key is a filter (or a GET rpc argument).
 
 export interface OrderTerm {
-  column: string;
-  direction: 'asc' | 'desc';
+  /** set for `order=customer(full_name)`: a column of a to-one embedding */
+  relation: string | null;
+  field: Field;
+  direction: 'asc' | 'desc' | null;
   nulls: 'first' | 'last' | null;
 }
 
+export type CountPref = 'exact' | 'planned' | 'estimated';
 export interface Prefer {
   return: 'minimal' | 'representation' | 'headers-only' | null;
-  count: 'exact' | null;
+  count: CountPref | null;
   resolution: 'merge-duplicates' | 'ignore-duplicates' | null;
   missingDefault: boolean;
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-
-export function parseError(message: string, details: string | null = null): RestError {
-  return new RestError(400, 'PGRST100', message, details);
+export interface Located<T> {
+  path: string[];
+  value: T;
 }
 
-function columnName(raw: string, what: string): string {
-  const name = raw.trim();
-  const quoted = /^"((?:[^"]|"")+)"$/.exec(name);
-  if (quoted?.[1]) return quoted[1].replace(/""/g, '"');
-  if (!IDENT.test(name)) throw parseError(`"failed to parse ${what} (${raw})" (line 1, column 1)`, `unexpected "${name.charAt(0) || ' '}" expecting column name`);
-  return name;
+export interface QueryParts {
+  select: string | undefined;
+  columns: string[] | null;
+  onConflict: string[] | null;
+  filters: Located<Filter>[];
+  logic: Located<LogicTree>[];
+  order: Located<OrderTerm[]>[];
+  limit: Located<number>[];
+  offset: Located<number>[];
+  /** keys with a value that is not an operator expression (GET rpc arguments) */
+  plain: [string, string][];
 }
 
-/** `select=*`, `select=a,b`, `select=alias:col`. Embedded resources and JSON paths are not supported. */
-export function parseSelect(raw: string | undefined): Selection {
-  if (raw === undefined || raw.trim() === '' || raw.trim() === '*') return null;
-  const items: SelectItem[] = [];
-  for (const part of raw.split(',')) {
-    const piece = part.trim();
-    if (piece === '*') return null;
-    if (/[()]/.test(piece) || piece.includes('->')) {
-      throw parseError(`"failed to parse select parameter (${raw})" (line 1, column 1)`, 'embedded resources and JSON paths are not supported by the local stack');
-    }
-    const colon = piece.indexOf(':');
-    if (colon > 0 && piece.charAt(colon + 1) !== ':') {
-      items.push({ alias: columnName(piece.slice(0, colon), 'select parameter'), column: columnName(piece.slice(colon + 1), 'select parameter') });
+function lastWord(key: string): string {
+  return key.slice(key.lastIndexOf('.') + 1);
+}
+
+/** `tickets.customers.status` → path [tickets, customers], and the rest of the key. */
+function treePath(key: string, what: string): { path: string[]; field: Field } {
+  const c = new Cursor(key, `failed to parse ${what} (${key})`);
+  c.skipSpaces();
+  const names = [fieldName(c)];
+  while (c.eat('.')) names.push(fieldName(c));
+  const json = jsonPath(c);
+  const name = names.pop() ?? '';
+  return { path: names, field: { name, json } };
+}
+
+/** Query string pairs as PostgREST reads them: `+` is a space, keys without `=` are dropped. */
+export function queryPairs(search: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    const eq = part.indexOf('=');
+    if (part === '' || eq < 0) continue;
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, ' '));
+      } catch {
+        return s;
+      }
+    };
+    pairs.push([decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+  }
+  return pairs;
+}
+
+function intOrNull(raw: string): number | null {
+  return /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : null;
+}
+
+/** Splits and parses every query parameter; `isRpcRead` lets non-operator values through as arguments. */
+export function parseQuery(pairs: [string, string][], isRpcRead = false): QueryParts {
+  const parts: QueryParts = { select: undefined, columns: null, onConflict: null, filters: [], logic: [], order: [], limit: [], offset: [], plain: [] };
+  for (const [key, value] of pairs) {
+    if (key === 'select') parts.select = value;
+    else if (key === 'columns') parts.columns = parseColumns(value, 'columns');
+    else if (key === 'on_conflict') parts.onConflict = parseColumns(value, 'on_conflict');
+    else if (isLogicKey(key)) {
+      const { path, op } = parseLogicKey(key);
+      parts.logic.push({ path, value: parseLogicTree(op, value) });
+    } else if (lastWord(key) === 'order') {
+      parts.order.push({ path: treePath(key, 'tree path').path, value: parseOrder(value) });
+    } else if (lastWord(key) === 'limit' || lastWord(key) === 'offset') {
+      const n = intOrNull(value);
+      if (n === null) continue; // PostgREST ignores a limit/offset that is not a number
+      const path = treePath(key, 'tree path').path;
+      if (lastWord(key) === 'limit' && n < 0) {
+        throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
+      }
+      (lastWord(key) === 'limit' ? parts.limit : parts.offset).push({ path, value: Math.max(0, n) });
     } else {
-      items.push({ alias: null, column: columnName(piece, 'select parameter') });
+      const { path, field: f } = treePath(key, 'tree path');
+      const c = new Cursor(value, `failed to parse filter (${value})`);
+      if (isRpcRead && path.length === 0) {
+        try {
+          const { negate, operation } = opExpr(c, wholeValue);
+          parts.filters.push({ path, value: { field: f, negate, operation } });
+        } catch {
+          parts.plain.push([key, value]);
+        }
+        continue;
+      }
+      const { negate, operation } = opExpr(c, wholeValue);
+      parts.filters.push({ path, value: { field: f, negate, operation } });
     }
   }
-  return items;
+  return parts;
 }
 
-/** Splits `in.(a,"b,c",d)` respecting double quotes. */
-export function parseInList(raw: string): string[] {
-  const m = /^\((.*)\)$/s.exec(raw);
-  if (!m) throw parseError(`"failed to parse filter (in.${raw})" (line 1, column 4)`, 'unexpected end of input expecting "("');
-  const body = m[1] ?? '';
-  if (body === '') return [];
-  const values: string[] = [];
-  let current = '';
-  let quoted = false;
-  let wasQuoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body.charAt(i);
-    if (quoted) {
-      if (ch === '\\' && i + 1 < body.length) current += body.charAt(++i);
-      else if (ch === '"') quoted = false;
-      else current += ch;
-    } else if (ch === '"') {
-      quoted = true;
-      wasQuoted = true;
-    } else if (ch === ',') {
-      values.push(wasQuoted ? current : current.trim());
-      current = '';
-      wasQuoted = false;
-    } else current += ch;
+function parseColumns(raw: string, what: string): string[] {
+  const c = new Cursor(raw, `failed to parse ${what} parameter (${raw})`);
+  const cols: string[] = [];
+  for (;;) {
+    c.skipSpaces();
+    cols.push(fieldName(c));
+    c.skipSpaces();
+    if (!c.eat(',')) break;
   }
-  values.push(wasQuoted ? current : current.trim());
-  return values;
+  return cols;
 }
 
-/** `col=op.value` and `col=not.op.value`. */
-export function parseFilter(key: string, raw: string): Filter {
-  const column = columnName(key, 'filter');
-  let rest = raw;
-  let negate = false;
-  if (rest.startsWith('not.')) {
-    negate = true;
-    rest = rest.slice(4);
-  }
-  const dot = rest.indexOf('.');
-  const op = dot < 0 ? rest : rest.slice(0, dot);
-  const value = dot < 0 ? '' : rest.slice(dot + 1);
-  if (dot < 0 || !OPS.has(op)) {
-    throw parseError(`"failed to parse filter (${raw})" (line 1, column ${negate ? 5 : 1})`, `unexpected "${op.charAt(0) || ' '}" expecting "not" or operator (eq, gt, ...)`);
-  }
-  if (op === 'in') return { column, negate, op, values: parseInList(value) };
-  if (op === 'is') {
-    if (!IS_VALUES.has(value.toLowerCase())) {
-      throw parseError(`"failed to parse filter (${raw})" (line 1, column ${negate ? 8 : 4})`, 'unexpected value expecting null or trilean value (unknown, true, false)');
+/** `order=a.desc.nullslast,b,customer(full_name).asc` */
+export function parseOrder(raw: string): OrderTerm[] {
+  const c = new Cursor(raw, `failed to parse order (${raw})`);
+  const terms: OrderTerm[] = [];
+  for (;;) {
+    c.skipSpaces();
+    let relation: string | null = null;
+    const save = c.pos;
+    let f: Field;
+    try {
+      const name = fieldName(c);
+      if (c.peek() !== '(') throw new Error('not a relation');
+      c.pos++;
+      f = field(c);
+      if (!c.eat(')')) throw c.fail('")"');
+      relation = name;
+    } catch (err) {
+      if (err instanceof RestError) throw err;
+      c.pos = save;
+      f = field(c);
     }
-    return { column, negate, op, value: value.toLowerCase() as IsValue };
-  }
-  return { column, negate, op: op as Exclude<FilterOp, 'in' | 'is'>, value };
-}
-
-/** `order=a.desc.nullslast,b` */
-export function parseOrder(raw: string | undefined): OrderTerm[] {
-  if (!raw) return [];
-  return raw.split(',').map((term) => {
-    const [col = '', ...mods] = term.trim().split('.');
-    let direction: OrderTerm['direction'] = 'asc';
+    let direction: OrderTerm['direction'] = null;
     let nulls: OrderTerm['nulls'] = null;
-    for (const mod of mods) {
-      if (mod === 'asc' || mod === 'desc') direction = mod;
-      else if (mod === 'nullsfirst') nulls = 'first';
-      else if (mod === 'nullslast') nulls = 'last';
-      else throw parseError(`"failed to parse order (${raw})" (line 1, column 1)`, `unexpected "${mod}" expecting "asc", "desc", "nullsfirst" or "nullslast"`);
+    if (c.eat('.asc')) direction = 'asc';
+    else if (c.eat('.desc')) direction = 'desc';
+    if (c.eat('.nullsfirst')) nulls = 'first';
+    else if (c.eat('.nullslast')) nulls = 'last';
+    c.skipSpaces();
+    if (!c.done && c.peek() !== ',') {
+      if (c.peek() === '.' && (direction === null || nulls === null)) {
+        throw c.fail(direction === null ? '"asc", "desc", "nullsfirst" or "nullslast"' : '"nullsfirst" or "nullslast"', c.pos + 1);
+      }
+      throw c.fail('"," or end of input');
     }
-    return { column: columnName(col, 'order'), direction, nulls };
-  });
-}
-
-export function parseNonNegativeInt(raw: string | undefined, what: 'limit' | 'offset'): number | null {
-  if (raw === undefined || raw === '') return null;
-  if (!/^\d+$/.test(raw)) throw parseError(`"failed to parse ${what} parameter (${raw})" (line 1, column 1)`, 'unexpected input expecting digit');
-  return Number(raw);
+    terms.push({ relation, field: f, direction, nulls });
+    if (!c.eat(',')) break;
+  }
+  return terms;
 }
 
 export function parsePrefer(header: string | undefined): Prefer {
@@ -149,7 +176,7 @@ export function parsePrefer(header: string | undefined): Prefer {
   for (const token of (header ?? '').split(/[,;]/)) {
     const [k, v] = token.trim().split('=').map((s) => s.trim());
     if (k === 'return' && (v === 'minimal' || v === 'representation' || v === 'headers-only')) prefer.return = v;
-    else if (k === 'count' && (v === 'exact' || v === 'planned' || v === 'estimated')) prefer.count = 'exact';
+    else if (k === 'count' && (v === 'exact' || v === 'planned' || v === 'estimated')) prefer.count = v;
     else if (k === 'resolution' && (v === 'merge-duplicates' || v === 'ignore-duplicates')) prefer.resolution = v;
     else if (k === 'missing' && v === 'default') prefer.missingDefault = true;
   }

@@ -1,39 +1,15 @@
 import type { Context } from 'hono';
+import { MAX_JSON_DEPTH } from './cursor.ts';
 import { RestError } from './errors.ts';
 import type { RequestContext } from './auth.ts';
-import type { Condition } from './logic.ts';
-import { isLogicKey, parseLogicTree } from './logic.ts';
-import { parseFilter, parseNonNegativeInt, parseOrder, parsePrefer, parseSelect, RESERVED_PARAMS } from './params.ts';
+import type { QueryParts } from './params.ts';
+import { parseQuery, queryPairs } from './params.ts';
 import { EXPOSED_SCHEMA } from './schema.ts';
-import type { ReadResult } from './sql.ts';
 
 // Reading a PostgREST request: query string, headers, body; and the Content-Range it gets back.
 
-export function readParts(c: Context, filters: Condition[]) {
-  return {
-    selection: parseSelect(c.req.query('select')),
-    filters,
-    order: parseOrder(c.req.query('order')),
-    limit: parseNonNegativeInt(c.req.query('limit'), 'limit'),
-    offset: parseNonNegativeInt(c.req.query('offset'), 'offset'),
-    count: parsePrefer(c.req.header('Prefer')).count === 'exact',
-  };
-}
-
-export function queryParams(c: Context): [string, string][] {
-  return [...new URL(c.req.url).searchParams.entries()];
-}
-
-export function queryFilters(c: Context): Condition[] {
-  return toConditions(queryParams(c));
-}
-
-/** Every non-reserved query key is a filter; `or`/`and` (and their `not.`) are logic trees. */
-export function toConditions(params: [string, string][]): Condition[] {
-  return params.flatMap(([k, v]): Condition[] => {
-    if (isLogicKey(k)) return [parseLogicTree(k, v)];
-    return RESERVED_PARAMS.has(k) ? [] : [parseFilter(k, v)];
-  });
+export function requestQuery(c: Context, isRpcRead = false): QueryParts {
+  return parseQuery(queryPairs(new URL(c.req.url).search), isRpcRead);
 }
 
 export function checkSchema(c: Context): void {
@@ -43,13 +19,44 @@ export function checkSchema(c: Context): void {
   }
 }
 
-export async function readBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+/** How deep arrays and objects nest in JSON text (strings skipped), stopping once past `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++;
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+  return max;
+}
+
+/**
+ * The JSON body. Nesting deeper than MAX_JSON_DEPTH is refused here, before any query or permission
+ * check runs (PostgREST's PGRST102 for a body it cannot take).
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new RestError(400, 'PGRST102', 'Empty or invalid json', `JSON nested deeper than ${MAX_JSON_DEPTH} levels is not accepted`);
+  }
   try {
-    return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new RestError(400, 'PGRST102', 'Empty or invalid json');
   }
+}
+
+export async function readBody(c: Context): Promise<unknown> {
+  return parseJsonBody(await c.req.text());
 }
 
 export function requestContext(c: Context, path: string): RequestContext {
@@ -60,10 +67,10 @@ export function requestContext(c: Context, path: string): RequestContext {
   return { method: c.req.method, path, headers };
 }
 
-export function contentRange(result: ReadResult, offset: number): string {
-  const total = result.total === null ? '*' : String(result.total);
-  if (result.page_count === 0) return `*/${total}`;
-  return `${offset}-${offset + result.page_count - 1}/${total}`;
+/** PostgREST's contentRangeH: `lower-upper/total`, `*` for an empty range or an unknown total. */
+export function contentRangeH(lower: number, upper: number, total: number | null): string {
+  const range = total !== 0 && lower <= upper ? `${lower}-${upper}` : '*';
+  return `${range}/${total === null ? '*' : String(total)}`;
 }
 
 export function singularError(count: number): RestError {

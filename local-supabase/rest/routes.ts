@@ -5,29 +5,34 @@ import { RestError } from './errors.ts';
 import type { Keys } from '../auth/keys.ts';
 import type { RequestAuth } from './auth.ts';
 import { asRole, authenticate, checkRole } from './auth.ts';
-import type { Prefer } from './params.ts';
-import { parsePrefer, parseSelect } from './params.ts';
-import { checkSchema, contentRange, queryFilters, queryParams, readBody, readParts, requestContext, singularError, stripNulls, toConditions } from './request.ts';
+import { parsePrefer } from './params.ts';
+import { readPlan, rootConditions } from './plan.ts';
+import { checkSchema, parseJsonBody, requestContext, requestQuery, singularError } from './request.ts';
+import { JSON_TYPE, respondRead, respondWrite, wantsObject } from './respond.ts';
+import type { RpcArgs } from './rpc.ts';
 import { callShape, rpcArgKeys } from './rpc.ts';
+import type { BodyKind } from './functions.ts';
 import type { SchemaCache } from './schema.ts';
 import { EXPOSED_SCHEMA } from './schema.ts';
-import type { ReadResult, ReadShape } from './sql.ts';
-import { Params, readSql } from './sql.ts';
-import { writeShape } from './write.ts';
+import { parseSelect } from './select.ts';
+import type { ReadResult, ReadStatement } from './sql.ts';
+import { countSql, Params, readSql } from './sql.ts';
+import { INSERTED, WRITE_CTE, writeStatement } from './write.ts';
 import { quoteIdent } from '../db/sql.ts';
 
 export interface RestDeps {
   db: Db;
   keys: Keys;
   schema: SchemaCache;
+  /** `[api] max_rows`: caps every read (each embedding too); null = unlimited */
+  maxRows?: number | null;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-const OBJECT_TYPE = 'application/vnd.pgrst.object+json';
 
-/** The part of PostgREST that supabase-js uses: rpc, table reads and writes with filters. */
+/** The part of PostgREST that supabase-js uses: rpc, table reads and writes, embedding, counts. */
 export function createRestRoutes(deps: RestDeps): Hono {
   const app = new Hono();
+  const maxRows = deps.maxRows ?? null;
 
   app.onError((err, c) => {
     const restErr = err instanceof RestError ? err : new RestError(500, 'XX000', err instanceof Error ? err.message : 'internal error');
@@ -47,40 +52,47 @@ export function createRestRoutes(deps: RestDeps): Hono {
     checkSchema(c);
     const auth = await requestAuth(c);
     const name = c.req.param('fn');
-    const query = queryParams(c);
-    const body = method === 'POST' ? await readBody(c) : undefined;
-    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    const isPost = method === 'POST';
+    const parts = requestQuery(c, !isPost);
+    const select = parseSelect(parts.select);
+    const prefer = parsePrefer(c.req.header('Prefer'));
+    let args: RpcArgs;
+    let kind: BodyKind = 'json';
+    if (isPost) {
+      kind = bodyKind(c.req.header('Content-Type'));
+      const raw = kind === 'bytea' ? new Uint8Array(await c.req.arrayBuffer()) : await c.req.text();
+      args = { kind: 'body', json: kind === 'json' ? parseJsonBody(raw as string) : null, raw };
+    } else args = { kind: 'query', values: Object.fromEntries(parts.plain) };
+    const keys = args.kind === 'body' ? (kind === 'json' ? rpcArgKeys(args.json) : []) : Object.keys(args.values);
+    const fn = await deps.schema.findFunction(name, keys, isPost, kind);
+    if (args.kind === 'body' && kind === 'json' && !fn.singleUnnamed && (typeof args.json !== 'object' || args.json === null || Array.isArray(args.json))) {
       throw new RestError(400, 'PGRST102', 'Empty or invalid json');
     }
-    // GET rpc: keys naming an argument are arguments; the others filter the result.
-    const argNames = method === 'POST' ? null : await deps.schema.argNamesFresh(name);
-    const getArgs = argNames ? Object.fromEntries(query.filter(([k]) => argNames.has(k))) : {};
-    const fn = await deps.schema.findFunction(name, rpcArgKeys(body ?? getArgs));
-    const filters = toConditions(query.filter(([k]) => !(k in getArgs)));
-    const readOnly = method !== 'POST' || fn.volatility !== 'v';
     const p = new Params();
-    const shape = callShape(fn, body ?? getArgs, method === 'POST', p);
-    const read: ReadShape = { ...shape, ...readParts(c, filters) };
-    const result = await run(c, auth, `/rpc/${name}`, readOnly, async () => ({ shape: read, params: p }));
+    const call = callShape(fn, args, p);
+    // The call runs once, in a CTE, however often the statement reads it (page and count).
+    const output = call.scalar ? `${quoteIdent(call.qualifier)} as pgrst_scalar` : `${quoteIdent(call.qualifier)}.*`;
+    const prefix = `with pgrst_call as (select ${output} from ${call.from}) `;
+    const from = `pgrst_call as ${quoteIdent(call.qualifier)}`;
+    const root = readPlan(deps.schema, { table: fn.returnsTable ?? fn.name, from, qualifier: call.qualifier }, select, parts, { maxRows, isWrite: false });
+    const readOnly = !isPost || fn.volatility !== 'v';
+    const st: ReadStatement = { root, prefix, scalar: call.scalar, count: prefer.count, maxRows };
+    const result = await run(c, auth, `/rpc/${name}`, readOnly, st, p);
     if (fn.returnsVoid) return c.body(null, 204);
-    if (!fn.returnsSet) return respond(c, result, result.first ?? 'null', read, 200);
-    return respond(c, result, result.body, read, 200);
+    return respondRead(c, result, fn.returnsSet ? result.body : (result.first ?? 'null'), root);
   });
 
   app.on(['GET', 'HEAD'], '/:table', async (c) => {
     checkSchema(c);
     const auth = await requestAuth(c);
     const table = await existingTable(c);
-    const filters = queryFilters(c);
-    const p = new Params();
-    const read: ReadShape = {
-      from: `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(table)}`,
-      qualifier: table,
-      scalar: false,
-      ...readParts(c, filters),
-    };
-    const result = await run(c, auth, `/${table}`, true, async () => ({ shape: read, params: p }));
-    return respond(c, result, result.body, read, 200);
+    const parts = requestQuery(c);
+    const select = parseSelect(parts.select);
+    const prefer = parsePrefer(c.req.header('Prefer'));
+    const from = `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(table)}`;
+    const root = readPlan(deps.schema, { table, from, qualifier: table }, select, parts, { maxRows, isWrite: false });
+    const result = await run(c, auth, `/${table}`, true, { root, scalar: false, count: prefer.count, maxRows }, new Params());
+    return respondRead(c, result, result.body, root);
   });
 
   app.on(['POST', 'PATCH', 'DELETE'], '/:table', async (c) => {
@@ -89,15 +101,30 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const table = await existingTable(c);
     const method = c.req.method as 'POST' | 'PATCH' | 'DELETE';
     const prefer = parsePrefer(c.req.header('Prefer'));
-    const body = method === 'DELETE' ? undefined : await readBody(c);
-    const filters = queryFilters(c);
-    const onConflict = c.req.query('on_conflict');
-    const selection = parseSelect(c.req.query('select'));
-    const result = await run(c, auth, `/${table}`, false, async (tx) => {
-      const params = new Params();
-      const shape = await writeShape(tx, { method, table, body, prefer, filters, onConflict, selection }, params);
-      return { shape, params };
-    });
+    const parts = requestQuery(c);
+    const select = parseSelect(parts.select);
+    const body = method === 'DELETE' ? undefined : parseJsonBody(await c.req.text());
+    const root = readPlan(deps.schema, { table, from: `${WRITE_CTE} as ${quoteIdent(table)}`, qualifier: table }, select, parts, { maxRows, isWrite: true });
+    const p = new Params();
+    const write = writeStatement(
+      {
+        method,
+        table,
+        body,
+        prefer,
+        where: rootConditions(parts),
+        columns: parts.columns,
+        onConflict: parts.onConflict,
+        tableColumns: deps.schema.columnsOf(table),
+        primaryKey: deps.schema.primaryKey(table),
+        returnRows: prefer.return === 'representation',
+      },
+      p,
+    );
+    // Without return=representation the rows are only counted (PostgREST reads `SELECT * FROM pgrst_source`).
+    const read = prefer.return === 'representation' ? root : { ...root, fields: [], embeds: [], where: [], order: [] };
+    const st: ReadStatement = { root: read, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined };
+    const result = await run(c, auth, `/${table}`, false, st, p);
     return respondWrite(c, method, prefer, result);
   });
 
@@ -107,57 +134,35 @@ export function createRestRoutes(deps: RestDeps): Hono {
     return auth;
   }
 
-  /** One statement in the request's transaction, as its role, answering the ReadResult row. */
-  function run(
-    c: Context,
-    auth: RequestAuth,
-    path: string,
-    readOnly: boolean,
-    build: (tx: Queryable) => Promise<{ shape: ReadShape; params: Params }>,
-  ): Promise<ReadResult> {
+  /**
+   * One statement in the request's transaction, as its role; `planned`/`estimated` counts EXPLAIN
+   * the count query in the same transaction. A `.single()` that does not get exactly one row fails
+   * inside the transaction, so a write it refuses is rolled back, as in PostgREST.
+   */
+  function run(c: Context, auth: RequestAuth, path: string, readOnly: boolean, st: ReadStatement, p: Params): Promise<ReadResult> {
     return asRole(
       deps.db,
       auth,
       requestContext(c, path),
       readOnly,
       async (tx) => {
-        const { shape, params } = await build(tx);
-        const { rows } = await tx.query<ReadResult>(readSql(shape, params), params.values);
-        return rows[0] as ReadResult;
+        const { rows } = await tx.query<ReadResult>(readSql(st, p), p.values);
+        const result = rows[0] as ReadResult;
+        if (wantsObject(c) && result.page_count !== 1) throw singularError(result.page_count);
+        result.total = await total(tx, st, result.total);
+        return result;
       },
       deps.schema.roleSettings(auth.role),
     );
   }
 
-  function respond(c: Context, result: ReadResult, body: string, read: ReadShape, status: 200) {
-    const wantsObject = (c.req.header('Accept') ?? '').includes(OBJECT_TYPE);
-    const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, 'Content-Range': contentRange(result, read.offset ?? 0) };
-    if (wantsObject) {
-      if (result.page_count !== 1) throw singularError(result.page_count);
-      headers['Content-Type'] = `${OBJECT_TYPE}; charset=utf-8`;
-      body = result.first ?? 'null';
-    }
-    if ((c.req.header('Accept') ?? '').includes('nulls=stripped')) body = JSON.stringify(stripNulls(JSON.parse(body)));
-    const partial = result.total !== null && result.page_count < result.total;
-    const code = partial ? 206 : status;
-    return c.req.method === 'HEAD' ? c.body(null, code, headers) : c.body(body, code, headers);
-  }
-
-  function respondWrite(c: Context, method: string, prefer: Prefer, result: ReadResult) {
-    const headers: Record<string, string> = {
-      'Content-Range': method === 'POST' ? '*/*' : result.page_count ? `0-${result.page_count - 1}/*` : '*/*',
-    };
-    const status = method === 'POST' ? 201 : 200;
-    if (prefer.return !== 'representation') {
-      if (prefer.return) headers['Preference-Applied'] = `return=${prefer.return}`;
-      return c.body(null, method === 'POST' ? 201 : 204, headers);
-    }
-    headers['Preference-Applied'] = 'return=representation';
-    if ((c.req.header('Accept') ?? '').includes(OBJECT_TYPE)) {
-      if (result.page_count !== 1) throw singularError(result.page_count);
-      return c.body(result.first ?? 'null', status, { ...headers, 'Content-Type': `${OBJECT_TYPE}; charset=utf-8` });
-    }
-    return c.body(result.body, status, { ...headers, 'Content-Type': JSON_TYPE });
+  async function total(tx: Queryable, st: ReadStatement, counted: number | null): Promise<number | null> {
+    const needsPlan = st.count === 'planned' || (st.count === 'estimated' && (st.maxRows === null || (counted ?? 0) > st.maxRows));
+    if (!needsPlan) return counted === null ? null : Number(counted);
+    const p = new Params();
+    const { rows } = await tx.query<{ plan: unknown }>(`explain (format json) ${countSql(st, p)}`, p.values);
+    const planned = plannedRows(rows[0]);
+    return st.count === 'planned' ? planned : Math.max(Number(counted ?? 0), planned);
   }
 
   async function existingTable(c: Context): Promise<string> {
@@ -167,4 +172,20 @@ export function createRestRoutes(deps: RestDeps): Hono {
   }
 
   return app;
+}
+
+function bodyKind(contentType: string | undefined): BodyKind {
+  const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'text/plain') return 'text';
+  if (type === 'text/xml') return 'xml';
+  if (type === 'application/octet-stream') return 'bytea';
+  return 'json';
+}
+
+/** `Plan Rows` of EXPLAIN (FORMAT JSON), whichever way the driver hands the JSON back. */
+function plannedRows(row: { plan?: unknown; 'QUERY PLAN'?: unknown } | undefined): number {
+  const value = row ? Object.values(row)[0] : undefined;
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  const plan = Array.isArray(parsed) ? (parsed[0] as { Plan?: { 'Plan Rows'?: number } } | undefined) : undefined;
+  return Math.round(plan?.Plan?.['Plan Rows'] ?? 0);
 }

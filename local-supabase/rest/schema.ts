@@ -1,49 +1,42 @@
 import type { Queryable } from '../db/types.ts';
 import { RestError } from './errors.ts';
+import { fuzzyBest } from './fuzzy.ts';
+import type { BodyKind, FnInfo, FnRow } from './functions.ts';
+import { compareOverloads, findFunction, FUNCTIONS_SQL, isCallable, toFnInfo } from './functions.ts';
+import type { FkRow, Relationship } from './relations.ts';
+import { findRelationship, FOREIGN_KEYS_SQL, toRelationships } from './relations.ts';
+import { EXPOSED_SCHEMA } from './exposed.ts';
 
-export const EXPOSED_SCHEMA = 'public';
+export { EXPOSED_SCHEMA };
 
-export interface FnArg {
+/** A table's column as inserts need it: the type json_to_recordset reads and the default. */
+export interface ColumnInfo {
   name: string;
   type: string;
-  hasDefault: boolean;
+  /** the default expression PostgREST uses for `Prefer: missing=default` */
+  default: string | null;
 }
 
-export interface FnInfo {
-  name: string;
-  args: FnArg[];
-  /** 'v' volatile, 's' stable, 'i' immutable */
-  volatility: 'v' | 's' | 'i';
-  returnsSet: boolean;
-  /** rows are objects (composite, TABLE, OUT params) rather than bare values */
-  returnsComposite: boolean;
-  returnsVoid: boolean;
-  /** one unnamed json/jsonb parameter: receives the whole body */
-  singleJsonArg: boolean;
-}
+// Columns with PostgREST's idea of their default (identity columns default to their sequence).
+const COLUMNS_SQL = `
+select c.relname as table_name, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
+       case when a.attidentity = 'd' then format('nextval(%L)', pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
+            when a.attgenerated = 's' then null
+            else pg_get_expr(ad.adbin, ad.adrelid) end as "default"
+  from pg_attribute a
+  join pg_class c on c.oid = a.attrelid
+  join pg_namespace n on n.oid = c.relnamespace
+  left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+ where n.nspname = $1 and c.relkind in ('r', 'v', 'm', 'f', 'p') and a.attnum > 0 and not a.attisdropped
+ order by c.relname, a.attnum`;
 
-interface FnRow {
-  name: string;
-  volatility: 'v' | 's' | 'i';
-  retset: boolean;
-  nargdefaults: number;
-  argnames: string[] | null;
-  argmodes: string[] | null;
-  alltypes: string[];
-  ret_typtype: string;
-  ret_type: string;
-}
-
-const FUNCTIONS_SQL = `
-select p.proname as name, p.provolatile as volatility, p.proretset as retset, p.pronargdefaults as nargdefaults,
-       p.proargnames as argnames, p.proargmodes::text[] as argmodes,
-       array(select format_type(t.oid, null) from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
-               with ordinality as a(oid, ord) join pg_type t on t.oid = a.oid order by a.ord) as alltypes,
-       rt.typtype as ret_typtype, format_type(p.prorettype, null) as ret_type
-  from pg_proc p
-  join pg_namespace n on n.oid = p.pronamespace
-  join pg_type rt on rt.oid = p.prorettype
- where n.nspname = $1 and p.prokind = 'f'`;
+const PRIMARY_KEYS_SQL = `
+select c.relname as table_name, array_agg(a.attname::text order by a.attname) as cols
+  from pg_constraint k
+  join pg_class c on c.oid = k.conrelid
+  join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any(k.conkey)
+ where k.contype = 'p' and c.relnamespace = $1::regnamespace
+ group by c.relname`;
 
 // Per-role settings (ALTER ROLE … SET), which PostgREST applies when it impersonates the role.
 const ROLE_SETTINGS_SQL = `
@@ -62,40 +55,12 @@ const TABLES_SQL = `
 select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where n.nspname = $1 and c.relkind in ('r', 'v', 'm', 'f', 'p')`;
 
-/** Pure: turns a catalog row into the call signature PostgREST would see. */
-export function toFnInfo(row: FnRow): FnInfo {
-  const modes = row.argmodes ?? row.alltypes.map(() => 'i');
-  const names = row.argnames ?? [];
-  const inputs: { name: string; type: string }[] = [];
-  modes.forEach((mode, i) => {
-    if (mode === 'i' || mode === 'b' || mode === 'v') inputs.push({ name: names[i] ?? '', type: row.alltypes[i] ?? 'text' });
-  });
-  const firstDefault = inputs.length - row.nargdefaults;
-  const args = inputs.map((a, i) => ({ ...a, hasDefault: i >= firstDefault }));
-  const only = args[0];
-  return {
-    name: row.name,
-    args,
-    volatility: row.volatility,
-    returnsSet: row.retset,
-    returnsComposite: row.ret_typtype === 'c' || row.ret_type === 'record',
-    returnsVoid: row.ret_type === 'void',
-    singleJsonArg: args.length === 1 && only !== undefined && only.name === '' && (only.type === 'json' || only.type === 'jsonb'),
-  };
-}
-
-/** The names PostgREST would accept for this call, or false. */
-export function fnAccepts(fn: FnInfo, keys: string[]): boolean {
-  if (fn.singleJsonArg) return true;
-  const names = new Set(fn.args.map((a) => a.name));
-  if (keys.some((k) => !names.has(k))) return false;
-  const given = new Set(keys);
-  return fn.args.every((a) => a.hasDefault || given.has(a.name));
-}
-
 export class SchemaCache {
   private functions = new Map<string, FnInfo[]>();
   private tables = new Set<string>();
+  private columns = new Map<string, ColumnInfo[]>();
+  private primaryKeys = new Map<string, string[]>();
+  private relationships = new Map<string, Relationship[]>();
   private roles = new Map<string, [string, string][]>();
   private switchable: Set<string> | null = null;
   private loadedAt = 0;
@@ -108,10 +73,19 @@ export class SchemaCache {
     const byName = new Map<string, FnInfo[]>();
     for (const row of fns.rows) {
       const info = toFnInfo(row);
-      byName.set(info.name, [...(byName.get(info.name) ?? []), info]);
+      if (isCallable(info)) byName.set(info.name, [...(byName.get(info.name) ?? []), info]);
     }
+    for (const list of byName.values()) list.sort(compareOverloads);
     this.functions = byName;
     this.tables = new Set(tables.rows.map((r) => r.name));
+    const cols = await this.db.query<ColumnInfo & { table_name: string }>(COLUMNS_SQL, [EXPOSED_SCHEMA]);
+    const byTable = new Map<string, ColumnInfo[]>();
+    for (const { table_name, ...col } of cols.rows) byTable.set(table_name, [...(byTable.get(table_name) ?? []), col]);
+    this.columns = byTable;
+    const pks = await this.db.query<{ table_name: string; cols: string[] }>(PRIMARY_KEYS_SQL, [EXPOSED_SCHEMA]);
+    this.primaryKeys = new Map(pks.rows.map((r) => [r.table_name, r.cols]));
+    const fks = await this.db.query<FkRow>(FOREIGN_KEYS_SQL, [EXPOSED_SCHEMA]);
+    this.relationships = toRelationships(fks.rows, this.primaryKeys);
     const roles = await this.db.query<{ role: string; settings: string[] | null }>(ROLE_SETTINGS_SQL);
     const byRole = new Map<string, [string, string][]>();
     for (const { role, settings } of roles.rows) {
@@ -147,70 +121,28 @@ export class SchemaCache {
   }
 
   async tableNotFound(name: string): Promise<RestError> {
-    const hint = closest(name, [...this.tables]);
+    const hint = fuzzyBest(name, this.tables, 0.75);
     return new RestError(404, 'PGRST205', `Could not find the table '${EXPOSED_SCHEMA}.${name}' in the schema cache`, null,
-      hint ? `Perhaps you meant the table '${EXPOSED_SCHEMA}.${hint}'` : null);
+      hint ? `Perhaps you meant the table '${EXPOSED_SCHEMA}.${hint.value}'` : null);
   }
 
-  /** Finds the function by name and argument keys (PostgREST's overload rule); throws PGRST202/PGRST203. */
-  async findFunction(name: string, keys: string[]): Promise<FnInfo> {
-    let found = this.match(name, keys);
-    if (found.length === 0 && (await this.refreshIfStale())) found = this.match(name, keys);
-    if (found.length === 1 && found[0]) return found[0];
-    if (found.length > 1) {
-      const named = found.filter((f) => !f.singleJsonArg);
-      if (named.length === 1 && named[0]) return named[0];
-      const list = named.map((f) => `${EXPOSED_SCHEMA}.${name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`);
-      throw new RestError(300, 'PGRST203', `Could not choose the best candidate function between: ${list.join(', ')}`, null,
-        'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
-    }
-    const sorted = [...keys].sort();
-    const params = sorted.length ? `with parameters ${sorted.join(', ')}` : 'without parameters';
-    const hint = closest(name, [...this.functions.keys()]);
-    throw new RestError(
-      404,
-      'PGRST202',
-      `Could not find the function ${EXPOSED_SCHEMA}.${name}${sorted.length ? `(${sorted.join(', ')})` : ''} in the schema cache`,
-      `Searched for the function ${EXPOSED_SCHEMA}.${name} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-      hint && hint !== name ? `Perhaps you meant to call the function ${EXPOSED_SCHEMA}.${hint}` : null,
-    );
+  columnsOf(table: string): ColumnInfo[] {
+    return this.columns.get(table) ?? [];
   }
 
-  /** Every argument name of every overload (GET rpc tells arguments from filters with it). */
-  async argNamesFresh(name: string): Promise<Set<string>> {
+  primaryKey(table: string): string[] {
+    return this.primaryKeys.get(table) ?? [];
+  }
+
+  /** The relationship `target` (with `hint`) names from `origin`; PGRST200/PGRST201 otherwise. */
+  relationship(origin: string, target: string, hint: string | null): Relationship {
+    return findRelationship(this.relationships, this.tables, origin, target, hint);
+  }
+
+  /** findProc: the function by name and argument keys (PostgREST's overload rule); PGRST202/PGRST203. */
+  async findFunction(name: string, keys: string[], isPost = true, body: BodyKind = 'json'): Promise<FnInfo> {
     if (!this.functions.has(name)) await this.refreshIfStale();
-    return new Set((this.functions.get(name) ?? []).flatMap((f) => f.args.map((a) => a.name)));
-  }
-
-  private match(name: string, keys: string[]): FnInfo[] {
-    return (this.functions.get(name) ?? []).filter((f) => fnAccepts(f, keys));
+    return findFunction(this.functions, name, keys, isPost, body);
   }
 }
 
-/** A near name for hints: the candidate with the smallest edit distance, if it is close. */
-export function closest(name: string, candidates: string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(name, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
-}
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] ?? 0;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j] ?? 0;
-      prev[j] = Math.min(up + 1, (prev[j - 1] ?? 0) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length] ?? 0;
-}

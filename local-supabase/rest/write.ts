@@ -1,10 +1,10 @@
-import type { Queryable } from '../db/types.ts';
 import { RestError } from './errors.ts';
 import type { Condition } from './logic.ts';
-import type { Prefer, Selection } from './params.ts';
+import type { Prefer } from './params.ts';
+import type { ColumnInfo } from './schema.ts';
 import { EXPOSED_SCHEMA } from './schema.ts';
-import type { Params, ReadShape } from './sql.ts';
-import { whereSql } from './sql.ts';
+import type { Params } from './sql.ts';
+import { conditionSql } from './sql.ts';
 import { quoteIdent } from '../db/sql.ts';
 
 export interface WriteRequest {
@@ -12,58 +12,104 @@ export interface WriteRequest {
   table: string;
   body: unknown;
   prefer: Prefer;
-  filters: Condition[];
-  onConflict: string | undefined;
-  selection: Selection;
+  /** root filters: the mutation's WHERE */
+  where: Condition[];
+  /** `columns=`: which body keys are written */
+  columns: string[] | null;
+  onConflict: string[] | null;
+  tableColumns: ColumnInfo[];
+  primaryKey: string[];
+  /** the representation needs the rows (return=representation, or embeddings in select) */
+  returnRows: boolean;
 }
 
-const WRITE_CTE = '_pgrst_w';
+export const WRITE_CTE = 'pgrst_source';
 
-/** insert / update / delete as a CTE, read back through the same JSON path as reads. */
-export async function writeShape(tx: Queryable, req: WriteRequest, p: Params): Promise<ReadShape> {
+function invalidBody(message = 'Empty or invalid json'): RestError {
+  return new RestError(400, 'PGRST102', message);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The written columns: `columns=`, else the body's keys (a bulk body's objects must share them). */
+function writtenColumns(req: WriteRequest, rows: Record<string, unknown>[]): ColumnInfo[] {
+  let names: string[];
+  if (req.columns) names = [...new Set(req.columns)];
+  else {
+    const first = Object.keys(rows[0] ?? {});
+    const same = (r: Record<string, unknown>) => {
+      const keys = Object.keys(r);
+      return keys.length === first.length && keys.every((k) => first.includes(k));
+    };
+    if (!rows.every(same)) throw invalidBody('All object keys must match');
+    names = first;
+  }
+  return names.map((name) => {
+    const info = req.tableColumns.find((c) => c.name === name);
+    if (!info) throw new RestError(400, 'PGRST204', `Could not find the '${name}' column of '${req.table}' in the schema cache`);
+    return info;
+  });
+}
+
+/**
+ * The body as typed rows, as PostgREST's fromJsonBodyF: json_to_recordset over the written
+ * columns; with `missing=default` each object is first merged over the columns' defaults.
+ */
+function bodyRows(cols: ColumnInfo[], body: string, missingDefault: boolean, p: Params): string {
+  const typed = cols.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
+  const withDefaults = cols.filter((c) => c.default !== null);
+  if (!cols.length) return `(select from json_array_elements(${p.add(body)}::json)) pgrst_body`;
+  if (missingDefault && withDefaults.length) {
+    const defaults = `jsonb_build_object(${withDefaults.map((c) => `'${c.name.replace(/'/g, "''")}', ${c.default}`).join(', ')})`;
+    return `(select * from jsonb_to_recordset((select jsonb_agg(${defaults} || elem) from jsonb_array_elements(${p.add(body)}::jsonb) elem)) as _(${typed})) pgrst_body`;
+  }
+  return `(select * from json_to_recordset(${p.add(body)}::json) as _(${typed})) pgrst_body`;
+}
+
+const INSERTED = `nullif(current_setting('pgrst.inserted', true), '')`;
+const COUNT_INSERT = `set_config('pgrst.inserted', (coalesce(${INSERTED}::int, 0) + 1)::text, true) <> '0'`;
+const COUNT_UPDATE = `set_config('pgrst.inserted', (coalesce(${INSERTED}::int, 0) - 1)::text, true) <> '-1'`;
+
+/** insert / update / delete as the CTE `pgrst_source`, read back through the same path as reads. */
+export function writeStatement(req: WriteRequest, p: Params): { cte: string; counted: boolean } {
   const table = `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(req.table)}`;
-  const returning = req.prefer.return === 'representation' ? `returning ${quoteIdent(req.table)}.*` : 'returning 1';
+  const returning = req.returnRows ? `returning ${quoteIdent(req.table)}.*` : 'returning 1';
   let statement: string;
+  let counted = false;
   if (req.method === 'POST') {
     const rows = Array.isArray(req.body) ? req.body : [req.body];
-    if (!rows.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) {
-      throw new RestError(400, 'PGRST102', 'Empty or invalid json');
+    if (!rows.every(isRecord)) throw invalidBody('All object keys must match');
+    const cols = writtenColumns(req, rows);
+    const list = cols.map((c) => quoteIdent(c.name)).join(', ');
+    const merge = req.prefer.resolution === 'merge-duplicates';
+    const target = req.prefer.resolution ? (req.onConflict ?? req.primaryKey) : [];
+    counted = merge;
+    let conflict = '';
+    if (target.length) {
+      conflict = ` on conflict (${target.map(quoteIdent).join(', ')}) `;
+      if (!merge || !cols.length) conflict += 'do nothing';
+      else conflict += `do update set ${cols.map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`).join(', ')} where ${COUNT_UPDATE}`;
     }
-    const cols = req.onConflict !== undefined || rows.length ? columnsOf(rows as Record<string, unknown>[]) : [];
-    const list = cols.map(quoteIdent).join(', ');
-    const conflict = req.prefer.resolution ? await conflictSql(tx, req, cols) : '';
-    statement = cols.length
-      ? `insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${p.add(JSON.stringify(rows))}::json)${conflict} ${returning}`
-      : rows.length
-        ? `insert into ${table} default values ${returning}`
-        : `select 1 where false`;
+    const source = bodyRows(cols, JSON.stringify(rows), req.prefer.missingDefault, p);
+    const select = cols.length ? cols.map((c) => `pgrst_body.${quoteIdent(c.name)}`).join(', ') : '';
+    // The counter (PostgREST's pgrst.inserted) goes up per row offered and down per row updated.
+    statement = `insert into ${table}${cols.length ? ` (${list})` : ''} select ${select} from ${source}${counted ? ` where ${COUNT_INSERT}` : ''}${conflict} ${returning}`;
   } else if (req.method === 'PATCH') {
     requireFilters(req);
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      throw new RestError(400, 'PGRST102', 'Empty or invalid json');
-    }
-    const cols = Object.keys(req.body);
-    const where = whereSql(req.filters, req.table, p);
+    if (!isRecord(req.body)) throw invalidBody();
+    const cols = writtenColumns(req, [req.body]);
+    const where = req.where.map((c) => conditionSql(c, req.table, p)).join(' and ');
     statement = cols.length
-      ? `update ${table} set ${cols.map((c) => `${quoteIdent(c)} = _pgrst_body.${quoteIdent(c)}`).join(', ')}
-         from json_populate_record(null::${table}, ${p.add(JSON.stringify(req.body))}::json) _pgrst_body${where} ${returning}`
-      : `select * from ${table} where false`;
+      ? `update ${table} set ${cols.map((c) => `${quoteIdent(c.name)} = pgrst_body.${quoteIdent(c.name)}`).join(', ')}
+         from ${bodyRows(cols, JSON.stringify([req.body]), req.prefer.missingDefault, p)} where ${where} ${returning}`
+      : `select ${req.returnRows ? '*' : '1'} from ${table} where false`;
   } else {
     requireFilters(req);
-    statement = `delete from ${table}${whereSql(req.filters, req.table, p)} ${returning}`;
+    statement = `delete from ${table} where ${req.where.map((c) => conditionSql(c, req.table, p)).join(' and ')} ${returning}`;
   }
-  return {
-    prefix: `with ${WRITE_CTE} as (${statement}) `,
-    from: `${WRITE_CTE} ${quoteIdent(req.table)}`,
-    qualifier: req.table,
-    scalar: false,
-    selection: req.prefer.return === 'representation' ? req.selection : null,
-    filters: [],
-    order: [],
-    limit: null,
-    offset: null,
-    count: false,
-  };
+  return { cte: `with ${WRITE_CTE} as (${statement}) `, counted };
 }
 
 /**
@@ -71,32 +117,9 @@ export async function writeShape(tx: Queryable, req: WriteRequest, p: Params): P
  * UPDATE or DELETE without a WHERE clause fails with 21000 instead of touching every row.
  */
 function requireFilters(req: WriteRequest): void {
-  if (req.filters.length) return;
+  if (req.where.length) return;
   const verb = req.method === 'PATCH' ? 'UPDATE' : 'DELETE';
   throw new RestError(400, '21000', `${verb} requires a WHERE clause`);
 }
 
-function columnsOf(rows: Record<string, unknown>[]): string[] {
-  const seen = new Set<string>();
-  for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
-  return [...seen];
-}
-
-async function conflictSql(tx: Queryable, req: WriteRequest, cols: string[]): Promise<string> {
-  let target = req.onConflict ? req.onConflict.split(',').map((c) => c.trim()).filter(Boolean) : [];
-  if (!target.length) {
-    const { rows } = await tx.query<{ name: string }>(
-      `select a.attname as name from pg_index i
-         join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
-        where i.indrelid = to_regclass($1) and i.indisprimary`,
-      [`${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(req.table)}`],
-    );
-    target = rows.map((r) => r.name);
-  }
-  if (!target.length) return '';
-  const on = ` on conflict (${target.map(quoteIdent).join(', ')})`;
-  if (req.prefer.resolution === 'ignore-duplicates') return `${on} do nothing`;
-  const updates = cols.filter((c) => !target.includes(c));
-  if (!updates.length) return `${on} do nothing`;
-  return `${on} do update set ${updates.map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`).join(', ')}`;
-}
+export { INSERTED };

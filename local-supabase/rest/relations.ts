@@ -1,0 +1,189 @@
+import { RestError } from './errors.ts';
+import { EXPOSED_SCHEMA } from './exposed.ts';
+import { fuzzyBest } from './fuzzy.ts';
+
+// Foreign-key relationships as PostgREST's schema cache sees them (allM2OandO2ORels + the
+// inverse O2M/O2O), and findRel's rules for picking one (src/PostgREST/Plan.hs).
+
+export type Cardinality = 'many-to-one' | 'one-to-many' | 'one-to-one' | 'many-to-many';
+
+/** The junction of a many-to-many relationship: `table` ← junction → `foreignTable`. */
+export interface Junction {
+  table: string;
+  /** FK from the junction to `table`, and its column pairs [junction column, table column] */
+  constraint1: string;
+  source: [string, string][];
+  /** FK from the junction to `foreignTable`, [junction column, foreign column] */
+  constraint2: string;
+  target: [string, string][];
+}
+
+export interface Relationship {
+  table: string;
+  foreignTable: string;
+  constraint: string;
+  /** pairs [column of table, column of foreignTable] */
+  columns: [string, string][];
+  cardinality: Cardinality;
+  isSelf: boolean;
+  /** for one-to-one: whether `table` holds the key (the FK side) */
+  fkSide: boolean;
+  junction?: Junction;
+}
+
+export interface FkRow {
+  table_name: string;
+  foreign_table_name: string;
+  constraint_name: string;
+  cols: string[];
+  fcols: string[];
+  one_to_one: boolean;
+}
+
+// Only FKs between tables of the exposed schema (PostgREST drops the rest from the cache).
+export const FOREIGN_KEYS_SQL = `
+with pks_uniques_cols as (
+  select conrelid, array_agg(key order by key) as cols
+    from pg_constraint, lateral unnest(conkey) as _(key)
+   where contype in ('p', 'u') and connamespace <> 'pg_catalog'::regnamespace
+   group by oid, conrelid
+)
+select tab.relname as table_name, other.relname as foreign_table_name, traint.conname as constraint_name,
+       array(select a.attname::text from unnest(traint.conkey) with ordinality k(n, o)
+               join pg_attribute a on a.attrelid = traint.conrelid and a.attnum = k.n order by k.o) as cols,
+       array(select a.attname::text from unnest(traint.confkey) with ordinality k(n, o)
+               join pg_attribute a on a.attrelid = traint.confrelid and a.attnum = k.n order by k.o) as fcols,
+       (array(select unnest(traint.conkey) order by 1) in (select cols from pks_uniques_cols p where p.conrelid = traint.conrelid)) as one_to_one
+  from pg_constraint traint
+  join pg_class tab on tab.oid = traint.conrelid
+  join pg_class other on other.oid = traint.confrelid
+ where traint.contype = 'f' and traint.conparentid = 0
+   and tab.relnamespace = $1::regnamespace and other.relnamespace = $1::regnamespace
+ order by traint.conrelid, traint.conname`;
+
+/**
+ * Pure: every FK gives the relationship from its table and the inverse one from the referenced
+ * table; a table with FKs to two tables whose columns are all in its primary key is a junction
+ * (addM2MRels), giving many-to-many relationships between them.
+ */
+export function toRelationships(rows: FkRow[], primaryKeys: Map<string, string[]> = new Map()): Map<string, Relationship[]> {
+  const byTable = new Map<string, Relationship[]>();
+  const add = (r: Relationship) => byTable.set(r.table, [...(byTable.get(r.table) ?? []), r]);
+  const forward: Relationship[] = rows.map((row) => ({
+    table: row.table_name,
+    foreignTable: row.foreign_table_name,
+    constraint: row.constraint_name,
+    columns: row.cols.map((c, i): [string, string] => [c, row.fcols[i] ?? '']),
+    cardinality: row.one_to_one ? 'one-to-one' : 'many-to-one',
+    isSelf: row.table_name === row.foreign_table_name,
+    fkSide: true,
+  }));
+  forward.forEach(add);
+  for (const a of forward) {
+    for (const b of forward) {
+      if (a.table !== b.table || a.constraint === b.constraint) continue;
+      const pk = new Set(primaryKeys.get(a.table) ?? []);
+      if (![...a.columns, ...b.columns].every(([c]) => pk.has(c))) continue;
+      add({
+        table: a.foreignTable,
+        foreignTable: b.foreignTable,
+        constraint: a.table,
+        columns: [],
+        cardinality: 'many-to-many',
+        isSelf: a.foreignTable === b.foreignTable,
+        fkSide: false,
+        junction: { table: a.table, constraint1: a.constraint, source: a.columns, constraint2: b.constraint, target: b.columns },
+      });
+    }
+  }
+  for (const r of forward) {
+    add({
+      table: r.foreignTable,
+      foreignTable: r.table,
+      constraint: r.constraint,
+      columns: r.columns.map(([a, b]): [string, string] => [b, a]),
+      cardinality: r.cardinality === 'one-to-one' ? 'one-to-one' : 'one-to-many',
+      isSelf: r.isSelf,
+      fkSide: false,
+    });
+  }
+  return byTable;
+}
+
+export function isToOne(r: Relationship): boolean {
+  return r.cardinality === 'many-to-one' || r.cardinality === 'one-to-one';
+}
+
+function singleCol(r: Relationship, side: 0 | 1): string | null {
+  return r.columns.length === 1 ? (r.columns[0]?.[side] ?? null) : null;
+}
+
+/** findRel: the one relationship from `origin` that `target` (and `hint`) name, or PGRST200/201. */
+export function findRelationship(rels: Map<string, Relationship[]>, tables: Set<string>, origin: string, target: string, hint: string | null): Relationship {
+  const candidates = (rels.get(origin) ?? []).filter((r) => {
+    if (r.isSelf && !r.junction) {
+      const o2m = r.cardinality === 'one-to-many';
+      const m2o = r.cardinality === 'many-to-one';
+      if (hint === null) return (target === r.foreignTable && o2m) || (singleCol(r, 0) === target && m2o);
+      return target === r.foreignTable && o2m && singleCol(r, 1) === hint;
+    }
+    if (r.junction) return target === r.foreignTable && (hint === null || hint === r.junction.table);
+    if (hint === null) return target === r.foreignTable || target === r.constraint || singleCol(r, 0) === target;
+    return target === r.foreignTable && (hint === r.constraint || singleCol(r, 0) === hint || singleCol(r, 1) === hint);
+  });
+  // PostgREST keeps each table's relationships sorted (derived Ord): foreign table, self or not,
+  // cardinality in constructor order (O2M, M2O, O2O), then constraint name.
+  const rank: Record<Cardinality, number> = { 'one-to-many': 0, 'many-to-one': 1, 'one-to-one': 2, 'many-to-many': 3 };
+  candidates.sort(
+    (a, b) =>
+      (a.foreignTable < b.foreignTable ? -1 : a.foreignTable > b.foreignTable ? 1 : 0) ||
+      Number(a.isSelf) - Number(b.isSelf) ||
+      rank[a.cardinality] - rank[b.cardinality] ||
+      (a.constraint < b.constraint ? -1 : a.constraint > b.constraint ? 1 : 0),
+  );
+  const [only] = candidates;
+  if (candidates.length === 1 && only) return only;
+  if (candidates.length === 0) {
+    return fail(
+      new RestError(
+        400,
+        'PGRST200',
+        `Could not find a relationship between '${origin}' and '${target}' in the schema cache`,
+        `Searched for a foreign key relationship between '${origin}' and '${target}'${hint ? ` using the hint '${hint}'` : ''} in the schema '${EXPOSED_SCHEMA}', but no matches were found.`,
+        noRelHint(rels, tables, origin, target),
+      ),
+    );
+  }
+  const cols = (pairs: [string, string][], side: 0 | 1) => `(${pairs.map((c) => c[side]).join(', ')})`;
+  const details = candidates.map((r) => ({
+    cardinality: r.cardinality,
+    embedding: `${r.table} with ${r.foreignTable}`,
+    relationship: r.junction
+      ? `${r.junction.table} using ${r.junction.constraint1}${cols(r.junction.source, 0)} and ${r.junction.constraint2}${cols(r.junction.target, 0)}`
+      : `${r.constraint} using ${r.table}${cols(r.columns, 0)} and ${r.foreignTable}${cols(r.columns, 1)}`,
+  }));
+  return fail(
+    new RestError(
+      300,
+      'PGRST201',
+      `Could not embed because more than one relationship was found for '${origin}' and '${target}'`,
+      details,
+      `Try changing '${target}' to one of the following: ${candidates.map((r) => `'${r.foreignTable}!${r.constraint}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
+    ),
+  );
+}
+
+function fail(err: RestError): never {
+  throw err;
+}
+
+/** "Perhaps you meant …": a near table name for the parent, else a near related table for the child. */
+function noRelHint(rels: Map<string, Relationship[]>, tables: Set<string>, origin: string, target: string): string | null {
+  const parent = rels.get(origin);
+  if (!parent) {
+    const near = fuzzyBest(origin, [...rels.keys()].filter((t) => tables.has(t)), 0.33);
+    return near ? `Perhaps you meant '${near.value}' instead of '${origin}'.` : null;
+  }
+  const near = fuzzyBest(target, new Set(parent.map((r) => r.foreignTable)), 0.33);
+  return near && near.score < 1 ? `Perhaps you meant '${near.value}' instead of '${target}'.` : null;
+}
