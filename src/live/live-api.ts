@@ -1,18 +1,16 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ActivityPage, KpiSnapshot, RevenuePoint, SessionInfo, StaffUser, TicketStatusCount } from './types';
+import type { ActivityPage, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
 
 /**
  * The data-access functions the engine calls. They live in features/<f>/api and are handed in by
- * the app layer (live/ must not import features/). Each throws on Supabase's `{ error }`.
+ * the app layer (live/ must not import features/). Each throws on Supabase's `{ error }`, and on an
+ * answer off the contract with a ParseError (an error, never "offline").
  */
 export interface LiveApi {
-  getKpis(client: AppSupabaseClient, params?: { from?: string; to?: string }): Promise<KpiSnapshot>;
-  getRevenueSeries(
-    client: AppSupabaseClient,
-    params: { from: string; to: string; bucket: 'hour' | 'day'; tz?: string },
-  ): Promise<RevenuePoint[]>;
+  /** dashboard_sync: the overview and the feed from the cursor to now, in one snapshot */
+  syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot>;
+  /** activity_feed: older pages below the window (p_before) */
   getActivityFeed(client: AppSupabaseClient, params: { limit: number; after?: number; before?: number }): Promise<ActivityPage>;
-  getTicketStatusBreakdown(client: AppSupabaseClient): Promise<TicketStatusCount[]>;
   getCurrentStaff(client: AppSupabaseClient): Promise<StaffUser>;
   signInWithPassword(client: AppSupabaseClient, params: { email: string; password: string }): Promise<SessionInfo>;
   signOut(client: AppSupabaseClient): Promise<void>;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { liveApi } from '@/app/live-api';
+import { getKpis } from '@/features/metrics/api/get-kpis';
 import type { LiveApi } from '@/live/live-api';
 import { createSupabaseClient, type AppSupabaseClient } from '@/lib/supabase';
 import { createLiveEngine, type LiveEngine, type LiveEngineOptions } from '@/live/engine';
@@ -25,7 +26,7 @@ const LIMITS: Partial<Limits> = { joinErrorDelayMs: 0, connectErrorDelayMs: 0, r
 
 /** Shorter timers than the browser defaults so recovery fits a test; same code paths. */
 export const FAST: Partial<LiveEngineOptions> = {
-  minSyncIntervalMs: 100,
+  syncRetryDelaysMs: [100, 250, 500, 1_000],
   readyTimeoutMs: 5_000,
   channelReadyTimeoutMs: 15_000,
   pollIntervalMs: 500,
@@ -158,7 +159,7 @@ const withoutAsOf = <T extends { asOf: string }>(k: T) => ({ ...k, asOf: '' });
 
 /** What the database says, read directly with the same RPCs and the same user. */
 export async function directView(client: AppSupabaseClient, limit: number) {
-  const [feed, kpis] = await Promise.all([liveApi.getActivityFeed(client, { limit }), liveApi.getKpis(client)]);
+  const [feed, kpis] = await Promise.all([liveApi.getActivityFeed(client, { limit }), getKpis(client)]);
   return { ids: feed.items.map((i) => i.id), kpis: withoutAsOf(kpis.kpis), cursor: feed.maxId ?? 0 };
 }
 

@@ -5,6 +5,7 @@ import { getKpis, parseKpis } from '@/features/metrics/api/get-kpis';
 import { parseRevenueSeries } from '@/features/metrics/api/get-revenue-series';
 import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import { ApiError, isNetworkError, toAuthApiError } from '@/lib/api-error';
+import { ParseError } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
 
 const rpcClient = (result: { data: unknown; error: unknown; status: number }) => {
@@ -44,7 +45,7 @@ describe('data access: parsing RPC results at the edge', () => {
     ['an unknown role', { ...kpiJson, role: 'owner' }],
     ['a bad timestamp', { ...kpiJson, as_of: 'soon' }],
   ])('rejects KPIs with %s', (_name, data) => {
-    expect(() => parseKpis(data)).toThrow(TypeError);
+    expect(() => parseKpis(data)).toThrow(ParseError);
   });
 
   it('activity rows → items; unknown kinds are skipped but still move the cursor', () => {
