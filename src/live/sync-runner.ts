@@ -34,7 +34,8 @@ export interface SyncRunnerDeps {
 /** An older page waiting for the next sync to confirm the log's epoch did not change under it. */
 interface PendingOlder {
   page: OlderPage;
-  receivedAt: number;
+  /** order of events, not time: two clock readings can be equal */
+  receivedSeq: number;
 }
 
 /** How a sync answer lands on the held state. */
@@ -64,6 +65,8 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   let lastOkAt = Number.NEGATIVE_INFINITY;
   /** bumped by stop(): a detached sync's late answer is dropped */
   let detached = 0;
+  /** orders sync starts against older pages' arrivals */
+  let seq = 0;
   /** set once the server rejected the viewer's zone: day buckets are UTC days for the rest of the session */
   let revenueTz: string | null = null;
 
@@ -100,7 +103,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const mark = conn.realtime === 'ready' && deps.realtimeReady() ? conn.readyMark : null;
     const commitTs = pendingCommitTs;
     pendingCommitTs = null;
-    const startedAt = env.monotonic();
+    const startedSeq = ++seq;
     let sync: SyncSnapshot;
     try {
       sync = await call(p);
@@ -114,7 +117,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     apply(p, sync, range);
     signal({ type: 'sync-ok', at: env.now(), mark });
     if (commitTs !== null) signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
-    landOlder(startedAt, sync.reset || syncMode(p, sync).replace);
+    landOlder(startedSeq, sync.reset || syncMode(p, sync).replace);
     if (snapshotNext) deps.markDirty();
     return 'ok';
   }
@@ -155,9 +158,9 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   }
 
   /** An older page joins only after a sync that started once it had arrived saw the same epoch. */
-  function landOlder(syncStartedAt: number, replaced: boolean) {
+  function landOlder(syncStartedSeq: number, replaced: boolean) {
     const pending = pendingOlder;
-    if (pending === null || pending.receivedAt > syncStartedAt) return;
+    if (pending === null || pending.receivedSeq > syncStartedSeq) return;
     pendingOlder = null;
     if (replaced) return; // a new window (reset or snapshot): the page belonged to the old one
     const feed = deps.read().feed;
@@ -177,6 +180,28 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     }
   }
 
+  /**
+   * Paused: no scheduled sync will come, and applying one would unfreeze the view. One call only to
+   * learn whether the log's epoch is still the one held; the page joins only then.
+   */
+  async function confirmWhilePaused() {
+    const mine = detached;
+    const epoch = deps.read().epoch;
+    try {
+      const sync = await call(params());
+      if (mine !== detached) return;
+      if (!sync.reset && sync.epoch === epoch) landOlder(Number.POSITIVE_INFINITY, false);
+      else {
+        pendingOlder = null;
+        act({ type: 'feed/older-cancelled' });
+      }
+    } catch (error) {
+      if (mine !== detached) return;
+      pendingOlder = null;
+      act({ type: 'feed/older-failed', error: errorMessage(error) });
+    }
+  }
+
   async function fetchOlder() {
     const data = deps.read();
     const before = olderPageAnchor(data.feed, data.cursor);
@@ -186,11 +211,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       if (deps.read().feed.generation !== generation || !deps.read().feed.loadingOlder) return;
       pendingOlder = {
         page: { before, generation, rows: page.items, full: page.rowCount >= opts.olderPageSize },
-        receivedAt: env.monotonic(),
+        receivedSeq: ++seq,
       };
-      // no sync will come to confirm the epoch (paused): land it as it is
       if (deps.canSync()) deps.markDirty();
-      else landOlder(Number.POSITIVE_INFINITY, false);
+      else await confirmWhilePaused();
     } catch (error) {
       if (deps.read().feed.generation !== generation) return;
       const message = errorMessage(error);
