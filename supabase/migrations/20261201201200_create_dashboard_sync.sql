@@ -123,8 +123,10 @@ end;
 $$;
 revoke execute on function private.feed_rows(boolean, bigint, int) from public;
 
--- The KPI object of dashboard_kpis for [p_from, p_to] (revenue) and the 24 h windows ending now.
-create function private.kpis(p_role text, p_from timestamptz, p_to timestamptz, p_cursor bigint) returns jsonb
+-- The KPI object of dashboard_kpis: revenue for [p_from, p_to), tickets in the 24 h windows
+-- ending at p_now.
+create function private.kpis(p_role text, p_from timestamptz, p_to timestamptz, p_cursor bigint, p_now timestamptz)
+returns jsonb
 language plpgsql
 stable
 security definer
@@ -160,9 +162,9 @@ begin
   end if;
 
   -- Tickets created after now (rare: an import with future dates) are not active yet.
-  select w.activated into v_future from private.ticket_window(now(), null) w;
-  select * into v_last_24h from private.ticket_window(now() - interval '24 hours', null);
-  select * into v_prev_24h from private.ticket_window(now() - interval '48 hours', now() - interval '24 hours');
+  select w.activated into v_future from private.ticket_window(p_now, null) w;
+  select * into v_last_24h from private.ticket_window(p_now - interval '24 hours', null);
+  select * into v_prev_24h from private.ticket_window(p_now - interval '48 hours', p_now - interval '24 hours');
 
   return jsonb_build_object(
     'total_revenue_cents', v_cur_revenue,
@@ -170,7 +172,7 @@ begin
     'orders_count', v_cur_orders,
     'active_repairs', v_active - v_future,
     'new_tickets_24h', v_last_24h.opened,
-    'as_of', now(),
+    'as_of', p_now,
     'cursor', p_cursor,
     'role', p_role,
     'previous', jsonb_build_object(
@@ -183,7 +185,7 @@ begin
   );
 end;
 $$;
-revoke execute on function private.kpis(text, timestamptz, timestamptz, bigint) from public;
+revoke execute on function private.kpis(text, timestamptz, timestamptz, bigint, timestamptz) from public;
 
 create function private.ticket_status_counts() returns jsonb
 language sql
@@ -200,7 +202,7 @@ revoke execute on function private.ticket_status_counts() from public;
 
 -- The overview's tickets card: the active statuses with their urgent/high counts and oldest
 -- ticket (index tickets_status_created_at_idx), and what was closed or cancelled in 30 days.
-create function private.ticket_aging_json() returns jsonb
+create function private.ticket_aging_json(p_now timestamptz) returns jsonb
 language plpgsql
 stable
 security definer
@@ -213,7 +215,7 @@ begin
   select jsonb_agg(jsonb_build_object(
            'status', s.status, 'count', coalesce(c.n, 0), 'urgent', coalesce(c.urgent, 0), 'high', coalesce(c.high, 0),
            'oldest_created_at', o.oldest,
-           'oldest_seconds', floor(extract(epoch from now() - o.oldest))::bigint)
+           'oldest_seconds', floor(extract(epoch from p_now - o.oldest))::bigint)
          order by s.position)
     into v_active
     from unnest(array['open', 'in_progress', 'waiting_parts', 'ready']) with ordinality as s(status, position)
@@ -222,13 +224,13 @@ begin
              (sum(t.tickets) filter (where t.priority = 'high'))::int as high
         from private.ticket_counts t where t.status = s.status) c on true
     left join lateral (select min(k.created_at) as oldest from public.tickets k where k.status = s.status) o on true;
-  select * into v_done from private.ticket_window(now() - interval '30 days', null);
+  select * into v_done from private.ticket_window(p_now - interval '30 days', null);
   return jsonb_build_object(
     'active', v_active,
     'done_30d', jsonb_build_object('closed', v_done.closed, 'cancelled', v_done.cancelled));
 end;
 $$;
-revoke execute on function private.ticket_aging_json() from public;
+revoke execute on function private.ticket_aging_json(timestamptz) from public;
 
 -- Revenue buckets, role checks left to the caller ---------------------------------------------
 create function private.check_revenue_args(p_from timestamptz, p_to timestamptz, p_bucket text, p_tz text)
@@ -314,7 +316,7 @@ as $$
 declare
   v_role text := private.require_staff();
 begin
-  return private.kpis(v_role, p_from, p_to, private.visible_cursor(v_role = 'admin'));
+  return private.kpis(v_role, p_from, p_to, private.visible_cursor(v_role = 'admin'), now());
 end;
 $$;
 
@@ -359,7 +361,7 @@ set search_path = ''
 as $$
 begin
   perform private.require_staff();
-  return private.ticket_aging_json();
+  return private.ticket_aging_json(now());
 end;
 $$;
 
@@ -380,7 +382,9 @@ as $$
 declare
   v_role text := private.require_staff();
   v_is_admin boolean := v_role = 'admin';
-  v_now timestamptz := now();
+  -- Taken after the snapshot: every transaction this call sees started (its now(), the
+  -- created_at and closed_at it wrote) before v_now, so the KPIs count every row the feed shows.
+  v_now timestamptz := clock_timestamp();
   v_epoch text := private.activity_epoch();
   v_reset boolean;
   v_after bigint := p_after;
@@ -425,10 +429,10 @@ begin
     'cursor', v_cursor,
     'feed', v_feed,
     'feed_complete', v_rows <= p_limit,
-    'kpis', private.kpis(v_role, v_now - interval '30 days', v_now, v_cursor),
+    'kpis', private.kpis(v_role, v_now - interval '30 days', v_now, v_cursor, v_now),
     'ticket_status', private.ticket_status_counts(),
     'revenue', v_revenue,
-    'ticket_aging', private.ticket_aging_json()
+    'ticket_aging', private.ticket_aging_json(v_now)
   );
 end;
 $$;
