@@ -36,17 +36,16 @@ export function parseDashboardSync(data: unknown): SyncSnapshot {
 
 /** Everything the overview and the feed need to move from the cursor to now, in one call and one snapshot. */
 export async function syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot> {
-  const args = {
-    p_after: params.after,
-    p_epoch: params.epoch,
+  // null arguments are left out: the function's defaults are null
+  const args: { p_after?: number; p_epoch?: string; p_limit: number; p_revenue_from?: string; p_bucket: string; p_tz: string } = {
     p_limit: params.limit,
-    p_revenue_from: params.revenueFrom,
     p_bucket: params.bucket,
     p_tz: params.tz,
   };
-  // the function may not be in the generated types yet (database branch): declared here, once
-  const rpc = client.rpc as unknown as (fn: string, args: Record<string, unknown>) => PromiseLike<{ data: unknown; error: { message?: unknown; code?: unknown } | null; status: number }>;
-  const { data, error, status } = await rpc.call(client, 'dashboard_sync', args);
+  if (params.after !== null) args.p_after = params.after;
+  if (params.epoch !== null) args.p_epoch = params.epoch;
+  if (params.revenueFrom !== null) args.p_revenue_from = params.revenueFrom;
+  const { data, error, status } = await client.rpc('dashboard_sync', args);
   if (error) throw toApiError(error, status);
   return parseDashboardSync(data);
 }
