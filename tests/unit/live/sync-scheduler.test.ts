@@ -123,14 +123,20 @@ describe('sync scheduler', () => {
 
   it('the wall clock stepped back or forward changes nothing: every wait is on the monotonic clock', async () => {
     const { scheduler, runs } = setup({ auto: 'ok' });
-    for (let i = 0; i < 4; i++) scheduler.markDirty(), await settle(0);
+    for (let i = 0; i < 4; i++) {
+      scheduler.markDirty();
+      await settle(0);
+    }
     expect(runs).toHaveLength(4);
     vi.setSystemTime(Date.now() - 3_600_000); // an hour back
     scheduler.markDirty();
     await settle(400);
     expect(runs).toHaveLength(5);
     vi.setSystemTime(Date.now() + 7_200_000); // two hours forward: no free burst either
-    for (let i = 0; i < 4; i++) scheduler.markDirty(), await settle(0);
+    for (let i = 0; i < 4; i++) {
+      scheduler.markDirty();
+      await settle(0);
+    }
     expect(runs).toHaveLength(5);
     await settle(400);
     expect(runs).toHaveLength(6);
