@@ -328,10 +328,11 @@ export interface SetupOptions {
   role?: StaffRole;
   signedIn?: boolean;
   options?: Partial<LiveEngineOptions>;
+  /** share a database with another engine (a second tab) */
+  db?: FakeDb;
 }
 
-export function setupEngine({ role = 'admin', signedIn = true, options }: SetupOptions = {}) {
-  const db = new FakeDb();
+export function setupEngine({ role = 'admin', signedIn = true, options, db = new FakeDb() }: SetupOptions = {}) {
   db.role = role;
   const session = { valid: signedIn, refreshable: true, token: 'token-1', refreshUnreachable: false };
   const client = new FakeClient();
