@@ -4,12 +4,14 @@ import { getSession } from '@/features/auth/api/get-session';
 import { refreshSession } from '@/features/auth/api/refresh-session';
 import { signInWithPassword } from '@/features/auth/api/sign-in-with-password';
 import { signOut } from '@/features/auth/api/sign-out';
+import { getRevenueSeries } from '@/features/metrics/api/get-revenue-series';
 import { syncDashboard } from '@/features/metrics/api/sync-dashboard';
 import type { LiveApi } from '@/live';
 
 /** The features' data-access functions, handed to the live engine (live/ does not import features/). */
 export const liveApi: LiveApi = {
   syncDashboard,
+  getRevenueSeries,
   getActivityFeed,
   getCurrentStaff,
   signInWithPassword,

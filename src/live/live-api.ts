@@ -1,5 +1,5 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ActivityPage, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
+import type { ActivityPage, RevenuePoint, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
 
 /**
  * The data-access functions the engine calls. They live in features/<f>/api and are handed in by
@@ -9,6 +9,14 @@ import type { ActivityPage, SessionInfo, StaffUser, SyncParams, SyncSnapshot } f
 export interface LiveApi {
   /** dashboard_sync: the overview and the feed from the cursor to now, in one snapshot */
   syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot>;
+  /**
+   * revenue_series for a range other than the one the engine syncs (the tabs' extra ranges); the
+   * engine itself reads revenue only through dashboard_sync
+   */
+  getRevenueSeries(
+    client: AppSupabaseClient,
+    params: { from: string; to: string; bucket: 'hour' | 'day'; tz?: string },
+  ): Promise<RevenuePoint[]>;
   /** activity_feed: older pages below the window (p_before) */
   getActivityFeed(client: AppSupabaseClient, params: { limit: number; after?: number; before?: number }): Promise<ActivityPage>;
   getCurrentStaff(client: AppSupabaseClient): Promise<StaffUser>;

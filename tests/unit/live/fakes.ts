@@ -247,6 +247,12 @@ export function createFakeApi(db: FakeDb, session: { valid: boolean; refreshable
       db.guard('dashboard_sync', params);
       return parseDashboardSync(db.malformed !== undefined ? db.malformed : db.syncJson(params));
     }),
+    getRevenueSeries: vi.fn(async (_c, params) => {
+      await Promise.resolve();
+      db.guard('revenue_series', params);
+      const json = db.syncJson({ after: null, epoch: null, limit: 1, revenueFrom: params.from, bucket: params.bucket, tz: params.tz ?? 'UTC' });
+      return parseDashboardSync(json).revenue ?? [];
+    }),
     getActivityFeed: vi.fn(async (_c, params) => {
       await Promise.resolve();
       db.guard('activity_feed', params);
