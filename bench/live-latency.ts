@@ -21,6 +21,9 @@ import { createSessionStore } from '../src/live/stores/session-store.ts';
 import { startStack, type Stack } from '../local-supabase/stack.ts';
 
 const quick = process.argv.includes('--quick');
+const fillArg = process.argv.indexOf('--fill');
+/** tickets written through the triggers before measuring, half of them then closed by one bulk update */
+const FILL = fillArg >= 0 ? Number(process.argv[fillArg + 1]) : quick ? 2_000 : 20_000;
 // BENCH_TRACE=1 prints each sample's timeline (writes, pushes, syncs, store updates)
 let traceT0 = 0;
 const trace = (what: string) => {
@@ -187,6 +190,17 @@ async function main() {
     const customer = must(await service.from('customers').insert({ full_name: 'Bench', email: `bench-${Date.now()}@bench.example` }).select('id').single<{ id: string }>()).id;
     const product = must(await service.from('products').select('id, price_cents').limit(1).single<{ id: string; price_cents: number }>());
     const other = must(await service.from('products').select('id').neq('id', product.id).limit(1).single<{ id: string }>());
+    if (FILL > 0) {
+      const t = performance.now();
+      await stack.db.query(
+        `insert into tickets (customer_id, device, issue, priority)
+         select $1, 'Fill ' || i, 'Fill', (array['low','normal','normal','normal','high','urgent'])[1 + i % 6]
+           from generate_series(1, $2::int) i`,
+        [customer, FILL],
+      );
+      await stack.db.query(`update tickets set status = 'closed' where issue = 'Fill' and device ~ '[02468]$'`);
+      console.log(`fill: ${FILL} tickets through the triggers, half closed by one bulk update (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    }
     const e = await openEngine(stack);
     const n = quick ? 10 : 30;
     console.log(`live engine commit-to-screen on ${stack.db.kind}, loopback, real engine + supabase-js${quick ? ' (quick)' : ''}`);
