@@ -7,7 +7,7 @@
 #   3. both side by side (bench/db-compare.ts);
 #   4. write throughput with concurrent writers before and after the counters (bench/db-writers.ts).
 # About 10 minutes on 2 cores. Env: BENCH_KEEP=1 leaves the cluster running; BENCH_ITERATIONS (50)
-# calls per query; BENCH_WRITE_SECONDS (8) per writer run; BENCH_WRITERS (8); BENCH_ONLY=kind|adversarial.
+# calls per query; BENCH_WRITE_SECONDS (4) per writer run, 3 rounds; BENCH_WRITERS (8); BENCH_ONLY=kind|adversarial.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,4 +41,4 @@ fi
 if [[ -z "$ONLY" ]]; then
   npx --no-install tsx "$ROOT/bench/db-compare.ts" "kind=$OUT/kind.json" "adversarial=$OUT/adversarial.json"
 fi
-DATABASE_URL="$URL" npx --no-install tsx "$ROOT/bench/db-writers.ts" "${BENCH_WRITE_SECONDS:-8}" "${BENCH_WRITERS:-8}"
+DATABASE_URL="$URL" npx --no-install tsx "$ROOT/bench/db-writers.ts" "${BENCH_WRITE_SECONDS:-4}" "${BENCH_WRITERS:-8}"
