@@ -108,14 +108,14 @@ isOneToOne: false
                   ]
                 },"sales_hourly": {
                   Row: {
-                    "bucket": string,"items_sold": number,"orders_count": number,"revenue_cents": number
+                    "bucket": string,"items_sold": number,"orders_count": number,"revenue_cents": number,"slot": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "bucket": string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number
+                    "bucket": string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number,"slot"?: number
                   }
                   Update: {
-                    "bucket"?: string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number
+                    "bucket"?: string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number,"slot"?: number
                   }
                   Relationships: [
                     

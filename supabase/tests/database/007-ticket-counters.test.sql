@@ -1,5 +1,6 @@
--- The ticket counters equal a recount after seeded random inserts, status changes, reopenings,
--- moved dates, bulk updates and deletes. State columns are recounted from public.tickets; the
+-- The ticket counters equal a recount after seeded random inserts (one or several rows per
+-- statement), status changes, reopenings, moved dates, bulk updates and deletes: the one-row
+-- path of the trigger and the set-based one. State columns are recounted from public.tickets; the
 -- active-repairs history is recounted from an oracle: this test's own record of what each step
 -- did, by the rule "active from created_at until closed; a reopening is active again from that
 -- moment; a deleted active ticket stops being active at that moment".
@@ -34,19 +35,18 @@ begin
     v_op := random();
     select * into v_t from public.tickets order by random() limit 1;
     if v_op < 0.35 or v_t is null then
-      -- insert one to three tickets, some with history (closed at a past moment)
-      for k in 1..1 + floor(random() * 3)::int loop
-        v_status := v_statuses[1 + floor(random() * 6)::int];
-        v_created := now() - random() * interval '80 hours' - (case when random() < 0.1 then interval '40 days' else interval '0' end);
-        v_closed := case when v_status = any(v_done) then v_created + random() * (now() - v_created) end;
+      -- insert one to three tickets in one statement, some with history (closed at a past moment)
+      with ins as (
         insert into public.tickets (customer_id, device, issue, status, priority, created_at, closed_at)
-        values ('c7000000-0000-4000-8000-000000000001', 'Phone', 'Step ' || step, v_status,
-                v_priorities[1 + floor(random() * 4)::int], v_created, v_closed);
-        insert into oracle values (v_created, 1);
-        if v_closed is not null then
-          insert into oracle values (v_closed, -1);
-        end if;
-      end loop;
+        select 'c7000000-0000-4000-8000-000000000001', 'Phone', 'Step ' || step, x.status, x.priority, x.created_at,
+               case when x.status = any(v_done) then x.created_at + random() * (now() - x.created_at) end
+          from (select v_statuses[1 + floor(random() * 6)::int] as status, v_priorities[1 + floor(random() * 4)::int] as priority,
+                       now() - random() * interval '80 hours'
+                         - (case when random() < 0.1 then interval '40 days' else interval '0' end) as created_at
+                  from generate_series(1, 1 + floor(random() * 3)::int)) x
+        returning created_at, closed_at
+      )
+      insert into oracle select created_at, 1 from ins union all select closed_at, -1 from ins where closed_at is not null;
     elsif v_op < 0.65 then
       -- a status change: closing, reopening, or moving within active / done
       v_status := v_statuses[1 + floor(random() * 6)::int];
@@ -80,6 +80,10 @@ begin
          where status in ('open', 'in_progress') and number % 3 = step % 3 returning 1)
       select count(*) into v_n from closed;
       insert into oracle select now(), -1 from generate_series(1, v_n);
+    elsif v_op < 0.88 then
+      -- a bulk delete
+      with gone as (delete from public.tickets where number % 13 = step % 13 returning status)
+      insert into oracle select now(), -1 from gone where not status = any(v_done);
     else
       delete from public.tickets where id = v_t.id;
       if not v_t.status = any(v_done) then
