@@ -1,7 +1,7 @@
 import { applyActivity } from './apply-activity';
 import { applyKpis } from './apply-kpis';
 import { rollRevenueSeries } from './revenue-window';
-import type { ActivityItem, Kpis, Loadable, RevenuePoint, RevenueRange, TicketStatusCount } from './types';
+import type { ActivityItem, Kpis, Loadable, RevenuePoint, RevenueRange, TicketAging, TicketStatusCount } from './types';
 
 export interface FeedState {
   /** newest first, capped */
@@ -17,6 +17,8 @@ export interface DashboardData {
   /** data null with status 'ready' = not available for this role (support) */
   revenue: Loadable<RevenuePoint[]> & { range: RevenueRange };
   ticketStatus: Loadable<TicketStatusCount[]>;
+  /** filled by dashboard_sync (engine); loading until the first answer */
+  ticketAging: Loadable<TicketAging>;
   feed: FeedState;
   /** highest activity_log id applied to the feed */
   cursor: number;
@@ -50,6 +52,7 @@ export function initialDashboardData(range: RevenueRange = '7d'): DashboardData 
     kpis: { status: 'loading', data: null, error: null },
     revenue: { status: 'loading', data: null, error: null, range },
     ticketStatus: { status: 'loading', data: null, error: null },
+    ticketAging: { status: 'loading', data: null, error: null },
     feed: { items: [], status: 'loading', error: null, hasMore: false, loadingOlder: false },
     cursor: 0,
   };
