@@ -30,7 +30,7 @@ export function newSinceReducer(state: NewSinceState, event: NewSinceEvent): New
     // a hidden first visit still needs a baseline, or everything would count as unseen
     return state.visible || state.seenId === null ? see(state, event.id) : state;
   }
-  if (event.visible === state.visible) return state;
+  if (event.visible === state.visible) return state.visible ? see(state, event.newest) : state;
   if (!event.visible) return { ...state, visible: false };
   const arrived = state.seenId !== null && event.newest > state.seenId;
   return see({ ...state, visible: true, dividerId: arrived ? state.seenId : state.dividerId }, event.newest);
