@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import type { Db, Queryable, QueryResult } from './types.ts';
 
 /** Embedded PostgreSQL (PGlite). It is one connection: PGlite queues queries behind open transactions. */
 export async function createPgliteDb(dataDir: string | undefined): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir, extensions: { pgcrypto } });
+  const pg = await PGlite.create({ dataDir, extensions: { pgcrypto, pg_trgm } });
 
   async function query<R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     const res = await pg.query<R>(sql, params);

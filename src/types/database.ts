@@ -6,14 +6,14 @@ export type Database = {
           Tables: {
             "activity_log": {
                   Row: {
-                    "entity_id": string,"entity_type": string,"id": number,"kind": string,"occurred_at": string,"summary": NonNullable<Json>
+                    "entity_id": string,"entity_type": string,"id": number,"kind": string,"occurred_at": string,"search_text": string | null,"summary": NonNullable<Json>
                   }
                   ComputedFields: never
                   Insert: {
-                    "entity_id": string,"entity_type": string,"id": number,"kind": string,"occurred_at": string,"summary"?: NonNullable<Json>
+                    "entity_id": string,"entity_type": string,"id": number,"kind": string,"occurred_at": string,"search_text"?: never,"summary"?: NonNullable<Json>
                   }
                   Update: {
-                    "entity_id"?: string,"entity_type"?: string,"id"?: number,"kind"?: string,"occurred_at"?: string,"summary"?: NonNullable<Json>
+                    "entity_id"?: string,"entity_type"?: string,"id"?: number,"kind"?: string,"occurred_at"?: string,"search_text"?: never,"summary"?: NonNullable<Json>
                   }
                   Relationships: [
                     
@@ -153,7 +153,7 @@ isOneToOne: false
           }
           Functions: {
             "activity_feed":
-{ Args: { "p_after"?: number,"p_before"?: number,"p_limit"?: number }; Returns: {
+{ Args: { "p_after"?: number,"p_before"?: number,"p_limit"?: number,"p_query"?: string,"p_ticket_priority"?: (string)[],"p_ticket_status"?: (string)[],"p_types"?: (string)[] }; Returns: {
               "entity_id": string,"entity_type": string,"id": number,"kind": string,"occurred_at": string,"summary": Json
             }[]
                            },
@@ -162,6 +162,9 @@ isOneToOne: false
                            },
 "dashboard_kpis":
 { Args: { "p_from"?: string,"p_to"?: string }; Returns: Json
+                           },
+"entity_detail":
+{ Args: { "p_id": string,"p_type": string }; Returns: Json
                            },
 "revenue_series":
 { Args: { "p_bucket"?: string,"p_from": string,"p_to": string,"p_tz"?: string }; Returns: {

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ describe('database on PGlite', () => {
   }
 
   beforeAll(async () => {
-    db = await PGlite.create({ extensions: { pgcrypto } });
+    db = await PGlite.create({ extensions: { pgcrypto, pg_trgm } });
     await db.exec(readFileSync(join(root, 'local-supabase', 'platform.sql'), 'utf8'));
     const dir = join(root, 'supabase', 'migrations');
     for (const file of readdirSync(dir).sort()) await db.exec(readFileSync(join(dir, file), 'utf8'));

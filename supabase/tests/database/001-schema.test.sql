@@ -73,13 +73,15 @@ select is(
 select set_eq(
   $$select p.proname::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'public' and has_function_privilege('authenticated', p.oid, 'execute')$$,
-  array['dashboard_kpis', 'revenue_series', 'activity_feed', 'ticket_status_breakdown', 'top_products', 'current_staff'],
-  'authenticated executes exactly the six dashboard RPCs');
+  array['dashboard_kpis', 'revenue_series', 'activity_feed', 'ticket_status_breakdown', 'top_products', 'current_staff',
+        'entity_detail'],
+  'authenticated executes exactly the dashboard RPCs');
 
 -- 28-33 RPC signatures
 select has_function('public', 'dashboard_kpis', array['timestamp with time zone', 'timestamp with time zone'], 'dashboard_kpis(from, to)');
 select has_function('public', 'revenue_series', array['timestamp with time zone', 'timestamp with time zone', 'text', 'text'], 'revenue_series(from, to, bucket, tz)');
-select has_function('public', 'activity_feed', array['integer', 'bigint', 'bigint'], 'activity_feed(limit, after, before)');
+select has_function('public', 'activity_feed', array['integer', 'bigint', 'bigint', 'text', 'text[]', 'text[]', 'text[]'],
+  'activity_feed(limit, after, before, query, types, ticket_status, ticket_priority)');
 select has_function('public', 'ticket_status_breakdown', array[]::text[], 'ticket_status_breakdown()');
 select has_function('public', 'top_products', array['timestamp with time zone', 'timestamp with time zone', 'integer'], 'top_products(from, to, limit)');
 select has_function('public', 'current_staff', array[]::text[], 'current_staff()');
