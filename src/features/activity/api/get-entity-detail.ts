@@ -1,8 +1,8 @@
+import { toApiError } from '@/lib/api-error';
 import { isObject, requireArray, requireObject, toInt } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { ActivityItem, EntityType } from '@/live/types';
 import type { EntityDetail, EntityRecord, OrderLine } from '../types';
-import { callRpc } from './call-rpc';
 import { parseActivityRow } from './get-activity-feed';
 
 type Json = Record<string, unknown>;
@@ -73,5 +73,7 @@ export function parseEntityDetail(type: EntityType, data: unknown): EntityDetail
 
 /** One entity's current record and history. Support asking for an order gets ApiError 42501. */
 export async function getEntityDetail(client: AppSupabaseClient, params: { type: EntityType; id: string }): Promise<EntityDetail> {
-  return parseEntityDetail(params.type, await callRpc(client, 'entity_detail', { p_type: params.type, p_id: params.id }));
+  const { data, error, status } = await client.rpc('entity_detail', { p_type: params.type, p_id: params.id });
+  if (error) throw toApiError(error, status);
+  return parseEntityDetail(params.type, data);
 }

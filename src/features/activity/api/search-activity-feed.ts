@@ -1,8 +1,11 @@
+import { toApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { ActivityPage } from '@/live/types';
+import type { Database } from '@/types/database';
 import type { ActivityFilter } from '../types';
-import { callRpc } from './call-rpc';
 import { parseActivityFeed } from './get-activity-feed';
+
+type ActivityFeedArgs = Database['public']['Functions']['activity_feed']['Args'];
 
 export interface SearchActivityFeedParams {
   filter: ActivityFilter;
@@ -12,8 +15,8 @@ export interface SearchActivityFeedParams {
 }
 
 /** activity_feed's arguments for a filter: an empty part is left out, which the RPC reads as "no filter". */
-export function toSearchArgs({ filter, limit, before }: SearchActivityFeedParams): Record<string, unknown> {
-  const args: Record<string, unknown> = { p_limit: limit };
+export function toSearchArgs({ filter, limit, before }: SearchActivityFeedParams): ActivityFeedArgs {
+  const args: ActivityFeedArgs = { p_limit: limit };
   if (before !== undefined) args.p_before = before;
   if (filter.q !== '') args.p_query = filter.q;
   if (filter.kind) args.p_types = [filter.kind];
@@ -24,5 +27,7 @@ export function toSearchArgs({ filter, limit, before }: SearchActivityFeedParams
 
 /** The server's answer to a search of the activity log (same rows and role rules as the live feed). */
 export async function searchActivityFeed(client: AppSupabaseClient, params: SearchActivityFeedParams): Promise<ActivityPage> {
-  return parseActivityFeed(await callRpc(client, 'activity_feed', toSearchArgs(params)));
+  const { data, error, status } = await client.rpc('activity_feed', toSearchArgs(params));
+  if (error) throw toApiError(error, status);
+  return parseActivityFeed(data);
 }
