@@ -41,7 +41,7 @@ export function EntityPanel({ target, role, state, onClose, onRetry, fallbackFoc
       current && state.status === 'error' ? (
         <ErrorState title={`Couldn't load this ${name.toLowerCase()}`} error={state.error} onRetry={onRetry} />
       ) : (
-        <div aria-busy="true" aria-label={`Loading the ${name.toLowerCase()}`}>
+        <div role="status" aria-busy="true" aria-label={`Loading the ${name.toLowerCase()}`}>
           <Skeleton height={180} />
         </div>
       );

@@ -24,7 +24,7 @@ export function TicketAgingCard({ ticketAging, now, onRetry, locale }: TicketAgi
       ticketAging.status === 'error' ? (
         <ErrorState title="Couldn't load tickets" error={ticketAging.error} onRetry={onRetry} />
       ) : (
-        <div aria-busy="true" aria-label="Loading tickets">
+        <div role="status" aria-busy="true" aria-label="Loading tickets">
           <Skeleton height={160} />
         </div>
       );
