@@ -22,10 +22,15 @@ export interface ActivityFeedProps {
   linkFor?: (item: ActivityItem) => ItemLink | null;
   /** newest id seen before this visit (the divider), null for none */
   dividerId?: number | null;
+  /**
+   * While a search or filter is active: its results, shown instead of the live list. The frame,
+   * and the alerts toggle with its state, stay the same; the pause is for the live feed only.
+   */
+  searchBody?: ReactNode;
 }
 
-/** The live feed, when no search or filter is active. */
-export function ActivityFeed({ feed, onLoadOlder, onRetry, locale, toolbar, linkFor, dividerId = null }: ActivityFeedProps) {
+/** /activity's list: the live feed, or the search results handed in as `searchBody`. */
+export function ActivityFeed({ feed, onLoadOlder, onRetry, locale, toolbar, linkFor, dividerId = null, searchBody }: ActivityFeedProps) {
   const [pausedAtId, setPausedAtId] = useState<number | null>(null);
   const [held, setHeld] = useState<readonly ActivityItem[]>([]);
 
@@ -55,17 +60,20 @@ export function ActivityFeed({ feed, onLoadOlder, onRetry, locale, toolbar, link
     body = <EmptyState title="No activity yet">Changes to tickets, orders, customers and products show up here.</EmptyState>;
   else body = <ActivityList items={visible} label="Activity" locale={locale} linkFor={linkFor} dividerAt={dividerIndex(visible, dividerId)} />;
 
+  const searching = searchBody !== undefined && searchBody !== null;
   const actions = (
     <>
-      <Button size="small" aria-pressed={paused} onClick={paused ? resume : pauseAtNewest}>
-        {paused ? 'Resume feed' : 'Pause feed'}
-      </Button>
+      {!searching && (
+        <Button size="small" aria-pressed={paused} onClick={paused ? resume : pauseAtNewest}>
+          {paused ? 'Resume feed' : 'Pause feed'}
+        </Button>
+      )}
       <TicketAlertsToggle items={feed.items} />
     </>
   );
 
-  return (
-    <FeedShell toolbar={toolbar} actions={actions}>
+  const liveBody = (
+    <>
       {paused && (
         <div className="activity-feed__paused" role="status">
           {pending.length > 0 ? (
@@ -90,6 +98,12 @@ export function ActivityFeed({ feed, onLoadOlder, onRetry, locale, toolbar, link
           endText="That's everything: you've reached the start of the log."
         />
       )}
+    </>
+  );
+
+  return (
+    <FeedShell toolbar={toolbar} actions={actions}>
+      {searching ? searchBody : liveBody}
     </FeedShell>
   );
 }

@@ -16,7 +16,6 @@ import { filterKey, isFiltered, toFilter } from '../utils/view-params';
 import { ActivityFeed } from './activity-feed';
 import { ActivityToolbar } from './activity-toolbar';
 import { EntityPanel } from './entity-panel';
-import { FeedShell } from './feed-shell';
 import { SearchResults } from './search-results';
 import { ShortcutsDialog } from './shortcuts-dialog';
 
@@ -67,40 +66,35 @@ function ActivityPageFor({ userId, role, locale }: { userId: string; role: Staff
   const toolbar = (
     <ActivityToolbar view={view} kinds={kinds} onQuery={setQuery} onFilter={setFilter} onShowShortcuts={() => setHelp(true)} searchRef={searchRef} />
   );
-  let list;
+  let searchBody = null;
   if (!kindAllowed && view.kind) {
-    list = (
-      <FeedShell toolbar={toolbar}>
-        <EmptyState title={`${KIND_NAMES[view.kind]}s are not available for your role`}>Pick another kind above.</EmptyState>
-      </FeedShell>
-    );
+    searchBody = <EmptyState title={`${KIND_NAMES[view.kind]}s are not available for your role`}>Pick another kind above.</EmptyState>;
   } else if (filter) {
-    list = (
+    searchBody = (
       <SearchResults
         key={filterKey(filter)}
         search={search.state}
         onLoadOlder={search.loadOlder}
         onRetry={search.retry}
         locale={locale}
-        toolbar={toolbar}
         linkFor={linkFor}
         dividerId={dividerId}
         describe={describeFilter(filter)}
       />
     );
-  } else {
-    list = (
-      <ActivityFeed
-        feed={feed}
-        onLoadOlder={loadOlderActivity}
-        onRetry={() => retry('feed')}
-        locale={locale}
-        toolbar={toolbar}
-        linkFor={linkFor}
-        dividerId={dividerId}
-      />
-    );
   }
+  const list = (
+    <ActivityFeed
+      feed={feed}
+      onLoadOlder={loadOlderActivity}
+      onRetry={() => retry('feed')}
+      locale={locale}
+      toolbar={toolbar}
+      linkFor={linkFor}
+      dividerId={dividerId}
+      searchBody={searchBody}
+    />
+  );
 
   return (
     <>

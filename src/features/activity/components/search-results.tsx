@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import type { ActivityItem } from '@/live/types';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -7,7 +6,6 @@ import { dividerIndex } from '../utils/new-since';
 import { ActivityList, ActivitySkeleton } from './activity-list';
 import type { ItemLink } from './activity-row';
 import { FeedAnnouncer } from './feed-announcer';
-import { FeedShell } from './feed-shell';
 import { LoadMore } from './load-more';
 
 export interface SearchResultsProps {
@@ -15,15 +13,14 @@ export interface SearchResultsProps {
   onLoadOlder: () => void;
   onRetry: () => void;
   locale?: string;
-  toolbar?: ReactNode;
   linkFor?: (item: ActivityItem) => ItemLink | null;
   dividerId?: number | null;
   /** what was searched, in words, for the empty state ("“iphone” in tickets") */
   describe: string;
 }
 
-/** The server's answer to a search or filter, paged into the past and kept live. */
-export function SearchResults({ search, onLoadOlder, onRetry, locale, toolbar, linkFor, dividerId = null, describe }: SearchResultsProps) {
+/** The server's answer to a search or filter, paged into the past and kept live (the list's body, inside ActivityFeed's frame). */
+export function SearchResults({ search, onLoadOlder, onRetry, locale, linkFor, dividerId = null, describe }: SearchResultsProps) {
   const { items, status, error } = search;
   let body;
   if (status === 'loading' && items.length === 0) body = <ActivitySkeleton rows={6} />;
@@ -37,7 +34,7 @@ export function SearchResults({ search, onLoadOlder, onRetry, locale, toolbar, l
   else body = <ActivityList items={items} label="Matching activity" locale={locale} linkFor={linkFor} dividerAt={dividerIndex(items, dividerId)} />;
 
   return (
-    <FeedShell toolbar={toolbar} busy={status === 'loading'}>
+    <div className="activity-search-results" aria-busy={status === 'loading' || undefined}>
       <p className="activity-feed__summary muted" role="status">
         {status === 'ready' ? `${items.length}${search.hasMore ? '+' : ''} matching ${items.length === 1 ? 'item' : 'items'}` : status === 'loading' ? 'Searching…' : ''}
       </p>
@@ -56,6 +53,6 @@ export function SearchResults({ search, onLoadOlder, onRetry, locale, toolbar, l
           />
         </>
       )}
-    </FeedShell>
+    </div>
   );
 }

@@ -129,4 +129,18 @@ describe('activity view in the URL', () => {
     await waitFor(() => expect(shownIds()[0]).toBe(50));
     expect(search).toHaveBeenCalledTimes(2);
   });
+
+  it('keeps new-ticket alerts on while a search comes and goes (only the pause is for the live feed)', async () => {
+    signIn(admin);
+    const { router } = renderActivity('/activity');
+    await userEvent.click(screen.getByRole('button', { name: 'Alert me on new tickets' }));
+    expect(screen.getByRole('button', { name: 'New-ticket alerts on' })).toBeInTheDocument();
+    await act(() => router.navigate('/activity?q=jane'));
+    await waitFor(() => expect(shownIds()).toEqual(tickets().map((i) => i.id)));
+    expect(screen.getByRole('button', { name: 'New-ticket alerts on' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Pause feed' })).not.toBeInTheDocument();
+    await act(() => router.navigate('/activity'));
+    expect(screen.getByRole('button', { name: 'New-ticket alerts on' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Pause feed' })).toBeInTheDocument();
+  });
 });
