@@ -12,7 +12,7 @@ import { describeFilter } from '../utils/describe-filter';
 import { itemLinkFor, moveItemFocus } from '../utils/move-focus';
 import { toTabTitle } from '../utils/new-since';
 import type { ShortcutAction } from '../utils/shortcuts';
-import { filterKey, isFiltered, toFilter } from '../utils/view-params';
+import { filterKey, isFiltered, queryProblem, toFilter } from '../utils/view-params';
 import { ActivityFeed } from './activity-feed';
 import { ActivityToolbar } from './activity-toolbar';
 import { EntityPanel } from './entity-panel';
@@ -36,10 +36,9 @@ function ActivityPageFor({ userId, role, locale }: { userId: string; role: Staff
   const { view, setQuery, setFilter, openLink, close } = useActivityView();
   const kinds = kindsFor(role);
   const kindAllowed = view.kind === null || canOpen(role, view.kind);
-  const filter = useMemo(() => {
-    const f = toFilter(view);
-    return isFiltered(f) && kindAllowed ? f : null;
-  }, [view, kindAllowed]);
+  const wanted = useMemo(() => toFilter(view), [view]);
+  const problem = queryProblem(wanted.q);
+  const filter = isFiltered(wanted) && kindAllowed && !problem ? wanted : null;
   const search = useActivitySearch(filter, cursor);
   const target = view.open;
   const entity = useEntityDetail(target && canOpen(role, target.type) ? target : null, cursor);
@@ -67,7 +66,13 @@ function ActivityPageFor({ userId, role, locale }: { userId: string; role: Staff
     <ActivityToolbar view={view} kinds={kinds} onQuery={setQuery} onFilter={setFilter} onShowShortcuts={() => setHelp(true)} searchRef={searchRef} />
   );
   let searchBody = null;
-  if (!kindAllowed && view.kind) {
+  if (problem) {
+    searchBody = (
+      <p className="alert alert--error" role="alert">
+        {problem}
+      </p>
+    );
+  } else if (!kindAllowed && view.kind) {
     searchBody = <EmptyState title={`${KIND_NAMES[view.kind]}s are not available for your role`}>Pick another kind above.</EmptyState>;
   } else if (filter) {
     searchBody = (

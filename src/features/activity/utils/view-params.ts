@@ -79,6 +79,17 @@ export function toFilter(view: ActivityFilter): ActivityFilter {
   };
 }
 
+/** activity_feed matches at most this many words (more is 22023) */
+export const MAX_QUERY_WORDS = 8;
+
+/** What is wrong with a query before it is sent (the server would refuse it), or null. */
+export function queryProblem(q: string): string | null {
+  const words = q === '' ? 0 : q.split(' ').length;
+  if (words > MAX_QUERY_WORDS) return `Search with at most ${MAX_QUERY_WORDS} words (this has ${words}).`;
+  if (q.length > MAX_QUERY_LENGTH) return `Search with at most ${MAX_QUERY_LENGTH} characters.`;
+  return null;
+}
+
 export function isFiltered(filter: ActivityFilter): boolean {
   return filter.q !== '' || filter.kind !== null || filter.status !== null || filter.priority !== null;
 }

@@ -143,4 +143,12 @@ describe('activity view in the URL', () => {
     expect(screen.getByRole('button', { name: 'New-ticket alerts on' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Pause feed' })).toBeInTheDocument();
   });
+
+  it('says what is wrong with a query the server would refuse, without sending it or losing the text', async () => {
+    signIn(admin);
+    renderActivity('/activity?q=one+two+three+four+five+six+seven+eight+nine');
+    expect(screen.getByRole('alert')).toHaveTextContent('Search with at most 8 words (this has 9).');
+    expect(screen.getByTestId('activity-search')).toHaveValue('one two three four five six seven eight nine');
+    expect(search).not.toHaveBeenCalled();
+  });
 });
