@@ -153,6 +153,32 @@ describe('/activity as an all-day tool, in Chromium', () => {
     await copy.close();
   });
 
+  it('works from the keyboard: / searches, j/k move, Enter opens, Esc closes, ? lists the shortcuts', async () => {
+    await page.goto(`${URL_}/activity`);
+    await page.waitForSelector('[data-testid="activity-feed"] [data-testid="activity-item"]');
+    const focusedItem = () => page.evaluate(() => document.activeElement?.closest('[data-testid="activity-item"]')?.getAttribute('data-activity-id'));
+    const ids = await feedIds(page);
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    expect(Number(await focusedItem())).toBe(ids[1]);
+    await page.keyboard.press('k');
+    expect(Number(await focusedItem())).toBe(ids[0]);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="entity-panel"]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="entity-panel"]', { state: 'detached' });
+    expect(Number(await focusedItem())).toBe(ids[0]);
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('activity-search');
+    await page.keyboard.type('jk');
+    expect(await page.inputValue('[data-testid="activity-search"]')).toBe('jk');
+    await page.fill('[data-testid="activity-search"]', '');
+    await page.locator('h1').click();
+    await page.keyboard.press('Shift+Slash');
+    await page.waitForSelector('[role="dialog"]:has-text("Keyboard shortcuts")');
+    await page.keyboard.press('Escape');
+  });
+
   it('never lets a support agent open an order by URL', async () => {
     const order = await insertPaidOrder(admin);
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
