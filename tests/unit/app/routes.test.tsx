@@ -106,6 +106,14 @@ describe('routes', () => {
     expect(commands.setRevenueRange).not.toHaveBeenCalled();
   });
 
+  it('links each overview item to its panel on /activity', () => {
+    signedIn(admin);
+    renderAt('/');
+    const latest = screen.getByRole('heading', { name: 'Latest activity' }).closest('section')!;
+    const first = within(latest).getAllByTestId('activity-item')[0]!;
+    expect(within(first).getByRole('link')).toHaveAttribute('href', '/activity?open=ticket%3At-100');
+  });
+
   it('asks the engine for the range in the URL', () => {
     signedIn(admin);
     renderAt('/?range=30d');
