@@ -1,3 +1,4 @@
+import type { FeedState as LiveFeedState } from '@/live/dashboard-reducer';
 import type { ActivityItem, EntityType } from '@/live/types';
 
 export const CURRENCY = 'USD';
@@ -40,7 +41,8 @@ export interface ActivityView extends ActivityFilter {
   open: EntityRef | null;
 }
 
-export type { FeedState } from '@/live/dashboard-reducer';
+/** What the feed components render (the window's generation is the engine's business). */
+export type FeedState = Omit<LiveFeedState, 'generation'>;
 
 export interface TicketRecord {
   type: 'ticket';

@@ -9,7 +9,7 @@ import { initialDashboardData } from '@/live/dashboard-reducer';
 import { routes } from '@/app/router';
 import { activityFixture, connectionFixture, kpisFixture, supportKpisFixture } from '../features/fixtures/dashboard';
 import { installBrowserStubs } from '../features/fixtures/browser-stubs';
-import { ticketAgingFixture } from '../features/fixtures/ticket-aging';
+import { ticketAgingJson } from '../features/fixtures/ticket-aging';
 
 const commands = vi.hoisted(() => ({
   pause: vi.fn(),
@@ -47,8 +47,8 @@ function signedIn(user: StaffUser) {
       range: '7d',
     },
     ticketStatus: { status: 'ready', data: [{ status: 'open', count: 3 }], error: null },
-    ticketAging: { status: 'ready', data: ticketAgingFixture, error: null },
-    feed: { items: activityFixture(25), status: 'ready', error: null, hasMore: true, loadingOlder: false },
+    ticketAging: ticketAgingJson,
+    feed: { items: activityFixture(25), status: 'ready', error: null, hasMore: true, loadingOlder: false, generation: 1 },
   });
 }
 
@@ -152,7 +152,7 @@ describe('routes', () => {
 
   it('retries a failed part', async () => {
     signedIn(admin);
-    useDashboardStore.setState({ ticketAging: { status: 'error', data: null, error: 'down' } });
+    useDashboardStore.setState({ ticketAging: null, ticketStatus: { status: 'error', data: null, error: 'down' } });
     renderAt('/');
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(commands.retry).toHaveBeenCalledWith('ticketStatus');

@@ -1,5 +1,6 @@
 import { requireArray, requireInt, requireObject, requireString, requireTimestamp, toIntOrNull } from '@/lib/parse';
-import type { ActiveTicketStatus, TicketAging, TicketAgingRow } from '@/live/types';
+import type { Loadable, TicketAging, TicketStatusCount } from '@/live/types';
+import type { ActiveTicketStatus, TicketAgingRow, TicketAgingSummary } from '../types';
 
 export const ACTIVE_TICKET_STATUSES: readonly ActiveTicketStatus[] = ['open', 'in_progress', 'waiting_parts', 'ready'];
 
@@ -24,7 +25,7 @@ function parseRow(value: unknown, i: number): TicketAgingRow {
  * dashboard_sync's `ticket_aging` jsonb → TicketAging. Statuses come back in workflow order
  * whatever order the server used; a missing status counts as zero tickets.
  */
-export function parseTicketAging(data: unknown): TicketAging {
+export function parseTicketAging(data: unknown): TicketAgingSummary {
   const o = requireObject(data, 'ticket_aging');
   const rows = requireArray(o.active, 'ticket_aging.active').map(parseRow);
   const byStatus = new Map(rows.map((r) => [r.status, r]));
@@ -38,4 +39,17 @@ export function parseTicketAging(data: unknown): TicketAging {
       cancelled: requireInt(done.cancelled, 'ticket_aging.done_30d.cancelled'),
     },
   };
+}
+
+/**
+ * The card's state from the store: the engine passes `ticket_aging` through untouched (null until
+ * a sync brought it) and reports that sync's health on `ticketStatus`, which comes in the same answer.
+ */
+export function toTicketAgingLoadable(raw: TicketAging, sync: Loadable<TicketStatusCount[]>): Loadable<TicketAgingSummary> {
+  if (raw === null) return { status: sync.status === 'error' ? 'error' : 'loading', data: null, error: sync.error };
+  try {
+    return { status: 'ready', data: parseTicketAging(raw), error: sync.error };
+  } catch (e) {
+    return { status: 'error', data: null, error: e instanceof Error ? e.message : 'Unreadable ticket aging' };
+  }
 }

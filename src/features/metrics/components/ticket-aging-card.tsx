@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import type { Loadable, TicketAging } from '@/live/types';
+import type { Loadable } from '@/live/types';
+import type { TicketAgingSummary } from '../types';
 import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/error-state';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -7,7 +8,7 @@ import { toAgingModel } from '../utils/to-aging-rows';
 import { TicketAgingRow } from './ticket-aging-row';
 
 export interface TicketAgingCardProps {
-  ticketAging: Loadable<TicketAging>;
+  ticketAging: Loadable<TicketAgingSummary>;
   now: number;
   onRetry: () => void;
   locale?: string;

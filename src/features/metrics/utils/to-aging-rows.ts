@@ -1,4 +1,4 @@
-import type { TicketAging } from '@/live/types';
+import type { TicketAgingSummary } from '../types';
 import { ageSeconds, formatAge } from './format-age';
 import { formatCount } from './format-number';
 import { humanizeStatus } from './to-status-bars';
@@ -26,7 +26,7 @@ export interface AgingModel {
 }
 
 /** The tickets card's rows; ages are taken at `now` from the creation time, so they keep growing between syncs. */
-export function toAgingModel(aging: TicketAging, now: number, locale?: string): AgingModel {
+export function toAgingModel(aging: TicketAgingSummary, now: number, locale?: string): AgingModel {
   const rows = aging.active.map((r): AgingRowModel => {
     const label = humanizeStatus(r.status);
     const age = r.count > 0 ? ageSeconds(r.oldestCreatedAt, now, r.oldestSeconds) : null;

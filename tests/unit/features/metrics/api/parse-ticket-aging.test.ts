@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTicketAging } from '@/features/metrics/api/parse-ticket-aging';
+import { parseTicketAging, toTicketAgingLoadable } from '@/features/metrics/api/parse-ticket-aging';
 import { ticketAgingFixture, ticketAgingJson } from '../../fixtures/ticket-aging';
 
 describe('parseTicketAging', () => {
@@ -20,5 +20,19 @@ describe('parseTicketAging', () => {
     expect(() => parseTicketAging(null)).toThrow(/ticket_aging/);
     expect(() => parseTicketAging({ ...ticketAgingJson, active: [{ ...ticketAgingJson.active[0], status: 'closed' }] })).toThrow(/status: closed/);
     expect(() => parseTicketAging({ active: [], done_30d: { closed: 'many', cancelled: 0 } })).toThrow(/done_30d.closed/);
+  });
+});
+
+describe('toTicketAgingLoadable', () => {
+  const sync = (status: 'loading' | 'ready' | 'error', error: string | null = null) => ({ status, data: null, error });
+
+  it('is loading until a sync brought ticket_aging, and an error when that sync failed', () => {
+    expect(toTicketAgingLoadable(null, sync('loading'))).toEqual({ status: 'loading', data: null, error: null });
+    expect(toTicketAgingLoadable(null, sync('error', 'offline'))).toEqual({ status: 'error', data: null, error: 'offline' });
+  });
+
+  it('parses what the engine passed through, keeps a refresh error beside it, and shows garbage as an error', () => {
+    expect(toTicketAgingLoadable(ticketAgingJson, sync('ready', 'timeout'))).toEqual({ status: 'ready', data: ticketAgingFixture, error: 'timeout' });
+    expect(toTicketAgingLoadable({ active: 'x' }, sync('ready'))).toMatchObject({ status: 'error', data: null, error: expect.stringMatching(/ticket_aging/) });
   });
 });

@@ -1,11 +1,12 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { Loadable, TicketAging } from '@/live/types';
+import type { Loadable } from '@/live/types';
+import type { TicketAgingSummary } from '@/features/metrics/types';
 import { TicketAgingCard } from '@/features/metrics/components/ticket-aging-card';
 import { NOW, ticketAgingFixture } from '../../fixtures/ticket-aging';
 
-function setup(ticketAging: Loadable<TicketAging>) {
+function setup(ticketAging: Loadable<TicketAgingSummary>) {
   const onRetry = vi.fn();
   render(<TicketAgingCard ticketAging={ticketAging} now={NOW} onRetry={onRetry} locale="en-US" />);
   return { onRetry };
