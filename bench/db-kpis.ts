@@ -1,8 +1,10 @@
 // Times the dashboard's database reads as the dashboard makes them (role authenticated + JWT
 // claims, as PostgREST does), next to the obvious full-scan queries they replace.
 // Usage: DATABASE_URL=postgres://... npx tsx bench/db-kpis.ts [iterations] [--json out.json]
-// Prints mean, median and p95 in ms per query. Expects a bench fill and the seed's staff logins.
-import { writeFileSync } from 'node:fs';
+// Prints mean, median and p95 in ms per query, and the server CPU per call (read from /proc, so
+// only for a local cluster): on a loaded machine latency includes waiting for a core, CPU does
+// not. Expects a bench fill and the seed's staff logins.
+import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 
 const ADMIN = 'a0000000-0000-4000-8000-000000000001';
@@ -101,9 +103,27 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)] ?? NaN;
 }
 
-async function timeCase(client: pg.Client, c: Case, sql: string, iterations: number): Promise<number[]> {
+/** CPU seconds a local backend has used (utime + stime from /proc; null when not readable). */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+async function timeCase(
+  client: pg.Client,
+  pid: number,
+  c: Case,
+  sql: string,
+  iterations: number,
+): Promise<{ times: number[]; cpuMs: number | null }> {
   const times: number[] = [];
+  let cpuStart: number | null = null;
   for (let n = 0; n < iterations + 3; n += 1) {
+    if (n === 3) cpuStart = cpuSeconds(pid); // the first calls warm caches and plans
     await client.query('begin');
     if (c.as) {
       await client.query("select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)", [
@@ -114,9 +134,11 @@ async function timeCase(client: pg.Client, c: Case, sql: string, iterations: num
     await client.query(sql);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     await client.query('rollback');
-    if (n >= 3) times.push(ms); // the first calls warm caches and plans
+    if (n >= 3) times.push(ms);
   }
-  return times.sort((a, b) => a - b);
+  const cpuEnd = cpuSeconds(pid);
+  const cpuMs = cpuStart === null || cpuEnd === null ? null : ((cpuEnd - cpuStart) * 1000) / iterations;
+  return { times: times.sort((a, b) => a - b), cpuMs };
 }
 
 export interface Timing {
@@ -124,6 +146,8 @@ export interface Timing {
   mean: number;
   median: number;
   p95: number;
+  /** Server CPU per call (10 ms ticks spread over the calls), ms; null when /proc is not readable. */
+  cpu: number | null;
 }
 
 async function main(): Promise<void> {
@@ -133,6 +157,7 @@ async function main(): Promise<void> {
   const jsonAt = process.argv.indexOf('--json');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid ?? 0;
   const { rows } = await client.query<{
     orders: string;
     tickets: string;
@@ -156,23 +181,27 @@ async function main(): Promise<void> {
     `PostgreSQL ${info.version}: ${info.orders} orders, ${info.tickets} tickets (${info.active} active), ` +
       `${info.activity} activity rows; ${iterations} calls each`,
   );
-  console.log(`${'query'.padEnd(42)} ${'mean ms'.padStart(9)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(9)}`);
+  console.log(
+    `${'query'.padEnd(42)} ${'mean ms'.padStart(9)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(9)} ${'cpu ms'.padStart(8)}`,
+  );
   const results: Timing[] = [];
   for (const c of cases) {
     const sql = c.sql
       .replaceAll('{admin_cursor}', info.admin_cursor)
       .replaceAll('{support_cursor}', info.support_cursor)
       .replaceAll('{epoch}', info.epoch);
-    const times = await timeCase(client, c, sql, c.as === null ? Math.min(iterations, 10) : iterations);
+    const { times, cpuMs } = await timeCase(client, pid, c, sql, c.as === null ? Math.min(iterations, 10) : iterations);
     const t: Timing = {
       name: c.name,
       mean: times.reduce((a, b) => a + b, 0) / times.length,
       median: percentile(times, 50),
       p95: percentile(times, 95),
+      cpu: cpuMs,
     };
     results.push(t);
     console.log(
-      `${c.name.padEnd(42)} ${t.mean.toFixed(2).padStart(9)} ${t.median.toFixed(2).padStart(10)} ${t.p95.toFixed(2).padStart(9)}`,
+      `${c.name.padEnd(42)} ${t.mean.toFixed(2).padStart(9)} ${t.median.toFixed(2).padStart(10)} ${t.p95.toFixed(2).padStart(9)}` +
+        ` ${(t.cpu === null ? '-' : t.cpu.toFixed(2)).padStart(8)}`,
     );
   }
   await client.end();
