@@ -5,14 +5,13 @@ export interface FeedShellProps {
   toolbar: ReactNode;
   /** pause, alerts ... on the right */
   actions?: ReactNode;
-  busy?: boolean;
   children: ReactNode;
 }
 
 /** The /activity list's frame: the same test id and landmark whether it shows the live feed or a search. */
-export function FeedShell({ toolbar, actions, busy, children }: FeedShellProps) {
+export function FeedShell({ toolbar, actions, children }: FeedShellProps) {
   return (
-    <section className="card activity-feed" data-testid="activity-feed" aria-label="Activity feed" aria-busy={busy || undefined}>
+    <section className="card activity-feed" data-testid="activity-feed" aria-label="Activity feed">
       <div className="activity-feed__toolbar">
         {toolbar}
         {actions && <div className="activity-feed__actions">{actions}</div>}
