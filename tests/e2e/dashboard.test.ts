@@ -118,7 +118,7 @@ describe('dashboard in Chromium against the local stack', () => {
       await tab1.emulateMedia({ colorScheme: scheme });
       await tab1.goto(`${URL_}/?range=30d`);
       await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
-      await tab1.waitForSelector('[data-testid="ticket-status-chart"] svg.recharts-surface');
+      await tab1.waitForSelector('[data-testid="ticket-aging"]');
       await tab1.screenshot({ path: join(SHOTS, `overview-${scheme}.png`), fullPage: true });
       await tab1.goto(`${URL_}/activity`);
       await tab1.waitForSelector('[data-testid="activity-item"]');
@@ -127,7 +127,7 @@ describe('dashboard in Chromium against the local stack', () => {
     await tab1.setViewportSize({ width: 390, height: 844 });
     await tab1.goto(`${URL_}/`);
     await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
-    await tab1.waitForSelector('[data-testid="ticket-status-chart"] svg.recharts-surface');
+    await tab1.waitForSelector('[data-testid="ticket-aging"]');
     await tab1.screenshot({ path: join(SHOTS, 'overview-phone-dark.png'), fullPage: true });
     await tab1.emulateMedia({ colorScheme: 'light' });
     await tab1.setViewportSize({ width: 1280, height: 900 });
@@ -273,7 +273,7 @@ describe('dashboard in Chromium against the local stack', () => {
     await signIn(page, URL_, 'support@example.com');
     await waitForState(page, ['live']);
     await page.waitForSelector('[data-testid="kpi-new-tickets-24h"]');
-    await page.waitForSelector('[data-testid="ticket-status-chart"]');
+    await page.waitForSelector('[data-testid="ticket-aging"]');
     expect(await page.locator('[data-testid="kpi-total-revenue"]').count()).toBe(0);
     expect(await page.locator('[data-testid="kpi-products-sold"]').count()).toBe(0);
     expect(await page.locator('[data-testid="revenue-chart"]').count()).toBe(0);

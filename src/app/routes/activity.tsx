@@ -1,12 +1,11 @@
 import { PageHeader } from '@/components/layouts/page-header';
-import { ActivityFeedSection } from '@/features/activity/components/activity-feed-section';
+import { ActivityPage } from '@/features/activity/components/activity-page';
 
 export function ActivityRoute() {
   return (
     <>
-      <title>Activity · Repair Shop</title>
       <PageHeader title="Activity" />
-      <ActivityFeedSection />
+      <ActivityPage />
     </>
   );
 }

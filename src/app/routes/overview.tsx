@@ -2,7 +2,7 @@ import { PageHeader } from '@/components/layouts/page-header';
 import { LatestActivitySection } from '@/features/activity/components/latest-activity-section';
 import { KpiSection } from '@/features/metrics/components/kpi-section';
 import { RevenueSection } from '@/features/metrics/components/revenue-section';
-import { TicketStatusSection } from '@/features/metrics/components/ticket-status-section';
+import { TicketAgingSection } from '@/features/metrics/components/ticket-aging-section';
 import { useSessionStore } from '@/live';
 
 export function OverviewRoute() {
@@ -14,7 +14,7 @@ export function OverviewRoute() {
       <KpiSection />
       <div className={isAdmin ? 'grid-charts' : 'grid-charts grid-charts--single'}>
         {isAdmin && <RevenueSection />}
-        <TicketStatusSection />
+        <TicketAgingSection />
       </div>
       <LatestActivitySection />
     </>

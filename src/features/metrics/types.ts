@@ -47,3 +47,28 @@ export interface StatusBar {
   label: string;
   count: number;
 }
+
+/** The statuses that still need work, in the order the overview lists them. */
+export type ActiveTicketStatus = 'open' | 'in_progress' | 'waiting_parts' | 'ready';
+
+/** One active status on the overview's tickets card (dashboard_sync's `ticket_aging.active[i]`). */
+export interface TicketAgingRow {
+  status: ActiveTicketStatus;
+  count: number;
+  /** how many of `count` are urgent / high priority */
+  urgent: number;
+  high: number;
+  /** creation time of the oldest ticket in this status; null when there is none */
+  oldestCreatedAt: string | null;
+  /** its age when the server answered, in seconds; null when there is none */
+  oldestSeconds: number | null;
+}
+
+/**
+ * dashboard_sync's `ticket_aging`, parsed (the engine passes the JSON through as `ticketAging`;
+ * see api/parse-ticket-aging.ts): the four active statuses, then what ended in 30 days.
+ */
+export interface TicketAgingSummary {
+  active: TicketAgingRow[];
+  done30d: { closed: number; cancelled: number };
+}

@@ -9,6 +9,7 @@ import { initialDashboardData } from '@/live/dashboard-reducer';
 import { routes } from '@/app/router';
 import { activityFixture, connectionFixture, kpisFixture, supportKpisFixture } from '../features/fixtures/dashboard';
 import { installBrowserStubs } from '../features/fixtures/browser-stubs';
+import { ticketAgingJson } from '../features/fixtures/ticket-aging';
 
 const commands = vi.hoisted(() => ({
   pause: vi.fn(),
@@ -46,6 +47,7 @@ function signedIn(user: StaffUser) {
       range: '7d',
     },
     ticketStatus: { status: 'ready', data: [{ status: 'open', count: 3 }], error: null },
+    ticketAging: ticketAgingJson,
     feed: { items: activityFixture(25), status: 'ready', error: null, hasMore: true, loadingOlder: false, generation: 1 },
   });
 }
@@ -95,12 +97,21 @@ describe('routes', () => {
     for (const id of ['kpi-total-revenue', 'kpi-active-repairs', 'kpi-new-tickets-24h', 'kpi-products-sold', 'revenue-chart']) {
       expect(screen.getByTestId(id)).toBeInTheDocument();
     }
-    expect(screen.getByRole('heading', { name: 'Tickets by status' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Tickets needing work' })).toBeInTheDocument();
+    expect(screen.getAllByTestId('ticket-aging-row')).toHaveLength(4);
     expect(within(screen.getByRole('heading', { name: 'Latest activity' }).closest('section')!).getAllByTestId('activity-item')).toHaveLength(20);
     const header = screen.getByRole('banner');
     expect(within(header).getByText('Alex Admin')).toBeInTheDocument();
     expect(within(header).getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
     expect(commands.setRevenueRange).not.toHaveBeenCalled();
+  });
+
+  it('links each overview item to its panel on /activity', () => {
+    signedIn(admin);
+    renderAt('/');
+    const latest = screen.getByRole('heading', { name: 'Latest activity' }).closest('section')!;
+    const first = within(latest).getAllByTestId('activity-item')[0]!;
+    expect(within(first).getByRole('link')).toHaveAttribute('href', '/activity?open=ticket%3At-100');
   });
 
   it('asks the engine for the range in the URL', () => {
@@ -141,7 +152,7 @@ describe('routes', () => {
 
   it('retries a failed part', async () => {
     signedIn(admin);
-    useDashboardStore.setState({ ticketStatus: { status: 'error', data: null, error: 'down' } });
+    useDashboardStore.setState({ ticketAging: null, ticketStatus: { status: 'error', data: null, error: 'down' } });
     renderAt('/');
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(commands.retry).toHaveBeenCalledWith('ticketStatus');

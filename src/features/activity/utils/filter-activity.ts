@@ -1,8 +1,4 @@
-import type { ActivityItem, EntityType } from '@/live/types';
-
-export function filterByTypes(items: readonly ActivityItem[], types: ReadonlySet<EntityType>): ActivityItem[] {
-  return items.filter((i) => types.has(i.entityType));
-}
+import type { ActivityItem } from '@/live/types';
 
 /**
  * A view-level pause: everything up to `pausedAtId` stays on screen, newer items wait. Older pages

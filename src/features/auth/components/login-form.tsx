@@ -76,8 +76,9 @@ export function LoginForm({ onSignIn, message, showDemoLogins = false }: LoginFo
                     setEmail(d.email);
                     setPassword(d.password);
                   }}
-                  aria-label={`Use the ${d.role} demo login`}
                 >
+                  {/* no aria-label: the name must contain the visible text (WCAG 2.5.3, label in name) */}
+                  <span className="visually-hidden">Fill in the</span>{' '}
                   <span className="badge">{d.role}</span> {d.email} / {d.password}
                 </Button>
               </li>

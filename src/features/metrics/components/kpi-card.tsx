@@ -16,7 +16,8 @@ export function KpiCard({ card, asOf, locale }: KpiCardProps) {
       <h2 id={titleId} className="kpi__title">
         {card.title}
       </h2>
-      <p className="kpi__value tabular">{card.display}</p>
+      {/* a div, not a p: a big bold paragraph reads as a fake heading (axe p-as-heading) */}
+      <div className="kpi__value tabular">{card.display}</div>
       <p className={`kpi__change kpi__change--${card.change.direction}`}>
         {ARROWS[card.change.direction] && <span aria-hidden="true">{ARROWS[card.change.direction]} </span>}
         <span className="tabular">{card.change.label}</span>

@@ -13,7 +13,7 @@ export interface KpiGridProps {
 
 function KpiSkeletons({ count }: { count: number }) {
   return (
-    <div className="grid-kpis" aria-busy="true" aria-label="Loading key figures">
+    <div className="grid-kpis" role="status" aria-busy="true" aria-label="Loading key figures">
       {Array.from({ length: count }, (_, i) => (
         <div key={i} className="card kpi">
           <Skeleton width="50%" height="0.9rem" />

@@ -48,7 +48,7 @@ export function RevenueCard({ revenue, range, dataRange, onRangeChange, onRetry,
       revenue.status === 'error' && dataRange === range ? (
         <ErrorState title="Couldn't load revenue" error={revenue.error} onRetry={onRetry} />
       ) : (
-        <div aria-busy="true" aria-label="Loading revenue">
+        <div role="status" aria-busy="true" aria-label="Loading revenue">
           <Skeleton height={chartConfig.height} />
         </div>
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivityItem, EntityType } from '@/live/types';
-import { filterByTypes, newestId, pendingOverflow, splitAtPause } from '@/features/activity/utils/filter-activity';
+import { newestId, pendingOverflow, splitAtPause } from '@/features/activity/utils/filter-activity';
 import { formatRelativeTime } from '@/features/activity/utils/format-relative-time';
 import { newTicketsSince } from '@/features/activity/utils/ticket-alerts';
 import { toDigest } from '@/features/activity/utils/to-digest';
@@ -26,12 +26,6 @@ describe('formatRelativeTime', () => {
     const at = '2026-11-22T21:59:30Z';
     expect(formatRelativeTime(at, now, 'en-US')).toBe('30 seconds ago');
     expect(formatRelativeTime(at, now + 60_000, 'en-US')).toBe('1 minute ago');
-  });
-});
-
-describe('filterByTypes', () => {
-  it('keeps only the chosen kinds, in order', () => {
-    expect(filterByTypes(items, new Set<EntityType>(['ticket'])).map((i) => i.id)).toEqual([5, 3]);
   });
 });
 

@@ -33,7 +33,10 @@ describe('LoginForm', () => {
     const { rerender } = render(<LoginForm onSignIn={vi.fn()} />);
     expect(screen.queryByText(/Demo logins/)).not.toBeInTheDocument();
     rerender(<LoginForm onSignIn={vi.fn()} showDemoLogins />);
-    await userEvent.click(screen.getByRole('button', { name: 'Use the support demo login' }));
+    const button = screen.getByRole('button', { name: 'Fill in the support support@example.com / password123' });
+    // the accessible name contains what the button shows (axe: label-content-name-mismatch)
+    expect(button).not.toHaveAttribute('aria-label');
+    await userEvent.click(button);
     expect(screen.getByLabelText('Email')).toHaveValue('support@example.com');
     expect(screen.getByLabelText('Password')).toHaveValue('password123');
   });
