@@ -1,8 +1,8 @@
-import { createPgliteDb } from './pglite.ts';
 import { createPostgresDb } from './postgres.ts';
 import type { Db } from './types.ts';
+import { createWorkerDb } from './worker-db.ts';
 
-export type { Db, DbError, Queryable, QueryResult } from './types.ts';
+export type { Db, DbError, DbHealth, Queryable, QueryResult } from './types.ts';
 export { isDbError } from './types.ts';
 
 export interface DbOptions {
@@ -15,5 +15,6 @@ export interface DbOptions {
 
 export async function openDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) return createPostgresDb(opts.databaseUrl);
-  return createPgliteDb(opts.memory ? undefined : opts.dataDir);
+  // PGlite runs in its own thread so a long query never stalls HTTP or realtime (db/worker-db.ts).
+  return createWorkerDb({ dataDir: opts.memory ? undefined : opts.dataDir });
 }

@@ -101,6 +101,15 @@ export async function createPostgresDb(connectionString: string): Promise<Db> {
         }
       };
     },
+    async health() {
+      // A pool of connections: one probe does not queue behind a long query.
+      try {
+        await pool.query('select 1');
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
     async close() {
       if (listenClient) {
         listenClient.release();

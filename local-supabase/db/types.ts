@@ -15,7 +15,18 @@ export interface Db extends Queryable {
   /** A multi-statement script (no parameters). */
   exec(sql: string): Promise<void>;
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Whether the database can serve; must not wait behind other queries (a /health probe). */
+  health(): Promise<DbHealth>;
   close(): Promise<void>;
+}
+
+export interface DbHealth {
+  ok: boolean;
+  error?: string;
+  /** PGlite worker: how long the request it is running has taken so far (0 when idle). */
+  busyMs?: number;
+  /** PGlite worker: requests waiting for a transaction to end. */
+  queued?: number;
 }
 
 /**

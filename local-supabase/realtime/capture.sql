@@ -141,3 +141,39 @@ begin
 end $$;
 revoke all on function _realtime.rls_visible(jsonb) from public;
 revoke all on function _realtime.check_op(text, text, text, text) from public;
+
+-- A channel's filter checks in one round trip (realtime.subscription_check_filters, batched): first
+-- whether the JWT role exists and may be assumed (n = -1 with the reason if not), then for each
+-- check (ordinal n, from 0) the column's SELECT privilege and the value's cast to the column type.
+-- Returns one row per failing check; no rows means every filter is valid.
+create or replace function _realtime.check_bindings(p_role text, p_checks jsonb) returns table(n int, err text)
+language plpgsql stable set search_path = pg_catalog as $$
+declare
+  v_check jsonb;
+  v_i int := 0;
+begin
+  if to_regrole(p_role) is null then
+    n := -1; err := format('role "%s" does not exist', p_role); return next; return;
+  end if;
+  if to_regrole('authenticator') is not null and not pg_has_role('authenticator', to_regrole(p_role), 'member') then
+    n := -1; err := format('permission denied to set role "%s"', p_role); return next; return;
+  end if;
+  for v_check in select value from jsonb_array_elements(p_checks) loop
+    begin
+      if not has_column_privilege(p_role, (v_check->>'oid')::oid, v_check->>'column', 'SELECT') then
+        n := v_i; err := 'invalid column for filter ' || (v_check->>'column'); return next;
+      else
+        begin
+          execute format('select %L::text::%s', v_check->>'value', v_check->>'type');
+        exception when others then
+          n := v_i; err := sqlerrm; return next;
+        end;
+      end if;
+    exception when others then
+      -- The column went away since the publication was read: as Realtime, an invalid column.
+      n := v_i; err := 'invalid column for filter ' || (v_check->>'column'); return next;
+    end;
+    v_i := v_i + 1;
+  end loop;
+end $$;
+revoke all on function _realtime.check_bindings(text, jsonb) from public;

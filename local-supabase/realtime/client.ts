@@ -1,8 +1,10 @@
 import WebSocket from 'ws';
 import type { JwtClaims, Keys } from '../auth/keys.ts';
+import type { ChannelAuthRequest, ChannelAuthVerdict } from './authorization.ts';
 import { Channel, readBindings, readBroadcastSelf, readWait } from './channel.ts';
+import { checkJoinPayload, readPrivate } from './join-payload.ts';
 import type { Limits } from './limits.ts';
-import { decodeBinary, decodeText, encodeFrame, reply, type Frame, type Vsn } from './protocol.ts';
+import { decodeBinary, decodeText, encodeFrame, encodeUserBroadcast, reply, type BinaryBroadcast, type Frame, type Vsn } from './protocol.ts';
 import { checkToken, failureMessage, joinErrorReason } from './tokens.ts';
 
 /** What a socket needs from the server: subscriptions, broadcast fan-out, logging. */
@@ -13,8 +15,16 @@ export interface ClientHost {
   /** Validates and registers the channel's postgres_changes; resolves to the system message to send. */
   subscribe(channel: Channel): Promise<{ status: 'ok' | 'error'; message: string } | null>;
   unsubscribe(channel: Channel): void;
-  broadcast(from: Client, topic: string, payload: unknown, self: boolean): void;
+  broadcast(from: Client, topic: string, message: BroadcastMessage, self: boolean): void;
+  /** Verdict for a private channel (`config.private: true`), after the token was checked. */
+  authorizePrivate(req: ChannelAuthRequest): Promise<ChannelAuthVerdict>;
   onClose(client: Client): void;
+}
+
+/** A broadcast to fan out: the decoded payload, and the original bytes when it arrived binary. */
+export interface BroadcastMessage {
+  payload: unknown;
+  binary?: BinaryBroadcast;
 }
 
 const UNMATCHED = { reason: 'unmatched topic' };
@@ -51,6 +61,17 @@ export class Client {
       return;
     }
     this.ws.send(text);
+  }
+
+  private sendBinary(buf: Buffer): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.host.limits.maxBufferedBytes) {
+      this.host.log('realtime: dropping a client whose send buffer is full');
+      this.ws.terminate();
+      this.cleanup();
+      return;
+    }
+    this.ws.send(buf, { binary: true });
   }
 
   send(frame: Frame, rawPayload?: string): void {
@@ -97,7 +118,7 @@ export class Client {
       return;
     }
     if (frame.event === 'phx_join') {
-      void this.join(frame).catch((err) => this.crashed(frame.topic, err));
+      void this.join(frame).catch((err) => this.joinCrashed(frame, err));
       return;
     }
     const channel = this.channels.get(frame.topic);
@@ -126,8 +147,13 @@ export class Client {
   }
 
   private onBroadcast(channel: Channel, frame: Frame): void {
-    const payload = frame.payload;
-    this.host.broadcast(this, channel.topic, payload, channel.broadcastSelf);
+    const size = frame.binary ? frame.binary.body.length : Buffer.byteLength(JSON.stringify(frame.payload ?? null));
+    if (size > this.host.limits.maxBroadcastPayloadBytes) {
+      // Tenants.validate_payload_size: refused, nothing fanned out; `ack` clients see the reason.
+      if (frame.ref !== null) this.send(reply(frame, 'error', { error: 'payload_size_exceeded' }));
+      return;
+    }
+    this.host.broadcast(this, channel.topic, { payload: frame.payload, binary: frame.binary }, channel.broadcastSelf);
     // Only clients with `broadcast.ack` wait for this; the others ignore a reply to their ref.
     if (frame.ref !== null) this.send(reply(frame, 'ok', {}));
   }
@@ -177,11 +203,17 @@ export class Client {
       this.joinError(frame, 'ChannelRateLimitReached: Too many channels');
       return;
     }
-    const bindings = readBindings(frame.payload);
-    if (bindings.length > limits.maxBindingsPerChannel) {
-      this.joinError(frame, 'Unknown Error on Channel');
+    // Before anything walks the params (hashing, echoing): depth and size first.
+    const invalid = checkJoinPayload(frame.payload, {
+      maxDepth: limits.maxJoinDepth,
+      maxBindings: limits.maxBindingsPerChannel,
+      maxBindingBytes: limits.maxBindingBytes,
+    });
+    if (invalid) {
+      this.joinError(frame, invalid);
       return;
     }
+    const bindings = readBindings(frame.payload);
     const accessToken = (frame.payload as { access_token?: unknown } | null)?.access_token;
     const token = typeof accessToken === 'string' && !accessToken.startsWith('sb_') ? accessToken : this.connectToken;
     const checked = await checkToken(this.host.keys, token);
@@ -189,6 +221,18 @@ export class Client {
     if (!checked.ok) {
       this.joinError(frame, joinErrorReason(checked.failure));
       return;
+    }
+    if (readPrivate(frame.payload)) {
+      const verdict = await this.host.authorizePrivate({
+        subTopic: frame.topic.slice('realtime:'.length),
+        role: checked.claims.role,
+        claims: checked.claims,
+      });
+      if (this.closed) return;
+      if (!verdict.ok) {
+        this.joinError(frame, verdict.reason);
+        return;
+      }
     }
     // Another join for this topic may have raced ahead while the token was checked.
     const raced = this.channels.get(frame.topic);
@@ -272,6 +316,14 @@ export class Client {
     if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
   }
 
+  /** A join that failed before its channel existed still gets an answer (never silence). */
+  private joinCrashed(frame: Frame, err: unknown): void {
+    const channel = this.channels.get(frame.topic);
+    if (channel && channel.joinRef === frame.joinRef) return this.crashed(frame.topic, err);
+    this.host.log(`realtime: join of ${frame.topic} failed: ${err instanceof Error ? err.stack : err}`);
+    this.joinError(frame, 'UnknownErrorOnChannel: the join could not be processed');
+  }
+
   /** Like a crashed Phoenix channel process: phx_error, and the client rejoins by itself. */
   private crashed(topic: string, err: unknown): void {
     this.host.log(`realtime: channel ${topic} failed: ${err instanceof Error ? err.stack : err}`);
@@ -293,9 +345,18 @@ export class Client {
     this.host.unsubscribe(channel);
   }
 
-  broadcastTo(topic: string, payload: unknown): void {
+  broadcastTo(topic: string, message: BroadcastMessage): void {
     const ch = this.channels.get(topic);
     if (!ch) return;
-    this.send({ joinRef: null, ref: null, topic, event: 'broadcast', payload });
+    const { binary } = message;
+    if (binary && this.vsn === '2.0.0') {
+      // As Realtime's V2 serializer: a broadcast that arrived binary leaves as binary kind 4, bytes
+      // untouched (never a JSON rendering of a Buffer).
+      const buf = encodeUserBroadcast(topic, binary);
+      if (buf) return this.sendBinary(buf);
+    }
+    // vsn 1.0.0 speaks JSON only: raw bytes cannot be carried, JSON payloads go as text.
+    if (binary && binary.encoding === 0) return;
+    this.send({ joinRef: null, ref: null, topic, event: 'broadcast', payload: message.payload });
   }
 }

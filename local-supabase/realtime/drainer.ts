@@ -1,8 +1,10 @@
 import type { Db } from '../db/types.ts';
 import { tableKey, type TableInfo } from './capture.ts';
-import { buildChangeData, valueText, type ChangeRow } from './payload.ts';
-import { visibleRows, type RlsGroup } from './rls.ts';
-import type { ChannelSink, Registry, Subscription, TypedCondition } from './subscriptions.ts';
+import { buildChangeData, type ChangeRow } from './payload.ts';
+import { FilterBatch } from './filter-batch.ts';
+import { matchChanges } from './match.ts';
+import { groupForRls, visibleRows } from './rls.ts';
+import type { ChannelSink, Registry, Subscription } from './subscriptions.ts';
 
 // Reads committed changes in id (= commit) order, decides per subscriber what Supabase would send
 // (filters, column privileges, RLS as the subscriber, DELETE trimming, 400/401/413 errors) and
@@ -19,11 +21,10 @@ export interface DrainerDeps {
 }
 
 const CACHE_TTL_MS = 2000;
-const MAX_FILTER_CACHE = 20_000;
 
 export class Drainer {
   private lastId = '0';
-  private filterCache = new Map<string, boolean | null>();
+  private orderingCache = new Map<string, boolean | null>();
   private privCache = new Map<string, { at: number; cols: Set<string> }>();
   private bypassCache = new Map<string, { at: number; bypass: boolean }>();
   eventsDelivered = 0;
@@ -51,39 +52,9 @@ export class Drainer {
     if (rows.some((r) => !tables.has(tableKey(r.schema_name, r.table_name)))) tables = await this.deps.tables(true);
     const now = Date.now();
 
-    // 1. Candidate subscriptions per change (event + table), and the filter checks they need.
-    const candidates: Subscription[][] = [];
-    const pendingFilters = new Map<string, [string, string, string, string]>();
-    const filterKey = (c: TypedCondition, v: string) => `${c.op}\0${c.castType}\0${v}\0${c.value}`;
-    for (const row of rows) {
-      const key = tableKey(row.schema_name, row.table_name);
-      const list: Subscription[] = [];
-      const src = row.type === 'DELETE' ? row.old_record : row.record;
-      for (const sub of this.deps.registry.forTable(key)) {
-        if (sub.action !== '*' && sub.action !== row.type) continue;
-        list.push(sub);
-        for (const c of sub.tables.get(key) ?? []) {
-          const v = valueText(src?.[c.column]);
-          if (v === null) continue;
-          const k = filterKey(c, v);
-          if (!this.filterCache.has(k)) pendingFilters.set(k, [c.op, c.castType, v, c.value]);
-        }
-      }
-      candidates.push(list);
-    }
-    await this.evaluateFilters(pendingFilters);
-
-    const matches = (sub: Subscription, row: ChangeRow): boolean => {
-      const src = row.type === 'DELETE' ? row.old_record : row.record;
-      for (const c of sub.tables.get(tableKey(row.schema_name, row.table_name)) ?? []) {
-        // A missing column fails closed; a NULL value makes every operator false.
-        const v = valueText(src?.[c.column]);
-        if (v === null) return false;
-        if (this.filterCache.get(filterKey(c, v)) !== true) return false;
-      }
-      return true;
-    };
-    const matched = rows.map((row, i) => candidates[i]!.filter((s) => matches(s, row)));
+    // 1. Subscriptions each change matches (event, table, filters): a fixed number of queries.
+    const filters = new FilterBatch(this.deps.db, this.orderingCache, this.deps.log);
+    const matched = await matchChanges(rows, this.deps.registry, filters);
 
     // 2. Column privileges for every (role, table) involved.
     const needPriv = new Map<string, [string, number]>();
@@ -129,38 +100,6 @@ export class Drainer {
     });
   }
 
-  private async evaluateFilters(pending: Map<string, [string, string, string, string]>): Promise<void> {
-    if (pending.size === 0) return;
-    if (this.filterCache.size + pending.size > MAX_FILTER_CACHE) this.filterCache.clear();
-    const keys = [...pending.keys()];
-    const cols: string[][] = [[], [], [], []];
-    for (const k of keys) pending.get(k)!.forEach((v, j) => cols[j]!.push(v));
-    try {
-      const { rows } = await this.deps.db.query<{ ok: boolean | null }>(
-        `select _realtime.check_op(op, typ, v1, v2) as ok
-           from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as f(op, typ, v1, v2, n) order by n`,
-        cols,
-      );
-      keys.forEach((k, i) => this.filterCache.set(k, rows[i]?.ok ?? null));
-    } catch {
-      // One bad value (e.g. a record value that does not cast) must not hide the rest: go one by one.
-      for (const k of keys) {
-        const [op, typ, v1, v2] = pending.get(k)!;
-        try {
-          const { rows } = await this.deps.db.query<{ ok: boolean | null }>('select _realtime.check_op($1, $2, $3, $4) as ok', [
-            op,
-            typ,
-            v1,
-            v2,
-          ]);
-          this.filterCache.set(k, rows[0]?.ok ?? null);
-        } catch {
-          this.filterCache.set(k, false);
-        }
-      }
-    }
-  }
-
   private async loadPrivileges(need: Map<string, [string, number]>, needBypass: Set<string>, now: number): Promise<void> {
     if (need.size > 0) {
       const pairs = [...need.values()];
@@ -193,28 +132,9 @@ export class Drainer {
     matched: Subscription[][],
     tables: Map<string, TableInfo>,
   ): Promise<((i: number, sink: ChannelSink) => boolean) | null> {
-    // group key (role + claims) → table key → change indexes
-    const groups = new Map<string, RlsGroup>();
-    rows.forEach((row, i) => {
-      if (row.type === 'DELETE') return;
-      const t = tables.get(tableKey(row.schema_name, row.table_name));
-      if (!t || !t.rls || t.primaryKey.length === 0) return;
-      for (const s of matched[i]!) {
-        const { role, claimsJson } = s.sink;
-        if (this.bypassCache.get(role)?.bypass) continue;
-        const cols = this.columnsFor(role, t);
-        if (t.primaryKey.some((k) => !cols.has(k))) continue;
-        const gk = `${role}\0${s.sink.rlsKey}`;
-        let g = groups.get(gk);
-        if (!g) {
-          g = { role, claims: claimsJson, byTable: new Map() };
-          groups.set(gk, g);
-        }
-        const tk = tableKey(t.schema, t.table);
-        const list = g.byTable.get(tk) ?? [];
-        if (list[list.length - 1] !== i) list.push(i);
-        g.byTable.set(tk, list);
-      }
+    const groups = groupForRls(rows, matched, tables, {
+      bypass: (role) => this.bypassCache.get(role)?.bypass === true,
+      columns: (role, t) => this.columnsFor(role, t),
     });
     if (groups.size === 0) return null;
     const seen = await visibleRows(this.deps.db, this.deps.log, rows, tables, groups);

@@ -9,8 +9,14 @@ export interface Limits {
   maxFrameBytes: number;
   /** A client whose unsent data exceeds this is dropped rather than buffered without bound. */
   maxBufferedBytes: number;
-  /** postgres_changes bindings accepted in one join. */
+  /** postgres_changes bindings accepted in one join (a local cap; see join-payload.ts). */
   maxBindingsPerChannel: number;
+  /** Largest JSON size of one binding's params. */
+  maxBindingBytes: number;
+  /** Deepest nesting accepted in a join payload. */
+  maxJoinDepth: number;
+  /** `max_payload_size_in_kb` (3000 KB) plus the 500 B Realtime allows on top, per broadcast. */
+  maxBroadcastPayloadBytes: number;
   /** Delay before join error replies (CHANNEL_ERROR_BACKOFF_MS, 5000 on Supabase). */
   joinErrorDelayMs: number;
   /** Delay before refusing an upgrade (CONNECT_ERROR_BACKOFF_MS, 2000 on Supabase). */
@@ -36,6 +42,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxFrameBytes: 5_000_000,
   maxBufferedBytes: 16 * 1024 * 1024,
   maxBindingsPerChannel: 100,
+  maxBindingBytes: 64 * 1024,
+  maxJoinDepth: 32,
+  maxBroadcastPayloadBytes: 3000 * 1024 + 500,
   joinErrorDelayMs: 5000,
   connectErrorDelayMs: 2000,
   idleTimeoutMs: 60_000,

@@ -10,6 +10,17 @@ export interface Frame {
   topic: string;
   event: string;
   payload: unknown;
+  /** Set for a binary kind-3 broadcast push: the bytes as sent, so fan-out can forward them as kind 4. */
+  binary?: BinaryBroadcast;
+}
+
+export interface BinaryBroadcast {
+  event: string;
+  /** Metadata JSON text ('' for none). */
+  meta: string;
+  /** 0 = raw bytes, 1 = JSON text. */
+  encoding: 0 | 1;
+  body: Buffer;
 }
 
 export type DecodeResult = { ok: true; frame: Frame } | { ok: false; error: string };
@@ -94,8 +105,18 @@ export function decodeBinary(buf: Buffer): DecodeResult {
       topic,
       event: 'broadcast',
       payload: { type: 'broadcast', event: userEvent, payload, ...(meta === undefined ? {} : { meta }) },
+      binary: { event: userEvent, meta: meta === undefined ? '' : metadata, encoding: encoding === 1 ? 1 : 0, body: Buffer.from(body) },
     },
   };
+}
+
+// Binary kind 4 (USER_BROADCAST), the only binary frame realtime-js decodes: u8 4, u8 len(topic),
+// u8 len(event), u8 len(metadata), u8 encoding, then topic, event, metadata and the payload bytes.
+// Null when a field does not fit its one-byte length (the caller falls back to a text frame).
+export function encodeUserBroadcast(topic: string, b: BinaryBroadcast): Buffer | null {
+  const head = [topic, b.event, b.meta].map((x) => Buffer.from(x, 'utf8'));
+  if (head.some((x) => x.length > 255)) return null;
+  return Buffer.concat([Buffer.from([4, head[0]!.length, head[1]!.length, head[2]!.length, b.encoding]), ...head, b.body]);
 }
 
 // Encodes a frame for the wire. `rawPayload` lets hot paths splice pre-serialised JSON.

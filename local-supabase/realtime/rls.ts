@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/types.ts';
-import { quoteIdent, type TableInfo } from './capture.ts';
+import { quoteIdent, tableKey, type TableInfo } from './capture.ts';
 import { valueText, type ChangeRow } from './payload.ts';
+import type { Subscription } from './subscriptions.ts';
 
 /** Subscribers that share role and RLS-relevant claims, with the changes they need checked. */
 export interface RlsGroup {
@@ -8,6 +9,52 @@ export interface RlsGroup {
   claims: string;
   /** table key → indexes of changes (into the drained batch) to look up by primary key */
   byTable: Map<string, number[]>;
+}
+
+export interface RlsFacts {
+  /** The role bypasses RLS (BYPASSRLS or superuser). */
+  bypass(role: string): boolean;
+  /** Columns the role may SELECT on the table. */
+  columns(role: string, t: TableInfo): Set<string>;
+}
+
+/**
+ * Which (change, subscriber) pairs need an RLS lookup, grouped so each distinct (role, RLS-relevant
+ * claims) is checked once per batch whatever its number of sockets, channels and filters: the
+ * filters were already applied (`matched`), so a group carries the union of the changes its
+ * members still need, each change once. Skipped, as Realtime does: DELETE, tables without RLS or
+ * without a key, roles that bypass RLS, and roles that cannot see the key (they get Error 401).
+ */
+export function groupForRls(
+  rows: ChangeRow[],
+  matched: Subscription[][],
+  tables: Map<string, TableInfo>,
+  facts: RlsFacts,
+): Map<string, RlsGroup> {
+  const groups = new Map<string, RlsGroup>();
+  rows.forEach((row, i) => {
+    if (row.type === 'DELETE') return;
+    const t = tables.get(tableKey(row.schema_name, row.table_name));
+    if (!t || !t.rls || t.primaryKey.length === 0) return;
+    const tk = tableKey(t.schema, t.table);
+    for (const s of matched[i] ?? []) {
+      const { role, claimsJson, rlsKey } = s.sink;
+      if (facts.bypass(role)) continue;
+      const cols = facts.columns(role, t);
+      if (t.primaryKey.some((k) => !cols.has(k))) continue;
+      const gk = `${role}\0${rlsKey}`;
+      let g = groups.get(gk);
+      if (!g) {
+        g = { role, claims: claimsJson, byTable: new Map() };
+        groups.set(gk, g);
+      }
+      const list = g.byTable.get(tk) ?? [];
+      // Rows are visited in order, so a repeat of this change can only be the last entry.
+      if (list[list.length - 1] !== i) list.push(i);
+      g.byTable.set(tk, list);
+    }
+  });
+  return groups;
 }
 
 function lookupSql(t: TableInfo): string {

@@ -3,14 +3,15 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Db } from '../db/types.ts';
 import type { Keys } from '../auth/keys.ts';
+import { authorizePrivateChannel } from './authorization.ts';
 import { installCapture, NOTIFY_CHANNEL, syncTables, type TableInfo } from './capture.ts';
 import type { Channel } from './channel.ts';
 import { Client, type ClientHost } from './client.ts';
 import { Drainer } from './drainer.ts';
-import { parseSubscriptionParams } from './filters.ts';
+import { parseSubscriptionParams, type SubscriptionParams } from './filters.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { parseVsn } from './protocol.ts';
-import { Registry, resolveBinding, SubscribeError, type Subscription } from './subscriptions.ts';
+import { needsFreshTables, Registry, resolveBindings, SubscribeError, type Subscription } from './subscriptions.ts';
 import { checkToken, connectErrorMessage } from './tokens.ts';
 
 export type { Limits } from './limits.ts';
@@ -119,7 +120,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       return null;
     }
     const gen = channel.generation;
-    const parsed = [];
+    const parsed: SubscriptionParams[] = [];
     for (const b of channel.bindings) {
       const p = parseSubscriptionParams(b.params);
       if (!p.ok) {
@@ -129,13 +130,16 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       parsed.push(p.value);
     }
     try {
-      const map = await getTables(true);
-      const subs: Subscription[] = [];
-      for (let i = 0; i < parsed.length; i++) {
-        const p = parsed[i]!;
-        const resolved = await resolveBinding(db, map, p, channel.role);
-        subs.push({ bindingId: channel.bindings[i]!.id, sink: channel, action: p.action, tables: resolved });
-      }
+      // The cached publication unless a binding names a table or column it does not know yet.
+      let map = await getTables();
+      if (needsFreshTables(map, parsed)) map = await getTables(true);
+      const resolved = await resolveBindings(db, map, parsed, channel.role);
+      const subs: Subscription[] = resolved.map((tables, i) => ({
+        bindingId: channel.bindings[i]!.id,
+        sink: channel,
+        action: parsed[i]!.action,
+        tables,
+      }));
       if (channel.closed || gen !== channel.generation) return null;
       registry.replace(channel, subs);
       return { status: 'ok', message: 'Subscribed to PostgreSQL' };
@@ -153,9 +157,10 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     log,
     subscribe,
     unsubscribe: (channel) => registry.remove(channel),
-    broadcast(from, topic, payload, self) {
-      for (const c of clients) if (c !== from || self) c.broadcastTo(topic, payload);
+    broadcast(from, topic, message, self) {
+      for (const c of clients) if (c !== from || self) c.broadcastTo(topic, message);
     },
+    authorizePrivate: authorizePrivateChannel,
     onClose: (client) => clients.delete(client),
   };
 

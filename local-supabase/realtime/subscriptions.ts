@@ -94,55 +94,86 @@ function exceptionMessage(p: SubscriptionParams, msg: string): string {
   return `Unable to subscribe to changes with given parameters. An exception happened so please check your connect parameters: [${paramsToLog(p)}]. Exception: ${msg}`;
 }
 
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** One filter condition to check in the database: column privilege, then the value's cast. */
+interface DbCheck {
+  oid: number;
+  column: string;
+  value: string;
+  type: string;
+}
+
+/** Why a binding cannot be resolved from the cached publication alone (the cache may be stale). */
+export function needsFreshTables(tables: Map<string, TableInfo>, list: SubscriptionParams[]): boolean {
+  return list.some((p) => {
+    const matched = matchTables(tables, p);
+    return matched.length === 0 || matched.some((t) => p.conditions.some((c) => !t.columns.some((x) => x.name === c.column)));
+  });
+}
+
+function matchTables(tables: Map<string, TableInfo>, p: SubscriptionParams): TableInfo[] {
+  return [...tables.values()].filter(
+    (t) => (p.schema === '*' || t.schema === p.schema) && (p.table === '*' || t.table === p.table),
+  );
+}
 
 /**
- * Resolves one binding against the publication and checks its filters the way
+ * Resolves a channel's bindings against the publication and checks their filters the way
  * realtime.subscription_check_filters does (column exists and is SELECT-able by the role, value
- * casts to the column type, at most 100 `in` values). Throws SubscribeError with Realtime's message.
+ * casts to the column type, at most 100 `in` values), in ONE query whatever the number of bindings
+ * (_realtime.check_bindings). The first failing binding, in order, decides Realtime's message.
  */
-export async function resolveBinding(
+export async function resolveBindings(
   db: Queryable,
   tables: Map<string, TableInfo>,
-  params: SubscriptionParams,
+  list: SubscriptionParams[],
   role: string,
-): Promise<Map<string, TypedCondition[]>> {
-  const matched = [...tables.values()].filter(
-    (t) => (params.schema === '*' || t.schema === params.schema) && (params.table === '*' || t.table === params.table),
+): Promise<Map<string, TypedCondition[]>[]> {
+  const matchedAll = list.map((p) => matchTables(tables, p));
+  const checks: DbCheck[] = [];
+  const checkIndex: number[][][] = matchedAll.map((matched, bi) =>
+    matched.map((t) =>
+      list[bi]!.conditions.map((c) => {
+        const col = t.columns.find((x) => x.name === c.column);
+        if (!col) return -1;
+        checks.push({ oid: t.oid, column: c.column, value: c.value, type: c.op === 'in' ? `${col.castType}[]` : col.castType });
+        return checks.length - 1;
+      }),
+    ),
   );
-  if (matched.length === 0) throw new SubscribeError(unableMessage(params));
-  // Like PostgREST, a JWT may only become a role granted to authenticator (a minted `postgres` token
-  // must not run the RLS checks as the superuser).
-  const { rows } = await db.query<{ ok: boolean; allowed: boolean }>(
-    `select to_regrole($1) is not null as ok,
-            case when to_regrole($1) is null or to_regrole('authenticator') is null then true
-                 else pg_has_role('authenticator', to_regrole($1), 'member') end as allowed`,
-    [role],
-  );
-  if (!rows[0]?.ok) throw new SubscribeError(exceptionMessage(params, `role "${role}" does not exist`));
-  if (!rows[0].allowed) throw new SubscribeError(exceptionMessage(params, `permission denied to set role "${role}"`));
-  const out = new Map<string, TypedCondition[]>();
-  for (const t of matched) {
-    const conds: TypedCondition[] = [];
-    for (const c of params.conditions) {
-      const col = t.columns.find((x) => x.name === c.column);
-      if (!col) throw new SubscribeError(exceptionMessage(params, `invalid column for filter ${c.column}`));
-      const { rows: priv } = await db.query<{ ok: boolean }>(
-        `select has_column_privilege($1, $2::oid, $3, 'SELECT') as ok`,
-        [role, t.oid, c.column],
-      );
-      if (!priv[0]?.ok) throw new SubscribeError(exceptionMessage(params, `invalid column for filter ${c.column}`));
-      if (c.op === 'in' && arrayLiteralLength(c.value) > MAX_IN_VALUES) {
-        throw new SubscribeError(exceptionMessage(params, `too many values for \`in\` filter. Maximum ${MAX_IN_VALUES}`));
-      }
-      try {
-        await db.query(`select $1::text::${c.op === 'in' ? `${col.castType}[]` : col.castType}`, [c.value]);
-      } catch (err) {
-        throw new SubscribeError(exceptionMessage(params, errorText(err)));
-      }
-      conds.push({ column: c.column, op: c.op, value: c.value, castType: col.castType });
+  const failed = new Map<number, string>();
+  let roleError: string | null = null;
+  if (matchedAll.some((m) => m.length > 0)) {
+    // Like PostgREST, a JWT may only become a role granted to authenticator (a minted `postgres`
+    // token must not run the RLS checks as the superuser): checked first, by the same function.
+    const { rows } = await db.query<{ n: number; err: string }>('select n, err from _realtime.check_bindings($1, $2::jsonb)', [
+      role,
+      JSON.stringify(checks),
+    ]);
+    for (const r of rows) {
+      if (r.n < 0) roleError = r.err;
+      else if (!failed.has(r.n)) failed.set(r.n, r.err);
     }
-    out.set(tableKey(t.schema, t.table), conds);
   }
-  return out;
+  return list.map((params, bi) => {
+    const matched = matchedAll[bi]!;
+    if (matched.length === 0) throw new SubscribeError(unableMessage(params));
+    if (roleError) throw new SubscribeError(exceptionMessage(params, roleError));
+    const out = new Map<string, TypedCondition[]>();
+    matched.forEach((t, ti) => {
+      const conds: TypedCondition[] = [];
+      params.conditions.forEach((c, ci) => {
+        const k = checkIndex[bi]![ti]![ci]!;
+        const err = k < 0 ? `invalid column for filter ${c.column}` : failed.get(k);
+        if (err && (k < 0 || err.startsWith('invalid column'))) throw new SubscribeError(exceptionMessage(params, err));
+        if (c.op === 'in' && arrayLiteralLength(c.value) > MAX_IN_VALUES) {
+          throw new SubscribeError(exceptionMessage(params, `too many values for \`in\` filter. Maximum ${MAX_IN_VALUES}`));
+        }
+        if (err) throw new SubscribeError(exceptionMessage(params, err));
+        conds.push({ column: c.column, op: c.op, value: c.value, castType: t.columns.find((x) => x.name === c.column)!.castType });
+      });
+      out.set(tableKey(t.schema, t.table), conds);
+    });
+    return out;
+  });
 }

@@ -1,5 +1,6 @@
+import Serializer from '@supabase/realtime-js/dist/module/lib/serializer.js';
 import { describe, expect, it } from 'vitest';
-import { decodeBinary, decodeText, encodeFrame, parseVsn, reply } from '../../../../local-supabase/realtime/protocol.ts';
+import { decodeBinary, decodeText, encodeFrame, encodeUserBroadcast, parseVsn, reply } from '../../../../local-supabase/realtime/protocol.ts';
 
 describe('realtime protocol', () => {
   it('decodes vsn 2.0.0 array frames with string or null refs', () => {
@@ -43,8 +44,28 @@ describe('realtime protocol', () => {
         topic: 'realtime:room',
         event: 'broadcast',
         payload: { type: 'broadcast', event: 'hello', payload: { n: 1 } },
+        binary: { event: 'hello', meta: '', encoding: 1, body },
       },
     });
+  });
+
+  it('forwards a binary push as the kind-4 frame realtime-js decodes, bytes untouched', () => {
+    const bytes = Buffer.from([0, 255, 1, 254, 7]);
+    const decoded = decodeBinary(
+      Buffer.concat([Buffer.from([3, 1, 1, 13, 3, 0, 0]), Buffer.from('12realtime:roombin'), bytes]),
+    );
+    if (!decoded.ok || !decoded.frame.binary) throw new Error('not decoded');
+    const out = encodeUserBroadcast('realtime:room', decoded.frame.binary)!;
+    let seen: { event?: string; topic?: string; payload?: { event: string; payload: ArrayBuffer } } = {};
+    new Serializer().decode(new Uint8Array(out).buffer, (m: typeof seen) => (seen = m));
+    expect(seen.topic).toBe('realtime:room');
+    expect(seen.event).toBe('broadcast');
+    expect(seen.payload?.event).toBe('bin');
+    expect([...new Uint8Array(seen.payload!.payload)]).toEqual([...bytes]);
+  });
+
+  it('falls back (null) when a header field does not fit one byte', () => {
+    expect(encodeUserBroadcast(`realtime:${'x'.repeat(300)}`, { event: 'e', meta: '', encoding: 1, body: Buffer.from('{}') })).toBeNull();
   });
 
   it('encodes replies echoing both refs, in either version', () => {
