@@ -4,6 +4,7 @@ import { createAuthRoutes } from './auth/routes.ts';
 import { cors } from './cors.ts';
 import type { Db } from './db/types.ts';
 import type { Keys } from './auth/keys.ts';
+import { createBroadcastRoutes, type RestBroadcaster } from './realtime/rest-broadcast.ts';
 import { createRestRoutes } from './rest/routes.ts';
 import type { SchemaCache } from './rest/schema.ts';
 import { serveApp } from './static.ts';
@@ -21,6 +22,8 @@ export interface AppDeps {
   jwtExpirySec: number;
   refreshReuseIntervalSec: number;
   realtimeStats: () => RealtimeStats;
+  /** Realtime's REST broadcast (`/realtime/v1/api/broadcast`); absent, those routes 404. */
+  realtimeBroadcast?: RestBroadcaster;
   /** Folder of the built dashboard, served at / with index.html for client routes. */
   appDir?: string;
   /** Largest request body accepted, in bytes. */
@@ -41,6 +44,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/auth/v1', createAuthRoutes(deps));
   app.route('/rest/v1', createRestRoutes(deps));
+  if (deps.realtimeBroadcast) app.route('/realtime/v1/api', createBroadcastRoutes(deps.realtimeBroadcast));
 
   app.get('/health', async (c) => {
     // Never waits behind a slow query or a transaction: the driver answers from its own state.

@@ -110,6 +110,7 @@ async function serve(
     jwtExpirySec: opts.jwtExpirySec ?? 3600,
     refreshReuseIntervalSec: opts.refreshReuseIntervalSec ?? 10,
     realtimeStats: () => realtime.stats(),
+    realtimeBroadcast: { keys, send: (claims, messages) => realtime.httpBroadcast(claims, messages) },
     appDir: opts.serveApp,
   });
   const server = createServer(getRequestListener(app.fetch));

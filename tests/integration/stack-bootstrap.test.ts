@@ -13,7 +13,7 @@ const dataDir = join(root, 'data');
 mkdirSync(join(root, 'local-supabase', 'auth'), { recursive: true });
 mkdirSync(join(root, 'supabase', 'migrations'), { recursive: true });
 copyFileSync(join(REPO_ROOT, 'local-supabase', 'auth', 'schema.sql'), join(root, 'local-supabase', 'auth', 'schema.sql'));
-writeFileSync(join(root, 'local-supabase', 'platform.sql'), 'create table public.platform_marker (id int);');
+writeFileSync(join(root, 'local-supabase', 'platform.sql'), 'create table if not exists public.platform_marker (id int);');
 writeFileSync(join(root, 'supabase', 'migrations', '20260101000000_create_notes.sql'), 'create table public.notes (id serial primary key, body text not null);');
 writeFileSync(join(root, 'supabase', 'seed.sql'), "insert into public.notes (body) values ('seeded');");
 

@@ -1,0 +1,19 @@
+// A realtime.messages row as the capture trigger records it (to_jsonb of the row), read at the edge
+// into what a broadcast from the database needs. As Realtime's replication handler, a row without
+// topic, event or id is not delivered; the payload travels as the JSON text that was stored.
+
+export interface DbMessage {
+  id: string;
+  topic: string;
+  event: string;
+  private: boolean;
+  /** The payload as JSON text ('null' when the column is NULL). */
+  payloadJson: string;
+}
+
+export function readDbMessage(record: Record<string, unknown> | null): DbMessage | null {
+  if (!record) return null;
+  const { id, topic, event, payload } = record;
+  if (typeof id !== 'string' || typeof topic !== 'string' || typeof event !== 'string') return null;
+  return { id, topic, event, private: record.private === true, payloadJson: JSON.stringify(payload ?? null) };
+}

@@ -1,0 +1,292 @@
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, RawSocket, RUN, sleep, startHarness, SUPPORT, waitFor, type Harness, type SystemMessage } from './realtime-harness.ts';
+
+// Realtime Authorization and Broadcast from the database, with the real supabase-js: private joins
+// decided by SELECT policies on realtime.messages, client broadcasts by INSERT policies, policies
+// re-checked on a new access token, realtime.send() delivered once after commit in commit order (never
+// for a rollback, never to a member without permission), and replay within Supabase's limits.
+
+const ROOM = `room-${RUN}`; // admins read and write; support reads
+const STAFF_ONLY = `admins-${RUN}`; // admins read only
+const POLICY_READ = `rt_test_read_${RUN}`;
+const POLICY_WRITE = `rt_test_write_${RUN}`;
+
+interface Got {
+  event: string;
+  payload: Record<string, unknown>;
+  meta?: { id?: string; replayed?: boolean };
+}
+
+interface Joined {
+  channel: RealtimeChannel;
+  got: Got[];
+  system: SystemMessage[];
+  statuses: string[];
+  error?: Error;
+}
+
+function join(client: SupabaseClient, name: string, config: Record<string, unknown> = { private: true }): Joined {
+  const j: Joined = { channel: client.channel(name, { config }), got: [], system: [], statuses: [] };
+  j.channel
+    .on('broadcast', { event: '*' }, (m) => j.got.push(m as unknown as Got))
+    .on('system', {}, (p: SystemMessage) => j.system.push(p))
+    .subscribe((status, err) => {
+      j.statuses.push(status);
+      if (err) j.error ??= err;
+    });
+  return j;
+}
+
+const subscribed = (j: Joined, what: string) => waitFor(() => j.statuses.includes('SUBSCRIBED'), what);
+const refused = (j: Joined, what: string) => waitFor(() => j.error !== undefined, what);
+
+describe('Realtime Authorization and Broadcast from the database', () => {
+  let h: Harness;
+
+  const send = (topic: string, payload: object, isPrivate = true, event = 'delta') =>
+    h.db.query('select realtime.send($1::jsonb, $2, $3, $4)', [JSON.stringify(payload), event, topic, isPrivate]);
+
+  beforeAll(async () => {
+    h = await startHarness();
+    // As a migration would write them: staff by role, from public.profiles.
+    await h.db.exec(`
+      create policy ${POLICY_READ} on realtime.messages for select to authenticated using (
+        realtime.messages.extension = 'broadcast' and (
+          (realtime.topic() = '${ROOM}' and exists (select 1 from public.profiles p where p.id = auth.uid()))
+          or (realtime.topic() = '${STAFF_ONLY}' and exists (select 1 from public.profiles p where p.id = auth.uid() and p.role = 'admin'))));
+      create policy ${POLICY_WRITE} on realtime.messages for insert to authenticated with check (
+        realtime.messages.extension = 'broadcast' and realtime.topic() = '${ROOM}'
+        and exists (select 1 from public.profiles p where p.id = auth.uid() and p.role = 'admin'));`);
+  });
+  afterAll(async () => {
+    await h?.db.exec(`drop policy if exists ${POLICY_READ} on realtime.messages; drop policy if exists ${POLICY_WRITE} on realtime.messages;`);
+    await h?.close();
+  });
+
+  it('joins a private channel only when the SELECT policies let the JWT read its topic', async () => {
+    const admin = await h.signIn(ADMIN);
+    const support = await h.signIn(SUPPORT);
+    const ok = join(admin, STAFF_ONLY);
+    const no = join(support, STAFF_ONLY);
+    await subscribed(ok, 'the admin join');
+    await refused(no, 'the support join to be refused');
+    expect(no.statuses[0]).toBe('CHANNEL_ERROR');
+    expect(no.error!.message).toContain(`Unauthorized: You do not have permissions to read from this Channel topic: ${STAFF_ONLY}`);
+    // anon: no policy for it at all.
+    const anon = await h.withToken(() => h.keys.anonKey);
+    const a = join(anon, ROOM);
+    await refused(a, 'the anon join to be refused');
+  });
+
+  it('delivers realtime.send after commit, in commit order, with the id in payload and meta', async () => {
+    const admin = await h.signIn(ADMIN);
+    const j = join(admin, STAFF_ONLY);
+    await subscribed(j, 'the admin join');
+    await send(STAFF_ONLY, { n: 0 });
+    await waitFor(() => j.got.length === 1, 'the first message');
+    expect(j.got[0]!.event).toBe('delta');
+    expect(j.got[0]!.payload.n).toBe(0);
+    expect(j.got[0]!.payload.id).toBe(j.got[0]!.meta?.id);
+    expect(j.got[0]!.meta?.replayed).toBeUndefined();
+
+    if (process.env.DATABASE_URL) {
+      // Two overlapping transactions on two connections: B commits first, so B's messages come first.
+      const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      const b = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await Promise.all([a.connect(), b.connect()]);
+      try {
+        const q = (c: pg.Client, n: number) =>
+          c.query('select realtime.send($1::jsonb, $2, $3, true)', [JSON.stringify({ n }), 'delta', STAFF_ONLY]);
+        await a.query('begin');
+        await q(a, 1);
+        await b.query('begin');
+        await q(b, 2);
+        await q(a, 3);
+        await q(b, 4);
+        await b.query('commit');
+        await sleep(300);
+        expect(j.got.map((g) => g.payload.n)).toEqual([0, 2, 4]);
+        await a.query('commit');
+      } finally {
+        await Promise.all([a.end(), b.end()]);
+      }
+      await waitFor(() => j.got.length === 5, 'both transactions');
+      expect(j.got.map((g) => g.payload.n)).toEqual([0, 2, 4, 1, 3]);
+    } else {
+      // PGlite is one connection: transactions run one after the other; nothing shows before COMMIT.
+      await h.db.transaction(async (tx) => {
+        await tx.query('select realtime.send($1::jsonb, $2, $3, true)', ['{"n":1}', 'delta', STAFF_ONLY]);
+        await tx.query('select realtime.send($1::jsonb, $2, $3, true)', ['{"n":2}', 'delta', STAFF_ONLY]);
+        await sleep(300);
+        expect(j.got).toHaveLength(1);
+      });
+      await send(STAFF_ONLY, { n: 3 });
+      await waitFor(() => j.got.length === 4, 'the later messages');
+      expect(j.got.map((g) => g.payload.n)).toEqual([0, 1, 2, 3]);
+    }
+  });
+
+  it('delivers nothing for a rolled-back transaction', async () => {
+    const admin = await h.signIn(ADMIN);
+    const j = join(admin, STAFF_ONLY);
+    await subscribed(j, 'the admin join');
+    await h.db
+      .transaction(async (tx) => {
+        await tx.query('select realtime.send($1::jsonb, $2, $3, true)', ['{"n":"rolled back"}', 'delta', STAFF_ONLY]);
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    await send(STAFF_ONLY, { n: 'after' });
+    await waitFor(() => j.got.length >= 1, 'the committed message');
+    await sleep(200);
+    expect(j.got.map((g) => g.payload.n)).toEqual(['after']);
+  });
+
+  it('never gives a private message to a member without permission, nor to the public channel of that name', async () => {
+    const admin = await h.signIn(ADMIN);
+    const support = await h.signIn(SUPPORT);
+    const reader = join(admin, STAFF_ONLY);
+    const outsider = join(support, STAFF_ONLY);
+    // Another socket: supabase-js keeps one channel per topic name per client.
+    const publicSide = join(await h.signIn(SUPPORT), STAFF_ONLY, { private: false });
+    await subscribed(reader, 'the admin join');
+    await subscribed(publicSide, 'the public join');
+    await refused(outsider, 'the support private join to be refused');
+    await send(STAFF_ONLY, { secret: true });
+    await send(STAFF_ONLY, { open: true }, false);
+    await waitFor(() => reader.got.length === 1 && publicSide.got.length === 1, 'one message each');
+    await sleep(200);
+    expect(reader.got[0]!.payload.secret).toBe(true);
+    expect(publicSide.got.map((g) => g.payload)).toEqual([expect.objectContaining({ open: true })]);
+    expect(outsider.got).toEqual([]);
+  });
+
+  it('fans out client broadcasts on a private channel only from members the INSERT policies allow', async () => {
+    const admin = await h.signIn(ADMIN);
+    const support = await h.signIn(SUPPORT);
+    const listener = await h.signIn(ADMIN);
+    const from = join(admin, ROOM, { private: true, broadcast: { ack: true } });
+    const blocked = join(support, ROOM, { private: true, broadcast: { ack: true } });
+    const to = join(listener, ROOM);
+    await subscribed(from, 'the admin join');
+    await subscribed(blocked, 'the support join (read allowed)');
+    await subscribed(to, 'the listener join');
+    const refusedSend = blocked.channel.send({ type: 'broadcast', event: 'chat', payload: { who: 'support' } }, { timeout: 1000 } as never);
+    expect(await from.channel.send({ type: 'broadcast', event: 'chat', payload: { who: 'admin' } })).toBe('ok');
+    expect(await refusedSend).toBe('timed out');
+    await waitFor(() => to.got.length >= 1, 'the admin broadcast');
+    await sleep(200);
+    expect(to.got.map((g) => g.payload.who)).toEqual(['admin']);
+  });
+
+  it('closes a private channel when a new access token no longer passes the policies', async () => {
+    let token = await h.tokenFor(ADMIN);
+    const client = await h.withToken(() => token);
+    const j = join(client, STAFF_ONLY);
+    await subscribed(j, 'the admin join');
+    // A token for the same user still passes: the channel stays.
+    token = await h.tokenFor(ADMIN, 1800);
+    await client.realtime.setAuth();
+    await sleep(300);
+    expect(j.statuses).toEqual(['SUBSCRIBED']);
+    token = await h.tokenFor(SUPPORT);
+    await client.realtime.setAuth();
+    await waitFor(() => j.statuses.includes('CLOSED'), 'the channel to close');
+    expect(j.system).toContainEqual(
+      expect.objectContaining({
+        status: 'error',
+        extension: 'system',
+        message: `You do not have permissions to read from this Channel topic: ${STAFF_ONLY}`,
+      }),
+    );
+    await send(STAFF_ONLY, { after: 'revocation' });
+    await sleep(300);
+    expect(j.got).toEqual([]);
+  });
+
+  it('replays at most 25 private messages since the given time, oldest first, flagged replayed, and not again live', async () => {
+    const topic = `replay-${RUN}-${Date.now()}`;
+    await h.db.exec(`create policy rt_test_replay_${RUN} on realtime.messages for select to authenticated using (realtime.topic() = '${topic}');`);
+    try {
+      const since = Date.now() - 1000;
+      // One message from 80 hours ago (beyond the 72 h kept), then 30 new ones.
+      await h.db.query(
+        `insert into realtime.messages (topic, extension, event, payload, private, inserted_at)
+         values ($1, 'broadcast', 'old', '{"n":-1}', true, (now() - interval '80 hours')::timestamp)`,
+        [topic],
+      );
+      for (let n = 0; n < 30; n++) await send(topic, { n });
+      const admin = await h.signIn(ADMIN);
+      const all = join(admin, topic, { private: true, broadcast: { replay: { since: 0, limit: 100 } } });
+      await subscribed(all, 'the replaying join');
+      await waitFor(() => all.got.length === 25, '25 replayed messages');
+      expect(all.got.map((g) => g.payload.n)).toEqual(Array.from({ length: 25 }, (_, i) => i + 5));
+      expect(all.got.every((g) => g.meta?.replayed === true && g.meta.id === g.payload.id)).toBe(true);
+
+      const other = await h.signIn(ADMIN);
+      const few = join(other, topic, { private: true, broadcast: { replay: { since, limit: 3 } } });
+      await subscribed(few, 'the second replaying join');
+      await waitFor(() => few.got.length === 3, '3 replayed messages');
+      expect(few.got.map((g) => g.payload.n)).toEqual([27, 28, 29]);
+
+      await send(topic, { n: 30 });
+      await waitFor(() => all.got.length === 26 && few.got.length === 4, 'the live message');
+      expect(all.got[25]!.meta?.replayed).toBeUndefined();
+    } finally {
+      await h.db.exec(`drop policy if exists rt_test_replay_${RUN} on realtime.messages`);
+    }
+  });
+
+  it('refuses replay on a public channel and bad replay params with Realtime\'s reasons', async () => {
+    const raw = await RawSocket.open(h);
+    raw.join('realtime:public-replay', '1', { config: { private: false, broadcast: { replay: { since: 0 } } } });
+    expect((await raw.reply('1'))[4]).toEqual({
+      status: 'error',
+      response: { reason: 'UnableToReplayMessages: Replay is not allowed for public channels' },
+    });
+    raw.send(['2', '2', `realtime:${STAFF_ONLY}`, 'phx_join', { access_token: await h.tokenFor(ADMIN), config: { private: true, broadcast: { replay: { since: 'yesterday' } } } }]);
+    expect((await raw.reply('2'))[4]).toEqual({
+      status: 'error',
+      response: { reason: 'UnableToReplayMessages: Replay params are not valid' },
+    });
+    raw.close();
+  });
+
+  it('sends REST broadcasts to public members, and private ones only where the JWT may write', async () => {
+    const admin = await h.signIn(ADMIN);
+    const priv = join(admin, ROOM);
+    const pub = join(admin, `rest-${RUN}`, { private: false });
+    await subscribed(priv, 'the private join');
+    await subscribed(pub, 'the public join');
+    const post = (token: string, body: object) =>
+      fetch(`${h.url}/realtime/v1/api/broadcast`, {
+        method: 'POST',
+        headers: { apikey: h.keys.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const supportToken = await h.tokenFor(SUPPORT);
+    const r1 = await post(supportToken, {
+      messages: [
+        { topic: `rest-${RUN}`, event: 'note', payload: { from: 'support', public: true } },
+        { topic: ROOM, event: 'note', payload: { from: 'support' }, private: true },
+      ],
+    });
+    expect(r1.status).toBe(202);
+    const r2 = await post(await h.tokenFor(ADMIN), { messages: [{ topic: ROOM, event: 'note', payload: { from: 'admin' }, private: true }] });
+    expect(r2.status).toBe(202);
+    await waitFor(() => pub.got.length === 1 && priv.got.length === 1, 'one message each');
+    await sleep(200);
+    expect(priv.got.map((g) => g.payload.from)).toEqual(['admin']);
+    expect(pub.got.map((g) => g.payload.from)).toEqual(['support']);
+    expect((await post(supportToken, { messages: [{ topic: ROOM }] })).status).toBe(422);
+    expect((await post('not-a-jwt', { messages: [] })).status).toBe(401);
+
+    // httpSend (the single-message endpoint) from a client that may write.
+    const out = admin.channel(ROOM, { config: { private: true } });
+    expect(await out.httpSend('note', { from: 'httpSend' })).toEqual({ success: true });
+    await waitFor(() => priv.got.length === 2, 'the httpSend message');
+    expect(priv.got[1]!.payload.from).toBe('httpSend');
+  });
+});
