@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import type { JwtClaims, Keys } from '../auth/keys.ts';
 import { readDeniedMessage, readRevokedMessage, type ChannelAuthRequest, type ChannelAuthVerdict } from './authorization.ts';
 import { Channel, readBindings, readBroadcastSelf, readPresenceEnabled, readWait } from './channel.ts';
-import type { DbMessage } from './db-message.ts';
+import { receives, type DbMessage, type MemberState } from './db-message.ts';
 import { checkJoinPayload, readPrivate } from './join-payload.ts';
 import type { Limits } from './limits.ts';
 import { decodeBinary, decodeText, encodeFrame, encodeUserBroadcast, reply, type BinaryBroadcast, type Frame, type Vsn } from './protocol.ts';
@@ -455,9 +455,7 @@ export class Client {
    */
   deliverDbMessage(msg: DbMessage): boolean {
     const ch = this.channels.get(`realtime:${msg.topic}`);
-    if (!ch || ch.closed || ch.private !== msg.private) return false;
-    if (ch.private && ch.policies?.broadcastRead !== true) return false;
-    if (ch.replayedIds.has(msg.id)) return false;
+    if (!ch || !receives(memberState(ch), msg)) return false;
     const meta = JSON.stringify({ id: msg.id });
     if (this.vsn === '2.0.0') {
       const buf = encodeUserBroadcast(ch.topic, { event: msg.event, meta, encoding: 1, body: Buffer.from(msg.payloadJson, 'utf8') });
@@ -475,9 +473,8 @@ export class Client {
 
   broadcastTo(topic: string, message: BroadcastMessage, isPrivate = false): void {
     const ch = this.channels.get(topic);
-    if (!ch || ch.private !== isPrivate) return;
     // A private member that may not read broadcast (joined on presence read only) gets none.
-    if (ch.private && ch.policies?.broadcastRead !== true) return;
+    if (!ch || !receives(memberState(ch), { private: isPrivate })) return;
     const { binary } = message;
     if (binary && this.vsn === '2.0.0') {
       // As Realtime's V2 serializer: a broadcast that arrived binary leaves as binary kind 4, bytes
@@ -490,3 +487,10 @@ export class Client {
     this.send({ joinRef: null, ref: null, topic, event: 'broadcast', payload: message.payload });
   }
 }
+
+const memberState = (ch: Channel): MemberState => ({
+  closed: ch.closed,
+  private: ch.private,
+  broadcastRead: ch.policies?.broadcastRead ?? null,
+  replayedIds: ch.replayedIds,
+});

@@ -17,3 +17,23 @@ export function readDbMessage(record: Record<string, unknown> | null): DbMessage
   if (typeof id !== 'string' || typeof topic !== 'string' || typeof event !== 'string') return null;
   return { id, topic, event, private: record.private === true, payloadJson: JSON.stringify(payload ?? null) };
 }
+
+/** What decides whether one joined channel gets a broadcast. */
+export interface MemberState {
+  closed: boolean;
+  private: boolean;
+  /** Private channels: the read policy's verdict (null = not authorized / not evaluated). */
+  broadcastRead: boolean | null;
+  replayedIds: ReadonlySet<string>;
+}
+
+/**
+ * A message for topic T goes to the members of T whose channel has the same privacy (Supabase keeps
+ * public and private topics apart) and, when private, passed the broadcast read policy; a message
+ * already sent by this member's replay is not sent again (MessageDispatcher).
+ */
+export function receives(member: MemberState, msg: { id?: string; private: boolean }): boolean {
+  if (member.closed || member.private !== msg.private) return false;
+  if (member.private && member.broadcastRead !== true) return false;
+  return msg.id === undefined || !member.replayedIds.has(msg.id);
+}

@@ -1,5 +1,6 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, RawSocket, RUN, sleep, startHarness, SUPPORT, waitFor, type Harness, type SystemMessage } from './realtime-harness.ts';
 
@@ -126,6 +127,47 @@ describe('Realtime Authorization and Broadcast from the database', () => {
       await waitFor(() => j.got.length === 4, 'the later messages');
       expect(j.got.map((g) => g.payload.n)).toEqual([0, 1, 2, 3]);
     }
+  });
+
+  it('sends database broadcasts as binary kind-4 frames with meta {id} on vsn 2.0.0, and as JSON on vsn 1.0.0', async () => {
+    const open = async (vsn: string) => {
+      const ws = new WebSocket(RawSocket.url(h, h.keys.anonKey, vsn));
+      const binary: Buffer[] = [];
+      const text: unknown[] = [];
+      ws.on('message', (data: Buffer, isBinary) => (isBinary ? binary.push(data) : text.push(JSON.parse(data.toString()))));
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      return { ws, binary, text };
+    };
+    const token = await h.tokenFor(ADMIN);
+    const v2 = await open('2.0.0');
+    const v1 = await open('1.0.0');
+    const topic = `realtime:${STAFF_ONLY}`;
+    v2.ws.send(JSON.stringify(['1', '1', topic, 'phx_join', { access_token: token, config: { private: true } }]));
+    v1.ws.send(JSON.stringify({ topic, event: 'phx_join', ref: '1', join_ref: '1', payload: { access_token: token, config: { private: true } } }));
+    await waitFor(() => v2.text.length > 0 && v1.text.length > 0, 'both joins');
+    await send(STAFF_ONLY, { wire: 'check' });
+    await waitFor(() => v2.binary.length === 1 && v1.text.length === 2, 'the message on both sockets');
+    const buf = v2.binary[0]!;
+    expect(buf[0]).toBe(4);
+    const [tl, el, ml, enc] = [buf[1]!, buf[2]!, buf[3]!, buf[4]!];
+    expect(enc).toBe(1);
+    let at = 5;
+    const part = (n: number) => buf.subarray(at, (at += n)).toString('utf8');
+    expect(part(tl)).toBe(topic);
+    expect(part(el)).toBe('delta');
+    const meta = JSON.parse(part(ml)) as { id: string };
+    const payload = JSON.parse(buf.subarray(at).toString('utf8')) as { wire: string; id: string };
+    expect(payload).toEqual({ wire: 'check', id: meta.id });
+    expect(v1.text[1]).toMatchObject({
+      topic,
+      event: 'broadcast',
+      payload: { type: 'broadcast', event: 'delta', payload: { wire: 'check', id: meta.id }, meta: { id: meta.id } },
+    });
+    v2.ws.terminate();
+    v1.ws.terminate();
   });
 
   it('delivers nothing for a rolled-back transaction', async () => {
