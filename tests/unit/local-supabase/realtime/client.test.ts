@@ -74,4 +74,31 @@ describe('realtime client socket', () => {
     expect(ws.sent).toEqual(['[null,"3","phoenix","phx_reply",{"status":"ok","response":{}}]']);
     expect(ws.terminated).toBe(false);
   });
+
+  it('refuses a private channel with the policy verdict, after the token check', async () => {
+    const { ws, host } = setup();
+    host.limits = { ...host.limits, joinErrorDelayMs: 0 };
+    const join = ['5', '5', 'realtime:room-1', 'phx_join', { config: { private: true, postgres_changes: [] } }];
+    ws.emit('message', Buffer.from(JSON.stringify(join)), false);
+    await vi.waitFor(() => expect(ws.sent.length).toBe(1));
+    expect(JSON.parse(ws.sent[0]!)).toEqual([
+      '5',
+      '5',
+      'realtime:room-1',
+      'phx_reply',
+      { status: 'error', response: { reason: 'Unauthorized: You do not have permissions to read from this Channel topic: room-1' } },
+    ]);
+    expect(host.subscribe).not.toHaveBeenCalled();
+  });
+
+  it('answers a join that fails before its channel exists, instead of staying silent', async () => {
+    const { ws, host } = setup();
+    host.limits = { ...host.limits, joinErrorDelayMs: 0 };
+    host.authorizePrivate = vi.fn(async () => {
+      throw new Error('policy check crashed');
+    });
+    ws.emit('message', Buffer.from(JSON.stringify(['6', '6', 'realtime:p', 'phx_join', { config: { private: true } }])), false);
+    await vi.waitFor(() => expect(ws.sent.length).toBe(1));
+    expect(JSON.parse(ws.sent[0]!)[4]).toEqual({ status: 'error', response: { reason: 'UnknownErrorOnChannel: the join could not be processed' } });
+  });
 });
