@@ -170,6 +170,35 @@ describe('Realtime Authorization and Broadcast from the database', () => {
     v1.ws.terminate();
   });
 
+  it('delivers realtime.broadcast_changes from a row trigger with the shape Supabase sends', async () => {
+    const table = `rt_bc_${RUN.toLowerCase()}`;
+    await h.db.exec(`
+      create table public.${table} (id int primary key, v text);
+      create function public.${table}_notify() returns trigger language plpgsql security definer set search_path = '' as $$
+      begin
+        perform realtime.broadcast_changes('${STAFF_ONLY}', tg_op, tg_op, tg_table_name, tg_table_schema, new, old);
+        return null;
+      end $$;
+      create trigger notify after insert or update or delete on public.${table} for each row execute function public.${table}_notify();`);
+    try {
+      const admin = await h.signIn(ADMIN);
+      const j = join(admin, STAFF_ONLY);
+      await subscribed(j, 'the admin join');
+      await h.db.query(`insert into public.${table} values (1, 'a')`);
+      await h.db.query(`update public.${table} set v = 'b' where id = 1`);
+      await h.db.query(`delete from public.${table} where id = 1`);
+      await waitFor(() => j.got.length === 3, 'three changes');
+      const strip = ({ id: _id, ...rest }: Record<string, unknown>) => rest;
+      expect(j.got.map((g) => [g.event, strip(g.payload)])).toEqual([
+        ['INSERT', { operation: 'INSERT', schema: 'public', table, record: { id: 1, v: 'a' }, old_record: null }],
+        ['UPDATE', { operation: 'UPDATE', schema: 'public', table, record: { id: 1, v: 'b' }, old_record: { id: 1, v: 'a' } }],
+        ['DELETE', { operation: 'DELETE', schema: 'public', table, record: null, old_record: { id: 1, v: 'b' } }],
+      ]);
+    } finally {
+      await h.db.exec(`drop table if exists public.${table}; drop function if exists public.${table}_notify();`);
+    }
+  });
+
   it('delivers nothing for a rolled-back transaction', async () => {
     const admin = await h.signIn(ADMIN);
     const j = join(admin, STAFF_ONLY);
