@@ -253,18 +253,20 @@ revoke all on function _realtime.channel_access(text, text, text, boolean, text[
 
 -- A private channel's replay (Realtime.Messages.replay): the newest `p_limit` broadcast messages of the
 -- topic since `p_since_ms` (and within the 72 hours Supabase keeps), oldest first.
+-- Ties on inserted_at (PGlite's clock has millisecond steps; one transaction's messages share now())
+-- are broken by the writing transaction (a younger xmin is newer), then by position in the table.
 create or replace function _realtime.replay(p_topic text, p_since_ms bigint, p_limit int)
 returns table(id text, event text, payload text)
 language plpgsql stable set search_path = pg_catalog as $$
 begin
   return query
   select r.id::text, r.event, r.payload::text from (
-    select m.id, m.event, m.payload, m.inserted_at from realtime.messages m
+    select m.id, m.event, m.payload, m.inserted_at, age(m.xmin) as tx_age, m.ctid as pos from realtime.messages m
      where m.topic = p_topic and m.private is true and m.extension = 'broadcast'
        and m.inserted_at >= greatest(to_timestamp(p_since_ms / 1000.0)::timestamp, (now() - interval '72 hours')::timestamp)
        and m.inserted_at < (now() + interval '1 minute')::timestamp
-     order by m.inserted_at desc limit p_limit) r
-  order by r.inserted_at;
+     order by m.inserted_at desc, age(m.xmin) asc, m.ctid desc limit p_limit) r
+  order by r.inserted_at, r.tx_age desc, r.pos;
 end $$;
 revoke all on function _realtime.replay(text, bigint, int) from public;
 
