@@ -92,6 +92,11 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   // Broadcast from the database, in commit order, to every member the message is for.
   let messagesDelivered = 0;
   function deliverMessage(msg: DbMessage): void {
+    // Tenants.validate_payload_size, as Realtime's replication handler: an oversized message is not sent.
+    if (Buffer.byteLength(msg.payloadJson) > limits.maxBroadcastPayloadBytes) {
+      log(`realtime: message ${msg.id} on ${msg.topic} exceeds the broadcast payload limit; not delivered`);
+      return;
+    }
     for (const c of clients) if (c.deliverDbMessage(msg)) messagesDelivered++;
   }
 

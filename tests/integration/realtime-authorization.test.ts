@@ -199,6 +199,17 @@ describe('Realtime Authorization and Broadcast from the database', () => {
     }
   });
 
+  it('does not deliver a database message over the broadcast payload limit, and carries on', async () => {
+    const admin = await h.signIn(ADMIN);
+    const j = join(admin, STAFF_ONLY);
+    await subscribed(j, 'the admin join');
+    await send(STAFF_ONLY, { big: 'x'.repeat(3000 * 1024 + 600) });
+    await send(STAFF_ONLY, { small: true });
+    await waitFor(() => j.got.length >= 1, 'the small message');
+    await sleep(200);
+    expect(j.got.map((g) => Object.keys(g.payload).sort())).toEqual([['id', 'small']]);
+  });
+
   it('delivers nothing for a rolled-back transaction', async () => {
     const admin = await h.signIn(ADMIN);
     const j = join(admin, STAFF_ONLY);
