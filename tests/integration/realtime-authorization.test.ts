@@ -40,6 +40,17 @@ function join(client: SupabaseClient, name: string, config: Record<string, unkno
   return j;
 }
 
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const subscribed = (j: Joined, what: string) => waitFor(() => j.statuses.includes('SUBSCRIBED'), what);
 const refused = (j: Joined, what: string) => waitFor(() => j.error !== undefined, what);
 
@@ -208,6 +219,77 @@ describe('Realtime Authorization and Broadcast from the database', () => {
     await waitFor(() => j.got.length >= 1, 'the small message');
     await sleep(200);
     expect(j.got.map((g) => Object.keys(g.payload).sort())).toEqual([['id', 'small']]);
+  });
+
+  it('delivers exactly the committed messages, in commit order, under seeded random interleavings', async () => {
+    const admin = await h.signIn(ADMIN);
+    const j = join(admin, STAFF_ONLY);
+    await subscribed(j, 'the admin join');
+    const sql = 'select realtime.send($1::jsonb, $2, $3, true)';
+    for (const seed of [11, 12, 13]) {
+      const r = rng(seed);
+      const expected: string[] = [];
+      const before = j.got.length;
+      if (process.env.DATABASE_URL) {
+        // Two writers on two connections; each step picks one: begin, send, commit or roll back.
+        const conns = [0, 1].map(() => new pg.Client({ connectionString: process.env.DATABASE_URL }));
+        await Promise.all(conns.map((c) => c.connect()));
+        const open: (string[] | null)[] = [null, null];
+        try {
+          for (let step = 0; step < 40; step++) {
+            const w = r() < 0.5 ? 0 : 1;
+            const c = conns[w]!;
+            const tx = open[w];
+            if (!tx) {
+              await c.query('begin');
+              open[w] = [];
+            } else if (r() < 0.6) {
+              const tag = `${seed}:${step}:${w}`;
+              await c.query(sql, [JSON.stringify({ tag }), 'delta', STAFF_ONLY]);
+              tx.push(tag);
+            } else if (r() < 0.7) {
+              await c.query('commit');
+              expected.push(...tx);
+              open[w] = null;
+            } else {
+              await c.query('rollback');
+              open[w] = null;
+            }
+          }
+          for (const w of [0, 1]) {
+            if (open[w]) {
+              await conns[w]!.query('commit');
+              expected.push(...open[w]!);
+            }
+          }
+        } finally {
+          await Promise.all(conns.map((c) => c.end()));
+        }
+      } else {
+        // One connection: random transactions, committed or rolled back, between plain sends.
+        for (let step = 0; step < 15; step++) {
+          const tags = Array.from({ length: 1 + Math.floor(r() * 3) }, (_, i) => `${seed}:${step}:${i}`);
+          const commit = r() < 0.6;
+          await h.db
+            .transaction(async (tx) => {
+              for (const tag of tags) await tx.query(sql, [JSON.stringify({ tag }), 'delta', STAFF_ONLY]);
+              if (!commit) throw new Error('roll back');
+            })
+            .catch(() => undefined);
+          if (commit) expected.push(...tags);
+          if (r() < 0.3) {
+            const tag = `${seed}:${step}:plain`;
+            await h.db.query(sql, [JSON.stringify({ tag }), 'delta', STAFF_ONLY]);
+            expected.push(tag);
+          }
+        }
+      }
+      const end = `${seed}:end`;
+      await send(STAFF_ONLY, { tag: end });
+      expected.push(end);
+      await waitFor(() => j.got.some((g) => g.payload.tag === end), `the end marker of seed ${seed}`);
+      expect(j.got.slice(before).map((g) => g.payload.tag), `seed ${seed}`).toEqual(expected);
+    }
   });
 
   it('delivers nothing for a rolled-back transaction', async () => {
