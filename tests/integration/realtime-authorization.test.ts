@@ -92,6 +92,22 @@ describe('Realtime Authorization and Broadcast from the database', () => {
     await refused(a, 'the anon join to be refused');
   });
 
+  it('refuses the join when a policy fails with an error, and serves the next join', async () => {
+    const topic = `broken-${RUN}`;
+    await h.db.exec(`create policy rt_test_broken_${RUN} on realtime.messages for select to authenticated
+      using (case when realtime.topic() = '${topic}' then 1 / (length(realtime.topic()) - length(realtime.topic())) = 1 else false end)`);
+    try {
+      const admin = await h.signIn(ADMIN);
+      const j = join(admin, topic);
+      await refused(j, 'the join to be refused');
+      expect(j.error!.message).toContain(`Unauthorized: You do not have permissions to read from this Channel topic: ${topic}`);
+      const ok = join(admin, STAFF_ONLY);
+      await subscribed(ok, 'a join on the same socket afterwards');
+    } finally {
+      await h.db.exec(`drop policy if exists rt_test_broken_${RUN} on realtime.messages`);
+    }
+  });
+
   it('delivers realtime.send after commit, in commit order, with the id in payload and meta', async () => {
     const admin = await h.signIn(ADMIN);
     const j = join(admin, STAFF_ONLY);
