@@ -308,6 +308,35 @@ describe('Realtime Authorization and Broadcast from the database', () => {
     }
   });
 
+  it('delivers a message sent by a deferred constraint trigger at commit, once per transaction', async () => {
+    // The shape part of the dashboard's delta trigger takes: rows queue work, one deferred trigger sends.
+    const table = `rt_def_${RUN.toLowerCase()}`;
+    await h.db.exec(`
+      create table public.${table} (id int primary key);
+      create function public.${table}_send() returns trigger language plpgsql security definer set search_path = '' as $$
+      begin
+        if coalesce(current_setting('rt_test.sent', true), '') = '' then
+          perform set_config('rt_test.sent', '1', true);
+          perform realtime.send(jsonb_build_object('rows', (select count(*) from public.${table})), 'delta', '${STAFF_ONLY}');
+        end if;
+        return null;
+      end $$;
+      create constraint trigger send_at_commit after insert on public.${table} deferrable initially deferred
+        for each row execute function public.${table}_send();`);
+    try {
+      const admin = await h.signIn(ADMIN);
+      const j = join(admin, STAFF_ONLY);
+      await subscribed(j, 'the admin join');
+      await h.db.query(`insert into public.${table} select generate_series(1, 50)`);
+      await h.db.query(`insert into public.${table} values (51)`);
+      await waitFor(() => j.got.length >= 2, 'two deltas');
+      await sleep(200);
+      expect(j.got.map((g) => g.payload.rows)).toEqual([50, 51]);
+    } finally {
+      await h.db.exec(`drop table if exists public.${table}; drop function if exists public.${table}_send();`);
+    }
+  });
+
   it('delivers nothing for a rolled-back transaction', async () => {
     const admin = await h.signIn(ADMIN);
     const j = join(admin, STAFF_ONLY);
