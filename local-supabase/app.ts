@@ -6,6 +6,7 @@ import type { StackConfig } from './config.ts';
 import { cors } from './cors.ts';
 import type { Db } from './db/types.ts';
 import type { Keys } from './auth/keys.ts';
+import { createBroadcastRoutes, type RestBroadcaster } from './realtime/rest-broadcast.ts';
 import { createRestRoutes } from './rest/routes.ts';
 import type { SchemaCache } from './rest/schema.ts';
 import { serveApp } from './static.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** Window, bucket size and clock of Auth's IP rate limits (GoTrue's 5 min and 30 by default). */
   authRateLimit?: AuthRateLimitOptions;
   realtimeStats: () => RealtimeStats;
+  /** Realtime's REST broadcast (`/realtime/v1/api/broadcast`); absent, those routes 404. */
+  realtimeBroadcast?: RestBroadcaster;
   /** Folder of the built dashboard, served at / with index.html for client routes. */
   appDir?: string;
   /** PostgREST's max rows (`[api] max_rows`); null = no cap. */
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/auth/v1', createAuthRoutes(deps));
   app.route('/rest/v1', createRestRoutes(deps));
+  if (deps.realtimeBroadcast) app.route('/realtime/v1/api', createBroadcastRoutes(deps.realtimeBroadcast));
 
   app.get('/health', async (c) => {
     // Never waits behind a slow query or a transaction: the driver answers from its own state.

@@ -201,3 +201,102 @@ begin
   end if;
 end
 $$;
+
+-- Realtime Authorization and Broadcast from the database -----------------------------------------
+-- The final shape of supabase/realtime's tenant migrations (realtime.messages, topic(), send(),
+-- broadcast_changes()), written out here. Differences, on purpose:
+-- * realtime.messages is one plain table, not partitioned by day: on Supabase the Realtime server
+--   creates each day's partition (an insert with no partition fails, and send() only warns), which
+--   this stack would have to imitate for nothing. The columns, key, replay index, RLS and grants are
+--   Supabase's, so policies and queries written against it behave the same. The stack deletes
+--   messages older than 72 hours, as Realtime drops old partitions.
+-- * No binary_payload column nor send(bytea, ...) overload (realtime >= 2.130 only).
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = 'supabase_realtime_admin') then
+    create role supabase_realtime_admin nologin noinherit noreplication;
+  end if;
+end
+$$;
+-- As on a hosted project: postgres may create policies on realtime.messages (the owner's right).
+grant supabase_realtime_admin to postgres;
+
+create schema if not exists realtime;
+grant usage on schema realtime to postgres, anon, authenticated, service_role;
+grant all privileges on schema realtime to supabase_realtime_admin;
+
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp without time zone not null default now(),
+  inserted_at timestamp without time zone not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+create index if not exists messages_inserted_at_topic_index on realtime.messages (inserted_at desc, topic)
+  where extension = 'broadcast' and private is true;
+alter table realtime.messages owner to supabase_realtime_admin;
+alter table realtime.messages enable row level security;
+grant select, insert, update on realtime.messages to postgres, anon, authenticated, service_role;
+grant all privileges on realtime.messages to supabase_realtime_admin;
+
+-- The channel a policy is being evaluated for (set by Realtime's authorization check and by send()).
+create or replace function realtime.topic() returns text
+language sql stable
+as $$
+  select nullif(current_setting('realtime.topic', true), '')::text
+$$;
+
+-- Writes one broadcast message; the Realtime server delivers it after the transaction commits.
+-- The payload gets the message id as `id` unless it has one. Like Supabase's, it never raises:
+-- a failed insert (say, an INSERT policy that refuses the caller) becomes a WARNING and nothing is sent.
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void
+language plpgsql
+as $$
+declare
+  v_id uuid := gen_random_uuid();
+begin
+  begin
+    perform set_config('realtime.topic', topic, true);
+    insert into realtime.messages (id, payload, event, topic, private, extension)
+    values (v_id,
+            case when payload ? 'id' then payload else jsonb_set(payload, '{id}', to_jsonb(v_id)) end,
+            event, topic, private, 'broadcast');
+  exception when others then
+    raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  end;
+end
+$$;
+
+-- For row triggers: sends {old_record, record, operation, table, schema} as a private message.
+create or replace function realtime.broadcast_changes(
+  topic_name text, event_name text, operation text, table_name text, table_schema text,
+  new record, old record, level text default 'ROW'
+) returns void
+language plpgsql
+as $$
+begin
+  if level = 'STATEMENT' then
+    raise exception 'function can only be triggered for each row, not for each statement';
+  end if;
+  if operation in ('INSERT', 'UPDATE', 'DELETE') then
+    perform realtime.send(
+      jsonb_build_object('old_record', old, 'record', new, 'operation', operation,
+                         'table', table_name, 'schema', table_schema),
+      event_name, topic_name);
+  else
+    raise exception 'Unexpected operation type: %', operation;
+  end if;
+exception when others then
+  raise exception 'Failed to process the row: %', sqlerrm;
+end
+$$;
+
+alter function realtime.topic() owner to supabase_realtime_admin;
+alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;
+alter function realtime.broadcast_changes(text, text, text, text, text, record, record, text)
+  owner to supabase_realtime_admin;

@@ -125,6 +125,7 @@ async function serve(
     authRateLimit: opts.authRateLimit,
     realtimeStats: () => realtime.stats(),
     maxRows: opts.maxRows !== undefined ? opts.maxRows : config.api.maxRows,
+    realtimeBroadcast: { keys, send: (claims, messages) => realtime.httpBroadcast(claims, messages) },
     appDir: opts.serveApp,
   });
   const server = createServer(getRequestListener(app.fetch));

@@ -30,7 +30,7 @@ export function parseMigrationName(file: string): { version: string; name: strin
 
 /**
  * Brings a database up to date, like `supabase start` + `supabase db reset` would:
- * platform.sql, the stack's own auth tables, every migration not yet recorded in
+ * platform.sql (fresh databases, and PGlite at every start), the stack's own auth tables, every migration not yet recorded in
  * supabase_migrations.schema_migrations (in name order, each atomically), and seed.sql only when fresh.
  */
 export async function bootstrap(db: Db, opts: BootstrapOptions): Promise<BootstrapResult> {
@@ -39,7 +39,10 @@ export async function bootstrap(db: Db, opts: BootstrapOptions): Promise<Bootstr
     `select to_regclass('supabase_migrations.schema_migrations') is not null as exists`,
   );
   const fresh = !rows[0]?.exists;
-  if (fresh) {
+  // platform.sql is idempotent: PGlite (where the stack is the superuser) gets it at every start, so a
+  // data folder made before a platform change (say, the realtime schema) catches up. A PostgreSQL
+  // server got it from its admin (scripts/pg-cluster.sh); there the stack may not be a superuser.
+  if (fresh || db.kind === 'pglite') {
     const platform = join(opts.root, 'local-supabase', 'platform.sql');
     if (existsSync(platform)) await runScript(db, readFileSync(platform, 'utf8'), 'platform.sql');
   }

@@ -177,3 +177,104 @@ begin
   end loop;
 end $$;
 revoke all on function _realtime.check_bindings(text, jsonb) from public;
+
+-- Broadcast from the database: rows that realtime.send() writes to realtime.messages are captured like
+-- any change (numbered at commit, in commit order, nothing for a rollback) and delivered by the drainer
+-- as broadcasts. Skipped where platform.sql's realtime schema is absent (an older PostgreSQL setup).
+do $$
+begin
+  if to_regclass('realtime.messages') is not null then
+    create or replace trigger _realtime_capture_messages after insert on realtime.messages
+      for each row when (new.extension = 'broadcast')
+      execute function _realtime.capture('d', 'id');
+  end if;
+end
+$$;
+
+-- Realtime Authorization (Realtime.Tenants.Authorization): whether a JWT may read or write a channel
+-- topic under the RLS policies on realtime.messages. Read: probe rows (one per extension) are inserted
+-- as the stack, then, as the JWT's role with request.jwt.claims and realtime.topic set, a SELECT says
+-- which probes the policies let through. Write: the JWT's role inserts a row per extension; a refusal
+-- (42501) means no write. Everything runs in a subtransaction that is always rolled back, so nothing
+-- stays and the role and settings are restored. A policy that fails is reported as {"error": ...}.
+create or replace function _realtime.channel_access(p_role text, p_claims text, p_topic text, p_write boolean,
+                                                    p_extensions text[])
+returns jsonb
+language plpgsql set search_path = pg_catalog as $$
+declare
+  v_out jsonb := '{}'::jsonb;
+  v_ext text;
+  v_id uuid;
+  v_ids uuid[] := '{}';
+  v_ok boolean;
+begin
+  if to_regrole(p_role) is null then
+    return jsonb_build_object('error', format('role "%s" does not exist', p_role));
+  end if;
+  if to_regrole('authenticator') is not null and not pg_has_role('authenticator', to_regrole(p_role), 'member') then
+    return jsonb_build_object('error', format('permission denied to set role "%s"', p_role));
+  end if;
+  begin
+    if not p_write then
+      foreach v_ext in array p_extensions loop
+        v_id := gen_random_uuid();
+        v_ids := v_ids || v_id;
+        insert into realtime.messages (id, topic, extension) values (v_id, p_topic, v_ext);
+      end loop;
+    end if;
+    perform set_config('role', p_role, true);
+    perform set_config('realtime.topic', p_topic, true);
+    perform set_config('request.jwt.claims', p_claims, true);
+    perform set_config('request.jwt.claim.sub', coalesce(p_claims::jsonb->>'sub', ''), true);
+    perform set_config('request.jwt.claim.role', p_role, true);
+    perform set_config('request.headers', '{}', true);
+    for i in 1 .. coalesce(array_length(p_extensions, 1), 0) loop
+      v_ext := p_extensions[i];
+      if p_write then
+        begin
+          insert into realtime.messages (topic, extension) values (p_topic, v_ext);
+          v_ok := true;
+        exception when insufficient_privilege then
+          v_ok := false;
+        end;
+      else
+        select exists (select 1 from realtime.messages m where m.id = v_ids[i]) into v_ok;
+      end if;
+      v_out := v_out || jsonb_build_object(v_ext, v_ok);
+    end loop;
+    raise exception using errcode = 'RTA01', message = 'rollback';
+  exception
+    when sqlstate 'RTA01' then null;
+    when others then v_out := jsonb_build_object('error', sqlerrm);
+  end;
+  return v_out;
+end $$;
+revoke all on function _realtime.channel_access(text, text, text, boolean, text[]) from public;
+
+-- A private channel's replay (Realtime.Messages.replay): the newest `p_limit` broadcast messages of the
+-- topic since `p_since_ms` (and within the 72 hours Supabase keeps), oldest first.
+-- Ties on inserted_at (PGlite's clock has millisecond steps; one transaction's messages share now())
+-- are broken by the writing transaction (a younger xmin is newer), then by position in the table.
+create or replace function _realtime.replay(p_topic text, p_since_ms bigint, p_limit int)
+returns table(id text, event text, payload text)
+language plpgsql stable set search_path = pg_catalog as $$
+begin
+  return query
+  select r.id::text, r.event, r.payload::text from (
+    select m.id, m.event, m.payload, m.inserted_at, age(m.xmin) as tx_age, m.ctid as pos from realtime.messages m
+     where m.topic = p_topic and m.private is true and m.extension = 'broadcast'
+       and m.inserted_at >= greatest(to_timestamp(p_since_ms / 1000.0)::timestamp, (now() - interval '72 hours')::timestamp)
+       and m.inserted_at < (now() + interval '1 minute')::timestamp
+     order by m.inserted_at desc, age(m.xmin) asc, m.ctid desc limit p_limit) r
+  order by r.inserted_at, r.tx_age desc, r.pos;
+end $$;
+revoke all on function _realtime.replay(text, bigint, int) from public;
+
+create or replace function _realtime.delete_old_messages() returns void
+language plpgsql set search_path = pg_catalog as $$
+begin
+  if to_regclass('realtime.messages') is not null then
+    delete from realtime.messages where inserted_at < (now() - interval '72 hours')::timestamp;
+  end if;
+end $$;
+revoke all on function _realtime.delete_old_messages() from public;

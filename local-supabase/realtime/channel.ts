@@ -1,4 +1,5 @@
 import type { JwtClaims } from '../auth/keys.ts';
+import type { ChannelPolicies } from './authorization.ts';
 import { bindingId } from './binding-id.ts';
 import { rlsKeyOf, type ChannelSink } from './subscriptions.ts';
 
@@ -18,6 +19,14 @@ export class Channel implements ChannelSink {
   closed = false;
   expiryTimer: NodeJS.Timeout | null = null;
   resubscribeTimer: NodeJS.Timeout | null = null;
+  /** `config.private`: only members whose read policies passed get its broadcasts. */
+  private = false;
+  /** `config.presence.enabled`: presence read is part of the policy check. */
+  presence = false;
+  /** Set for a private channel once its read policies passed; re-evaluated on access_token. */
+  policies: ChannelPolicies | null = null;
+  /** Message ids sent by replay at join; the same message arriving live is not sent twice. */
+  replayedIds = new Set<string>();
 
   constructor(
     readonly topic: string,
@@ -75,4 +84,9 @@ export function readWait(payload: unknown): boolean {
 export function readBroadcastSelf(payload: unknown): boolean {
   const config = (payload as { config?: { broadcast?: { self?: unknown } } } | null)?.config;
   return config?.broadcast?.self === true;
+}
+
+export function readPresenceEnabled(payload: unknown): boolean {
+  const config = (payload as { config?: { presence?: { enabled?: unknown } } } | null)?.config;
+  return config?.presence?.enabled === true;
 }

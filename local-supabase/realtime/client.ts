@@ -1,10 +1,18 @@
 import WebSocket from 'ws';
 import type { JwtClaims, Keys } from '../auth/keys.ts';
-import type { ChannelAuthRequest, ChannelAuthVerdict } from './authorization.ts';
-import { Channel, readBindings, readBroadcastSelf, readWait } from './channel.ts';
+import { readDeniedMessage, readRevokedMessage, type ChannelAuthRequest, type ChannelAuthVerdict } from './authorization.ts';
+import { Channel, readBindings, readBroadcastSelf, readPresenceEnabled, readWait } from './channel.ts';
+import { receives, type DbMessage, type MemberState } from './db-message.ts';
 import { checkJoinPayload, readPrivate } from './join-payload.ts';
 import type { Limits } from './limits.ts';
 import { decodeBinary, decodeText, encodeFrame, encodeUserBroadcast, reply, type BinaryBroadcast, type Frame, type Vsn } from './protocol.ts';
+import {
+  readReplay,
+  REPLAY_FAILED_REASON,
+  REPLAY_INVALID_REASON,
+  REPLAY_PUBLIC_REASON,
+  type ReplayedMessage,
+} from './replay.ts';
 import { checkToken, failureMessage, joinErrorReason } from './tokens.ts';
 
 /** What a socket needs from the server: subscriptions, broadcast fan-out, logging. */
@@ -15,9 +23,13 @@ export interface ClientHost {
   /** Validates and registers the channel's postgres_changes; resolves to the system message to send. */
   subscribe(channel: Channel): Promise<{ status: 'ok' | 'error'; message: string } | null>;
   unsubscribe(channel: Channel): void;
-  broadcast(from: Client, topic: string, message: BroadcastMessage, self: boolean): void;
+  broadcast(from: Client, topic: string, message: BroadcastMessage, self: boolean, isPrivate: boolean): void;
   /** Verdict for a private channel (`config.private: true`), after the token was checked. */
   authorizePrivate(req: ChannelAuthRequest): Promise<ChannelAuthVerdict>;
+  /** Whether a private channel's member may broadcast (INSERT policies). */
+  canWrite(req: ChannelAuthRequest): Promise<boolean>;
+  /** A private channel's `config.broadcast.replay`. */
+  replay(subTopic: string, since: number, limit: number): Promise<ReplayedMessage[]>;
   onClose(client: Client): void;
 }
 
@@ -153,9 +165,35 @@ export class Client {
       if (frame.ref !== null) this.send(reply(frame, 'error', { error: 'payload_size_exceeded' }));
       return;
     }
-    this.host.broadcast(this, channel.topic, { payload: frame.payload, binary: frame.binary }, channel.broadcastSelf);
+    if (channel.private) {
+      void this.privateBroadcast(channel, frame).catch((err) => this.crashed(frame.topic, err));
+      return;
+    }
+    this.fanOut(channel, frame);
+  }
+
+  private fanOut(channel: Channel, frame: Frame): void {
+    const message = { payload: frame.payload, binary: frame.binary };
+    this.host.broadcast(this, channel.topic, message, channel.broadcastSelf, channel.private);
     // Only clients with `broadcast.ack` wait for this; the others ignore a reply to their ref.
     if (frame.ref !== null) this.send(reply(frame, 'ok', {}));
+  }
+
+  /** BroadcastHandler for a private channel: INSERT policies decide (once per token); a refusal is silent. */
+  private async privateBroadcast(channel: Channel, frame: Frame): Promise<void> {
+    const policies = channel.policies;
+    if (!policies) return;
+    if (policies.broadcastWrite === null) {
+      const gen = channel.generation;
+      const allowed = await this.host.canWrite(this.authRequest(channel));
+      if (channel.closed || gen !== channel.generation) return;
+      policies.broadcastWrite = allowed;
+    }
+    if (policies.broadcastWrite) this.fanOut(channel, frame);
+  }
+
+  private authRequest(channel: Channel): ChannelAuthRequest {
+    return { subTopic: channel.subTopic, role: channel.role, claims: channel.claims, presence: channel.presence };
   }
 
   private systemMessage(channel: Channel, extension: 'postgres_changes' | 'system', status: 'ok' | 'error', message: string) {
@@ -222,17 +260,38 @@ export class Client {
       this.joinError(frame, joinErrorReason(checked.failure));
       return;
     }
-    if (readPrivate(frame.payload)) {
+    const isPrivate = readPrivate(frame.payload);
+    const presence = readPresenceEnabled(frame.payload);
+    let policies: Channel['policies'] = null;
+    if (isPrivate) {
       const verdict = await this.host.authorizePrivate({
         subTopic: frame.topic.slice('realtime:'.length),
         role: checked.claims.role,
         claims: checked.claims,
+        presence,
       });
       if (this.closed) return;
       if (!verdict.ok) {
         this.joinError(frame, verdict.reason);
         return;
       }
+      policies = verdict.policies;
+    }
+    // Replay (private channels only, read policy required) is read before the join is answered.
+    const replay = readReplay(frame.payload);
+    let replayed: ReplayedMessage[] = [];
+    if (replay.kind !== 'none') {
+      const subTopic = frame.topic.slice('realtime:'.length);
+      if (!isPrivate) return this.joinError(frame, REPLAY_PUBLIC_REASON);
+      if (!policies?.broadcastRead) return this.joinError(frame, `Unauthorized: ${readDeniedMessage(subTopic)}`);
+      if (replay.kind === 'invalid') return this.joinError(frame, REPLAY_INVALID_REASON);
+      try {
+        replayed = await this.host.replay(subTopic, replay.since, replay.limit);
+      } catch (err) {
+        this.host.log(`realtime: replay of ${frame.topic} failed: ${err instanceof Error ? err.message : err}`);
+        return this.joinError(frame, REPLAY_FAILED_REASON);
+      }
+      if (this.closed) return;
     }
     // Another join for this topic may have raced ahead while the token was checked.
     const raced = this.channels.get(frame.topic);
@@ -246,10 +305,16 @@ export class Client {
       readBroadcastSelf(frame.payload),
       (ch, ids, raw) => this.deliver(ch, ids, raw),
     );
+    channel.private = isPrivate;
+    channel.presence = presence;
+    channel.policies = policies;
+    for (const m of replayed) channel.replayedIds.add(m.id);
     this.channels.set(frame.topic, channel);
     this.scheduleExpiry(channel);
-    const okReply = () =>
+    const okReply = () => {
       this.send(reply(frame, 'ok', { postgres_changes: bindings.map((b) => ({ ...b.params, id: b.id })) }));
+      this.sendReplay(channel, replayed);
+    };
     if (readWait(frame.payload)) {
       const result = await this.host.subscribe(channel);
       if (channel.closed) return;
@@ -297,7 +362,34 @@ export class Client {
       this.closeChannel(channel);
       return;
     }
-    channel.setToken(token, checked.claims as JwtClaims & { role: string; exp: number });
+    const claims = checked.claims as JwtClaims & { role: string; exp: number };
+    if (channel.private) {
+      // Policies are evaluated again for the new token (handle_in "access_token" + maybe_assign_policies).
+      const previous = channel.policies;
+      const gen = channel.generation;
+      const verdict = await this.host.authorizePrivate({
+        subTopic: channel.subTopic,
+        role: claims.role,
+        claims,
+        presence: channel.presence,
+      });
+      if (channel.closed || gen !== channel.generation) return;
+      if (!verdict.ok) {
+        this.systemMessage(channel, 'system', 'error', readDeniedMessage(channel.subTopic));
+        this.closeChannel(channel);
+        return;
+      }
+      const revoked =
+        (previous?.broadcastRead === true && !verdict.policies.broadcastRead) ||
+        (previous?.presenceRead === true && verdict.policies.presenceRead === false);
+      if (revoked) {
+        this.systemMessage(channel, 'system', 'error', readRevokedMessage(channel.subTopic));
+        this.closeChannel(channel);
+        return;
+      }
+      channel.policies = verdict.policies;
+    }
+    channel.setToken(token, claims);
     channel.generation++;
     this.scheduleExpiry(channel);
     if (channel.bindings.length === 0) return;
@@ -345,9 +437,44 @@ export class Client {
     this.host.unsubscribe(channel);
   }
 
-  broadcastTo(topic: string, message: BroadcastMessage): void {
+  /** Replayed messages: pushed by the channel (join_ref set) as text, with meta.replayed (realtime_channel.ex replay/3). */
+  private sendReplay(channel: Channel, messages: ReplayedMessage[]): void {
+    for (const m of messages) {
+      const meta = JSON.stringify({ replayed: true, id: m.id });
+      this.send(
+        { joinRef: channel.joinRef, ref: null, topic: channel.topic, event: 'broadcast', payload: null },
+        `{"payload":${m.payloadJson},"event":${JSON.stringify(m.event)},"type":"broadcast","meta":${meta}}`,
+      );
+    }
+  }
+
+  /**
+   * A committed realtime.messages row: to the member of that topic whose channel has the same privacy
+   * and, when private, passed the broadcast read policy. Binary kind 4 with meta {id} on vsn 2.0.0, as
+   * Realtime's replication handler sends a UserBroadcast; a JSON broadcast with meta on vsn 1.0.0.
+   */
+  deliverDbMessage(msg: DbMessage): boolean {
+    const ch = this.channels.get(`realtime:${msg.topic}`);
+    if (!ch || !receives(memberState(ch), msg)) return false;
+    const meta = JSON.stringify({ id: msg.id });
+    if (this.vsn === '2.0.0') {
+      const buf = encodeUserBroadcast(ch.topic, { event: msg.event, meta, encoding: 1, body: Buffer.from(msg.payloadJson, 'utf8') });
+      if (buf) {
+        this.sendBinary(buf);
+        return true;
+      }
+    }
+    this.send(
+      { joinRef: null, ref: null, topic: ch.topic, event: 'broadcast', payload: null },
+      `{"event":${JSON.stringify(msg.event)},"payload":${msg.payloadJson},"type":"broadcast","meta":${meta}}`,
+    );
+    return true;
+  }
+
+  broadcastTo(topic: string, message: BroadcastMessage, isPrivate = false): void {
     const ch = this.channels.get(topic);
-    if (!ch) return;
+    // A private member that may not read broadcast (joined on presence read only) gets none.
+    if (!ch || !receives(memberState(ch), { private: isPrivate })) return;
     const { binary } = message;
     if (binary && this.vsn === '2.0.0') {
       // As Realtime's V2 serializer: a broadcast that arrived binary leaves as binary kind 4, bytes
@@ -360,3 +487,10 @@ export class Client {
     this.send({ joinRef: null, ref: null, topic, event: 'broadcast', payload: message.payload });
   }
 }
+
+const memberState = (ch: Channel): MemberState => ({
+  closed: ch.closed,
+  private: ch.private,
+  broadcastRead: ch.policies?.broadcastRead ?? null,
+  replayedIds: ch.replayedIds,
+});

@@ -1,5 +1,6 @@
 import type { Db } from '../db/types.ts';
 import { tableKey, type TableInfo } from './capture.ts';
+import { readDbMessage, type DbMessage } from './db-message.ts';
 import { buildChangeData, type ChangeRow } from './payload.ts';
 import { FilterBatch } from './filter-batch.ts';
 import { matchChanges } from './match.ts';
@@ -18,6 +19,8 @@ export interface DrainerDeps {
   batchSize: number;
   maxRecordBytes: number;
   log: (msg: string) => void;
+  /** A committed realtime.messages row (realtime.send), handed over in commit order. */
+  deliverMessage: (msg: DbMessage) => void;
 }
 
 const CACHE_TTL_MS = 2000;
@@ -41,10 +44,28 @@ export class Drainer {
       [this.lastId, batchSize],
     );
     if (rows.length === 0) return 0;
-    if (this.deps.registry.size > 0) await this.process(rows);
+    // Runs of table changes and of broadcast messages, each handled in turn: commit order holds across both.
+    let start = 0;
+    while (start < rows.length) {
+      const isMessage = isMessageRow(rows[start]!);
+      let end = start + 1;
+      while (end < rows.length && isMessageRow(rows[end]!) === isMessage) end++;
+      const run = rows.slice(start, end);
+      if (isMessage) this.deliverMessages(run);
+      else if (this.deps.registry.size > 0) await this.process(run);
+      start = end;
+    }
     this.lastId = rows[rows.length - 1]!.id;
     await db.query('delete from _realtime.changes where id <= $1::bigint', [this.lastId]);
     return rows.length;
+  }
+
+  private deliverMessages(rows: ChangeRow[]): void {
+    for (const row of rows) {
+      const msg = readDbMessage(row.record);
+      if (msg) this.deps.deliverMessage(msg);
+      else this.deps.log(`realtime: skipping a realtime.messages row without topic or event (change ${row.id})`);
+    }
   }
 
   private async process(rows: ChangeRow[]): Promise<void> {
@@ -149,3 +170,5 @@ export class Drainer {
     };
   }
 }
+
+const isMessageRow = (row: ChangeRow): boolean => row.schema_name === 'realtime' && row.table_name === 'messages';

@@ -31,6 +31,8 @@ export interface Limits {
   maxRecordBytes: number;
   /** Delay before re-subscribing after an access_token refresh (Realtime waits 1–3 s). */
   resubscribeDelayMs: number;
+  /** How often realtime.messages older than 72 hours are deleted. */
+  messageCleanupIntervalMs: number;
   /** Upper bound between token expiry checks while joined (Realtime: 5 minutes). */
   tokenCheckMaxMs: number;
 }
@@ -53,4 +55,5 @@ export const DEFAULT_LIMITS: Limits = {
   maxRecordBytes: 1_048_576,
   resubscribeDelayMs: 1000,
   tokenCheckMaxMs: 5 * 60_000,
+  messageCleanupIntervalMs: 60 * 60_000,
 };

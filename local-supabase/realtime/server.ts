@@ -2,15 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Db } from '../db/types.ts';
-import type { Keys } from '../auth/keys.ts';
-import { authorizePrivateChannel } from './authorization.ts';
+import type { JwtClaims, Keys } from '../auth/keys.ts';
+import { createAuthorizer } from './authorization.ts';
 import { installCapture, NOTIFY_CHANNEL, syncTables, type TableInfo } from './capture.ts';
 import type { Channel } from './channel.ts';
 import { Client, type ClientHost } from './client.ts';
+import type { DbMessage } from './db-message.ts';
 import { Drainer } from './drainer.ts';
 import { parseSubscriptionParams, type SubscriptionParams } from './filters.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { parseVsn } from './protocol.ts';
+import { loadReplay } from './replay.ts';
+import type { RestBroadcaster } from './rest-broadcast.ts';
 import { needsFreshTables, Registry, resolveBindings, SubscribeError, type Subscription } from './subscriptions.ts';
 import { checkToken, connectErrorMessage } from './tokens.ts';
 
@@ -31,6 +34,8 @@ export interface Realtime {
   start(): Promise<void>;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   stats(): { connections: number; channels: number; eventsDelivered: number };
+  /** REST broadcast (rest-broadcast.ts): fans out, private messages only where the JWT may write. */
+  httpBroadcast: RestBroadcaster['send'];
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const log = deps.log ?? (() => undefined);
   const limits: Limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const registry = new Registry();
+  const authorizer = createAuthorizer(db, log);
   const clients = new Set<Client>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   let stopped = false;
@@ -80,7 +86,19 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     batchSize: limits.batchSize,
     maxRecordBytes: limits.maxRecordBytes,
     log,
+    deliverMessage,
   });
+
+  // Broadcast from the database, in commit order, to every member the message is for.
+  let messagesDelivered = 0;
+  function deliverMessage(msg: DbMessage): void {
+    // Tenants.validate_payload_size, as Realtime's replication handler: an oversized message is not sent.
+    if (Buffer.byteLength(msg.payloadJson) > limits.maxBroadcastPayloadBytes) {
+      log(`realtime: message ${msg.id} on ${msg.topic} exceeds the broadcast payload limit; not delivered`);
+      return;
+    }
+    for (const c of clients) if (c.deliverDbMessage(msg)) messagesDelivered++;
+  }
 
   let draining: Promise<void> | null = null;
   let lastDrainError = 0;
@@ -157,15 +175,18 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     log,
     subscribe,
     unsubscribe: (channel) => registry.remove(channel),
-    broadcast(from, topic, message, self) {
-      for (const c of clients) if (c !== from || self) c.broadcastTo(topic, message);
+    broadcast(from, topic, message, self, isPrivate) {
+      for (const c of clients) if (c !== from || self) c.broadcastTo(topic, message, isPrivate);
     },
-    authorizePrivate: authorizePrivateChannel,
+    authorizePrivate: (req) => authorizer.authorizeRead(req),
+    canWrite: (req) => authorizer.canWrite(req),
+    replay: (subTopic, since, limit) => loadReplay(db, subTopic, since, limit),
     onClose: (client) => clients.delete(client),
   };
 
   let pollTimer: NodeJS.Timeout | null = null;
   let idleTimer: NodeJS.Timeout | null = null;
+  let cleanupTimer: NodeJS.Timeout | null = null;
   let unlisten: (() => Promise<void>) | null = null;
 
   return {
@@ -180,6 +201,12 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         for (const c of clients) if (c.lastSeen < cutoff) c.close(1000, 'idle timeout');
       }, Math.min(10_000, limits.idleTimeoutMs));
       idleTimer.unref();
+      // Supabase keeps broadcast messages 72 hours (Realtime.Messages.delete_old_messages).
+      const cleanup = () =>
+        void db.query('select _realtime.delete_old_messages()').catch((err: unknown) => log(`realtime: message cleanup failed: ${String(err)}`));
+      cleanup();
+      cleanupTimer = setInterval(cleanup, limits.messageCleanupIntervalMs);
+      cleanupTimer.unref();
       kick();
     },
 
@@ -225,13 +252,33 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     stats() {
       let channels = 0;
       for (const c of clients) channels += c.channelCount;
-      return { connections: clients.size, channels, eventsDelivered: drainer.eventsDelivered };
+      return { connections: clients.size, channels, eventsDelivered: drainer.eventsDelivered + messagesDelivered };
+    },
+
+    async httpBroadcast(claims, messages) {
+      const writable = new Map<string, boolean>();
+      for (const m of messages) {
+        if (m.private) {
+          let ok = writable.get(m.topic);
+          if (ok === undefined) {
+            ok = await authorizer.canWrite({ subTopic: m.topic, role: claims.role, claims: claims as JwtClaims });
+            writable.set(m.topic, ok);
+          }
+          if (!ok) continue;
+        }
+        const topic = `realtime:${m.topic}`;
+        const message = m.binary
+          ? { payload: m.binary, binary: { event: m.event, meta: '', encoding: 0 as const, body: m.binary } }
+          : { payload: { type: 'broadcast', event: m.event, payload: m.payload } };
+        for (const c of clients) c.broadcastTo(topic, message, m.private);
+      }
     },
 
     async close() {
       stopped = true;
       if (pollTimer) clearInterval(pollTimer);
       if (idleTimer) clearInterval(idleTimer);
+      if (cleanupTimer) clearInterval(cleanupTimer);
       for (const c of [...clients]) c.close(1001, 'server shutting down');
       clients.clear();
       await draining?.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ const dataDir = join(root, 'data');
 mkdirSync(join(root, 'local-supabase', 'auth'), { recursive: true });
 mkdirSync(join(root, 'supabase', 'migrations'), { recursive: true });
 copyFileSync(join(REPO_ROOT, 'local-supabase', 'auth', 'schema.sql'), join(root, 'local-supabase', 'auth', 'schema.sql'));
-writeFileSync(join(root, 'local-supabase', 'platform.sql'), 'create table public.platform_marker (id int);');
+writeFileSync(join(root, 'local-supabase', 'platform.sql'), 'create table if not exists public.platform_marker (id int);');
 writeFileSync(join(root, 'supabase', 'migrations', '20260101000000_create_notes.sql'), 'create table public.notes (id serial primary key, body text not null);');
 writeFileSync(join(root, 'supabase', 'seed.sql'), "insert into public.notes (body) values ('seeded');");
 
@@ -58,6 +58,52 @@ describe('bootstrap', () => {
       expect(recorded.rows).toHaveLength(0);
       // The connection is still usable after the failed script.
       expect((await db.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }]);
+    });
+  });
+});
+
+describe('bootstrap with the real platform.sql', () => {
+  // A data folder made before platform.sql had the realtime schema, restarted twice with the new one.
+  const root2 = mkdtempSync(join(tmpdir(), 'stack-platform-'));
+  const dataDir2 = join(root2, 'data');
+  mkdirSync(join(root2, 'local-supabase', 'auth'), { recursive: true });
+  copyFileSync(join(REPO_ROOT, 'local-supabase', 'auth', 'schema.sql'), join(root2, 'local-supabase', 'auth', 'schema.sql'));
+  const platform = readFileSync(join(REPO_ROOT, 'local-supabase', 'platform.sql'), 'utf8');
+  const marker = '-- Realtime Authorization and Broadcast from the database';
+  afterAll(() => rmSync(root2, { recursive: true, force: true }));
+
+  const boot = async <T>(fn?: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>) => {
+    const db = await openDb({ dataDir: dataDir2 });
+    try {
+      await bootstrap(db, { root: root2 });
+      return await fn?.(db);
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('adds the realtime schema to an existing folder and stays idempotent, keeping policies', async () => {
+    expect(platform.indexOf(marker)).toBeGreaterThan(0);
+    writeFileSync(join(root2, 'local-supabase', 'platform.sql'), platform.slice(0, platform.indexOf(marker)));
+    await boot(async (db) => {
+      expect((await db.query(`select to_regclass('realtime.messages') as t`)).rows).toEqual([{ t: null }]);
+    });
+    writeFileSync(join(root2, 'local-supabase', 'platform.sql'), platform);
+    await boot(async (db) => {
+      await db.exec(`create policy keep_me on realtime.messages for select to authenticated using (realtime.topic() = 'x')`);
+      await db.query(`select realtime.send('{"a":1}', 'e', 'x')`);
+    });
+    const after = await boot(async (db) => ({
+      policies: (await db.query(`select policyname from pg_policies where schemaname = 'realtime' and tablename = 'messages'`)).rows,
+      messages: (await db.query<{ topic: string; private: boolean; id_in_payload: boolean }>(
+        `select topic, private, payload->>'id' = id::text as id_in_payload from realtime.messages`,
+      )).rows,
+      rls: (await db.query(`select relrowsecurity as rls from pg_class where oid = 'realtime.messages'::regclass`)).rows,
+    }));
+    expect(after).toEqual({
+      policies: [{ policyname: 'keep_me' }],
+      messages: [{ topic: 'x', private: true, id_in_payload: true }],
+      rls: [{ rls: true }],
     });
   });
 });

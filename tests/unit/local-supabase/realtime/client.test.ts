@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createKeys } from '../../../../local-supabase/auth/keys.ts';
-import { authorizePrivateChannel } from '../../../../local-supabase/realtime/authorization.ts';
+import { readDeniedReason } from '../../../../local-supabase/realtime/authorization.ts';
 import { Client, type ClientHost } from '../../../../local-supabase/realtime/client.ts';
 import { DEFAULT_LIMITS } from '../../../../local-supabase/realtime/limits.ts';
 
@@ -33,7 +33,9 @@ function setup() {
     subscribe: vi.fn(async () => null),
     unsubscribe: vi.fn(),
     broadcast: vi.fn(),
-    authorizePrivate: authorizePrivateChannel,
+    authorizePrivate: async (req) => ({ ok: false, reason: readDeniedReason(req.subTopic) }),
+    canWrite: async () => false,
+    replay: async () => [],
     onClose: vi.fn(),
   };
   const client = new Client(ws as unknown as WebSocket, '2.0.0', keys.anonKey, host);
