@@ -129,6 +129,11 @@ async function serve(
     appDir: opts.serveApp,
   });
   const server = createServer(getRequestListener(app.fetch));
+  // Node closes an idle keep-alive connection after 5 s, just as undici (supabase-js's fetch) may
+  // reuse it after its own 4 s: a request then dies with "other side closed". Gateways in front of
+  // Supabase keep idle connections for about a minute; so does the stack.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === REALTIME_PATH) realtime.handleUpgrade(req, socket, head);
