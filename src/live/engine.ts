@@ -33,8 +33,13 @@ export interface LiveEngineDeps {
   options?: Partial<LiveEngineOptions>;
 }
 
+export interface LiveEngineStartOptions {
+  /** a state to continue from (a tab taking over leadership): sync once from its cursor */
+  resume?: DashboardData;
+}
+
 export interface LiveEngine extends LiveCommands {
-  start(): void;
+  start(opts?: LiveEngineStartOptions): void;
   stop(): void;
   /** no catch-up running or queued (tests and benches wait on this) */
   isIdle(): boolean;
@@ -265,7 +270,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   // ---- commands ----------------------------------------------------------------------------
 
   const engine: LiveEngine = {
-    start() {
+    // TODO(engine branch): resume from opts.resume; this stub starts from scratch
+    start(_opts?: LiveEngineStartOptions) {
       if (started) return;
       started = true;
       act({ type: 'reset' });
