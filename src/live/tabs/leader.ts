@@ -1,0 +1,243 @@
+import type { LiveEngine } from '../engine';
+import { rollRevenueSeries, nextBucketBoundary } from '../revenue-window';
+import { createConnectionStore } from '../stores/connection-store';
+import { createDashboardStore } from '../stores/dashboard-store';
+import { createSessionStore } from '../stores/session-store';
+import type { RevenuePoint, RevenueRange } from '../types';
+import type { TimerHandle } from '../environment';
+import { compareLeaders } from './follower-state';
+import { engineRangeFor, extraRangesFor } from './revenue-view';
+import { createSnapshotSource } from './snapshot-source';
+import type { TabsClock } from './tab-ports';
+import type { RevenueExtras, RevenueSlice, TabCommand, TabMessage, TabSnapshot } from './tab-messages';
+import type { ViewStores } from './tab-view';
+
+export const HEARTBEAT_MS = 1000;
+/** a follower that missed this many roll calls (heartbeats) is gone */
+const PRESENCE_ROLL_CALLS = 3;
+
+type Outgoing = TabMessage extends infer M ? (M extends TabMessage ? Omit<M, 'from' | 'user'> : never) : never;
+
+export interface TabPrefs {
+  paused: boolean;
+  range: RevenueRange;
+}
+
+export interface LeaderDeps {
+  tabId: string;
+  userId: string;
+  term: number;
+  clock: TabsClock;
+  post(message: Outgoing): void;
+  /** the engine on private stores, with the revenue range it keeps live */
+  createEngine(stores: ViewStores, revenueRange: RevenueRange): LiveEngine;
+  /** revenue_series for a range the engine cannot serve (rolled to now) */
+  fetchSeries(range: RevenueRange): Promise<RevenuePoint[]>;
+  own(): TabPrefs;
+  /** the state this tab last saw as a follower: the engine resumes from it */
+  resume: TabSnapshot | null;
+  /** the session this tab already shows: published while the engine restores it */
+  heldSession: TabSnapshot['session'] | null;
+  /** every new snapshot, for this tab's own view */
+  onSnapshot(snapshot: TabSnapshot): void;
+  onSignedOut(message: string | null): void;
+  /** a newer leader exists (this tab's lock was taken while it was stuck) */
+  onSuperseded(): void;
+}
+
+/**
+ * The leader: runs the one engine for every tab of this user, publishes its state (snapshots on
+ * request, deltas with a sequence number), sends heartbeats, keeps the union of the revenue ranges
+ * live tabs show, pauses the engine only when every tab is paused, and runs followers' commands.
+ */
+export function createLeader(deps: LeaderDeps) {
+  const { clock } = deps;
+  const stores: ViewStores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
+  const source = createSnapshotSource(stores, deps.resume, deps.heldSession);
+  const presence = new Map<string, TabPrefs & { seen: number }>();
+  let rollCall = 0;
+  let seq = 0;
+  let stopped = false;
+  let enginePaused = false;
+  let signedOutSent = false;
+  let engineRange: RevenueRange = deps.resume?.dashboard.revenue.range ?? deps.own().range;
+  let extras: RevenueExtras = {};
+  let seriesSignature = '';
+  const fetching = new Set<RevenueRange>();
+  let heartbeatTimer: TimerHandle | null = null;
+  let boundaryTimer: TimerHandle | null = null;
+  let publishQueued = false;
+
+  const engine = deps.createEngine(stores, engineRange);
+  const unsubscribe = [stores.dashboard, stores.connection, stores.session].map((s) => s.subscribe(() => queuePublish()));
+
+  function queuePublish() {
+    if (publishQueued || stopped) return;
+    publishQueued = true;
+    queueMicrotask(() => {
+      publishQueued = false;
+      if (!stopped) publish();
+    });
+  }
+
+  function publish() {
+    const { snapshot, delta } = source.next(extras);
+    if (delta) {
+      seq += 1;
+      deps.post({ type: 'delta', term: deps.term, seq, delta });
+      deps.onSnapshot(snapshot);
+    }
+    onEngineRevenue(snapshot);
+    if (snapshot.session.status === 'signed-out' && !signedOutSent) {
+      signedOutSent = true;
+      clock.setTimeout(() => deps.onSignedOut(snapshot.session.message), 0);
+    }
+  }
+
+  function sendSnapshot() {
+    const snapshot = source.last();
+    if (snapshot) deps.post({ type: 'snapshot', term: deps.term, seq, snapshot });
+  }
+
+  // ---- revenue ranges other tabs show ------------------------------------------------------
+
+  function wantedRanges(): RevenueRange[] {
+    return [deps.own(), ...presence.values()].filter((t) => !t.paused).map((t) => t.range);
+  }
+
+  function onEngineRevenue(snapshot: TabSnapshot) {
+    const revenue = snapshot.dashboard.revenue;
+    const signature = `${revenue.range}:${revenue.status}:${JSON.stringify(revenue.data)}`;
+    if (signature === seriesSignature) return;
+    seriesSignature = signature;
+    // the engine's series moved: an order changed, so the extra series may have too
+    if (revenue.status === 'ready') for (const range of Object.keys(extras) as RevenueRange[]) void fetchExtra(range);
+  }
+
+  async function fetchExtra(range: RevenueRange) {
+    if (fetching.has(range)) return;
+    fetching.add(range);
+    let slice: RevenueSlice;
+    try {
+      const points = await deps.fetchSeries(range);
+      slice = { status: 'ready', data: rollRevenueSeries(points, range, Date.now()), error: null, range };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : 'Could not load revenue';
+      const old = extras[range];
+      slice = old?.data ? { ...old, status: 'ready', error: message } : { status: 'error', data: null, error: message, range };
+    } finally {
+      fetching.delete(range);
+    }
+    if (stopped || !(range in extras)) return;
+    extras = { ...extras, [range]: slice };
+    queuePublish();
+  }
+
+  function scheduleBoundary() {
+    if (boundaryTimer !== null) clock.clearTimeout(boundaryTimer);
+    boundaryTimer = null;
+    if (!('24h' in extras)) return;
+    const wall = Date.now();
+    boundaryTimer = clock.setTimeout(() => {
+      boundaryTimer = null;
+      void fetchExtra('24h');
+      scheduleBoundary();
+    }, nextBucketBoundary('24h', wall) - wall + 50);
+  }
+
+  function reconcile() {
+    if (rollCall === 0) return; // wait one roll call: the followers' ranges and pauses are not known yet
+    const wanted = wantedRanges();
+    const next = engineRangeFor(wanted, engineRange);
+    if (next !== engineRange) {
+      engineRange = next;
+      engine.setRevenueRange(next);
+    }
+    const extraRanges = extraRangesFor(wanted, engineRange);
+    const kept: RevenueExtras = {};
+    for (const range of extraRanges) kept[range] = extras[range] ?? { status: 'loading', data: null, error: null, range };
+    const changed = extraRanges.length !== Object.keys(extras).length || extraRanges.some((r) => !(r in extras));
+    if (changed) {
+      extras = kept;
+      for (const range of extraRanges) if (kept[range]?.status === 'loading') void fetchExtra(range);
+      scheduleBoundary();
+      queuePublish();
+    }
+    const allPaused = wanted.length === 0;
+    if (allPaused !== enginePaused) {
+      enginePaused = allPaused;
+      if (allPaused) engine.pause();
+      else engine.resume();
+    }
+  }
+
+  function heartbeat() {
+    heartbeatTimer = null;
+    if (stopped) return;
+    rollCall += 1;
+    for (const [tab, p] of presence) if (rollCall - p.seen > PRESENCE_ROLL_CALLS) presence.delete(tab);
+    deps.post({ type: 'heartbeat', term: deps.term, seq });
+    reconcile();
+    heartbeatTimer = clock.setTimeout(heartbeat, HEARTBEAT_MS);
+  }
+
+  function run(command: TabCommand) {
+    if (command.name === 'load-older') engine.loadOlderActivity();
+    else if (command.name === 'sign-out') void engine.signOut();
+    else {
+      engine.retry(command.part);
+      if (command.part === 'revenue') for (const range of Object.keys(extras) as RevenueRange[]) void fetchExtra(range);
+    }
+  }
+
+  engine.start(deps.resume ? { resume: deps.resume.dashboard } : undefined);
+  deps.onSnapshot(source.next(extras).snapshot);
+  sendSnapshot();
+  deps.post({ type: 'heartbeat', term: deps.term, seq });
+  heartbeatTimer = clock.setTimeout(heartbeat, HEARTBEAT_MS);
+
+  return {
+    engine,
+    handle(msg: TabMessage) {
+      if (stopped || msg.from === deps.tabId) return;
+      switch (msg.type) {
+        case 'hello':
+          sendSnapshot();
+          break;
+        case 'ping':
+          deps.post({ type: 'heartbeat', term: deps.term, seq });
+          break;
+        case 'presence':
+          presence.set(msg.from, { paused: msg.paused, range: msg.range, seen: rollCall });
+          reconcile();
+          break;
+        case 'bye':
+          presence.delete(msg.from);
+          reconcile();
+          break;
+        case 'command':
+          run(msg.command);
+          break;
+        case 'heartbeat':
+        case 'snapshot':
+        case 'delta':
+          if (compareLeaders({ term: msg.term, tab: msg.from }, { term: deps.term, tab: deps.tabId }) > 0) deps.onSuperseded();
+          break;
+      }
+    },
+    /** this tab's own pause or range changed */
+    ownChanged: () => reconcile(),
+    run,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const u of unsubscribe) u();
+      if (heartbeatTimer !== null) clock.clearTimeout(heartbeatTimer);
+      if (boundaryTimer !== null) clock.clearTimeout(boundaryTimer);
+      engine.stop();
+    },
+    presentTabs: () => presence.size + 1,
+  };
+}
+
+export type Leader = ReturnType<typeof createLeader>;

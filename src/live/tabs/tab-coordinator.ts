@@ -1,0 +1,383 @@
+import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
+import type { AppSupabaseClient } from '@/lib/supabase';
+import type { TimerHandle } from '../environment';
+import type { LiveApi } from '../live-api';
+import { revenueWindow } from '../revenue-window';
+import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
+import type { LiveCommands, RevenueRange } from '../types';
+import type { LiveEngine } from '../engine';
+import { initialFollowerState, isFromLeader, receiveState, type FollowerState } from './follower-state';
+import { jwtSubject } from './jwt-subject';
+import { createLeader, type Leader, type TabPrefs } from './leader';
+import type { TabsClock, TabsPlatform } from './tab-ports';
+import { leaderLockName, parseTabMessage, tabsChannelName, type TabMessage, type TabSnapshot } from './tab-messages';
+import { createTabView, type ViewStores } from './tab-view';
+
+/** no word from the leader for this long: ping it */
+export const LEADER_QUIET_MS = 3000;
+/** no answer to the ping within this (plus jitter): take the lock from it */
+export const PING_TIMEOUT_MS = 1000;
+const WATCHDOG_MS = 500;
+const SESSION_RETRY_MS = 5000;
+/** a sign-out asked of a leader that does not answer is done here */
+const SIGN_OUT_FALLBACK_MS = 2000;
+
+export type TabRole = 'idle' | 'checking' | 'signed-out' | 'follower' | 'leader' | 'suspended' | 'stopped';
+
+export interface TabsDeps {
+  client: AppSupabaseClient;
+  api: LiveApi;
+  platform: TabsPlatform;
+  clock: TabsClock;
+  projectUrl: string;
+  /** the stores the components read */
+  stores: ViewStores;
+  createEngine(stores: ViewStores, revenueRange: RevenueRange): LiveEngine;
+  tabId?: string;
+}
+
+export interface TabsCoordinator extends LiveCommands {
+  start(): void;
+  stop(): void;
+  role(): TabRole;
+  readonly tabId: string;
+}
+
+type Outgoing = Parameters<Parameters<typeof createLeader>[0]['post']>[0];
+
+function isSessionRejected(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500;
+}
+
+function newTabId(random: () => number): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${random().toString(36).slice(2)}${random().toString(36).slice(2)}`;
+}
+
+/**
+ * One realtime connection per browser and user: tabs elect a leader with Web Locks; the leader
+ * runs the engine, the others render its snapshots from a BroadcastChannel. Hand-over when the
+ * leader closes, crashes, is frozen (it releases on pagehide/freeze) or stops answering (its lock
+ * is stolen after a ping goes unanswered).
+ */
+export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
+  const { client, api, platform, clock } = deps;
+  const tabId = deps.tabId ?? newTabId(clock.random);
+  const view = createTabView(deps.stores);
+  let role: TabRole = 'idle';
+  /** bumped on every role change: late async answers for an older role are dropped */
+  let epoch = 0;
+  let userId: string | null = null;
+  let maxTerm = 0;
+  let follower: FollowerState = initialFollowerState;
+  let leader: Leader | null = null;
+  let lock: { abort: AbortController; release: (() => void) | null } | null = null;
+  let lastLeaderAt = 0;
+  let pingAt: number | null = null;
+  let snapshotAskedAt = -Infinity;
+  let prefs: TabPrefs = { paused: false, range: view.range() };
+  const timers = new Map<string, TimerHandle>();
+  const cleanups: Array<() => void> = [];
+  let channel: ReturnType<TabsPlatform['openChannel']> | null = null;
+
+  function later(name: string, ms: number, fn: () => void) {
+    cancel(name);
+    timers.set(name, clock.setTimeout(() => {
+      timers.delete(name);
+      fn();
+    }, ms));
+  }
+  function cancel(name: string) {
+    const t = timers.get(name);
+    if (t !== undefined) clock.clearTimeout(t);
+    timers.delete(name);
+  }
+
+  function post(body: Outgoing) {
+    if (channel && userId) channel.postMessage({ ...body, from: tabId, user: userId });
+  }
+
+  function releaseLock() {
+    if (!lock) return;
+    if (lock.release) lock.release();
+    else lock.abort.abort();
+    lock = null;
+  }
+
+  /** leaves the current role: engine, lock and timers are released */
+  function transition(next: TabRole): number {
+    epoch += 1;
+    if (leader) {
+      leader.stop();
+      leader = null;
+    }
+    releaseLock();
+    for (const name of [...timers.keys()]) cancel(name);
+    role = next;
+    return epoch;
+  }
+
+  // ---- session ------------------------------------------------------------------------------
+
+  async function check() {
+    const mine = transition('checking');
+    try {
+      const session = await api.getSession(client);
+      if (mine !== epoch) return;
+      const user = session ? jwtSubject(session.accessToken) : null;
+      if (user) enterFollower(user);
+      else enterSignedOut(null);
+    } catch (error) {
+      if (mine !== epoch) return;
+      if (isSessionRejected(error)) enterSignedOut(SESSION_EXPIRED_MESSAGE);
+      else later('session-retry', SESSION_RETRY_MS, () => void check()); // unreachable: keep the stored session
+    }
+  }
+
+  function enterSignedOut(message: string | null) {
+    if (role !== 'signed-out' || userId !== null) post({ type: 'bye' });
+    transition('signed-out');
+    userId = null;
+    follower = initialFollowerState;
+    prefs = { ...prefs, paused: false };
+    view.signedOut(message);
+  }
+
+  // ---- follower -----------------------------------------------------------------------------
+
+  function enterFollower(user: string) {
+    transition('follower');
+    if (userId !== user) follower = initialFollowerState;
+    userId = user;
+    lastLeaderAt = clock.now();
+    pingAt = null;
+    askSnapshot();
+    post({ type: 'presence', paused: prefs.paused, range: prefs.range });
+    requestLock(false);
+    later('watchdog', WATCHDOG_MS, watchdog);
+  }
+
+  function askSnapshot() {
+    const now = clock.now();
+    if (now - snapshotAskedAt < 200) return;
+    snapshotAskedAt = now;
+    post({ type: 'hello' });
+  }
+
+  function watchdog() {
+    if (role !== 'follower') return;
+    const now = clock.now();
+    if (now - lastLeaderAt > LEADER_QUIET_MS) {
+      if (pingAt === null) {
+        pingAt = now;
+        post({ type: 'ping' });
+      } else if (now - pingAt > PING_TIMEOUT_MS + clock.random() * PING_TIMEOUT_MS) {
+        // the lock is held by a tab that no longer answers (its event loop is stuck): take it
+        pingAt = null;
+        lastLeaderAt = now;
+        releaseLock();
+        requestLock(true);
+      }
+    }
+    later('watchdog', WATCHDOG_MS, watchdog);
+  }
+
+  function requestLock(steal: boolean) {
+    if (!userId) return;
+    const mine = { abort: new AbortController(), release: null as (() => void) | null };
+    lock = mine;
+    const user = userId;
+    // a steal is granted at once and cannot take an abort signal
+    const options = steal ? { steal: true } : { signal: mine.abort.signal };
+    platform.locks
+      .request(leaderLockName(deps.projectUrl, user), options, () => {
+        if (lock !== mine || role !== 'follower' || userId !== user) return Promise.resolve();
+        return new Promise<void>((release) => {
+          mine.release = release;
+          becomeLeader();
+        });
+      })
+      .catch(() => {
+        // aborted by this tab (then `lock` moved on), or taken from it while it was stuck
+        if (lock === mine && role === 'leader') stepDown();
+      });
+  }
+
+  function onFollowerMessage(msg: TabMessage) {
+    if (msg.type === 'snapshot' || msg.type === 'delta') {
+      const fromLeader = isFromLeader(follower, { from: msg.from, term: msg.term });
+      const got = receiveState(follower, msg);
+      follower = got.state;
+      if (fromLeader) {
+        lastLeaderAt = clock.now();
+        pingAt = null;
+      }
+      if (got.needSnapshot) askSnapshot();
+      if (got.changed && follower.snapshot) {
+        view.show(follower.snapshot);
+        if (follower.snapshot.session.status === 'signed-out') enterSignedOut(follower.snapshot.session.message);
+      }
+    } else if (msg.type === 'heartbeat') {
+      if (!isFromLeader(follower, msg)) return;
+      lastLeaderAt = clock.now();
+      pingAt = null;
+      const current = follower.leader?.term === msg.term && follower.leader.tab === msg.from;
+      if (!current || msg.seq > follower.seq) askSnapshot();
+      post({ type: 'presence', paused: prefs.paused, range: prefs.range });
+    }
+  }
+
+  // ---- leader -------------------------------------------------------------------------------
+
+  function becomeLeader() {
+    if (!userId) return;
+    role = 'leader';
+    cancel('watchdog');
+    maxTerm += 1;
+    const shown = follower.snapshot ?? view.current();
+    const resume = shown && shown.session.user?.id === userId ? shown : null;
+    const session = deps.stores.session.getState();
+    leader = createLeader({
+      tabId,
+      userId,
+      term: maxTerm,
+      clock,
+      post,
+      createEngine: deps.createEngine,
+      fetchSeries: (range) => api.getRevenueSeries(client, revenueWindow(range, Date.now())),
+      own: () => prefs,
+      resume,
+      heldSession: session.status === 'signed-in' && session.user?.id === userId ? { status: session.status, user: session.user, message: null } : null,
+      onSnapshot: (snapshot: TabSnapshot) => view.show(snapshot),
+      onSignedOut: (message) => {
+        if (role === 'leader') enterSignedOut(message);
+      },
+      onSuperseded: () => stepDown(),
+    });
+  }
+
+  function stepDown() {
+    const user = userId;
+    if (user) enterFollower(user);
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------
+
+  function onMessage(event: { data: unknown }) {
+    const msg = parseTabMessage(event.data);
+    if (!msg || msg.from === tabId) return;
+    if ('term' in msg) maxTerm = Math.max(maxTerm, msg.term);
+    if (role === 'signed-out') {
+      // another tab signed in (its leader is up): this tab's storage has the session too
+      if (msg.type === 'heartbeat') void check();
+      return;
+    }
+    if (msg.user !== userId) return;
+    if (role === 'leader') leader?.handle(msg);
+    else if (role === 'follower') onFollowerMessage(msg);
+  }
+
+  function onAuthEvent(event: string) {
+    if (event === 'SIGNED_IN' && role === 'signed-out') void check();
+    // signed out in another tab: the leader's snapshot says so; if no leader answers, do it here
+    if (event === 'SIGNED_OUT' && role === 'follower') later('sign-out', SIGN_OUT_FALLBACK_MS, () => enterSignedOut(null));
+  }
+
+  function announce() {
+    if (role === 'leader') leader?.ownChanged();
+    else if (role === 'follower') post({ type: 'presence', paused: prefs.paused, range: prefs.range });
+  }
+
+  return {
+    tabId,
+    role: () => role,
+    start() {
+      if (role !== 'idle') return;
+      channel = platform.openChannel(tabsChannelName(deps.projectUrl));
+      channel.addEventListener('message', onMessage);
+      const { data } = client.auth.onAuthStateChange((event) => {
+        clock.setTimeout(() => onAuthEvent(event), 0); // never call back into auth-js from its callback
+      });
+      cleanups.push(() => data.subscription.unsubscribe());
+      cleanups.push(
+        platform.onLifecycle((event) => {
+          if (event === 'suspend' && role !== 'stopped' && role !== 'suspended') {
+            post({ type: 'bye' });
+            transition('suspended');
+          } else if (event === 'restore' && role === 'suspended') {
+            void check();
+          }
+        }),
+      );
+      void check();
+    },
+    stop() {
+      if (role === 'stopped') return;
+      post({ type: 'bye' });
+      transition('stopped');
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      channel?.removeEventListener('message', onMessage);
+      channel?.close();
+      channel = null;
+    },
+    pause() {
+      if (role !== 'leader' && role !== 'follower') return;
+      prefs = { ...prefs, paused: true };
+      view.setPaused(true);
+      announce();
+    },
+    resume() {
+      if (!prefs.paused) return;
+      prefs = { ...prefs, paused: false };
+      view.setPaused(false);
+      announce();
+    },
+    setRevenueRange(range) {
+      prefs = { ...prefs, range };
+      view.setRange(range);
+      announce();
+    },
+    loadOlderActivity() {
+      if (role === 'leader') leader?.run({ name: 'load-older' });
+      else if (role === 'follower') post({ type: 'command', command: { name: 'load-older' } });
+    },
+    retry(part) {
+      if (role === 'leader') leader?.run({ name: 'retry', part });
+      else if (role === 'follower') post({ type: 'command', command: { name: 'retry', part } });
+    },
+    async signIn(email, password) {
+      if (role === 'leader' || role === 'follower') return { error: null };
+      try {
+        const session = await api.signInWithPassword(client, { email, password });
+        const user = await api.getCurrentStaff(client);
+        const id = jwtSubject(session.accessToken) ?? user.id;
+        view.signedIn(user);
+        enterFollower(id);
+        return { error: null };
+      } catch (error) {
+        if (error instanceof ApiError && error.code === '42501') {
+          await api.signOut(client).catch(() => undefined);
+          view.signedOut(NOT_STAFF_MESSAGE);
+          return { error: NOT_STAFF_MESSAGE };
+        }
+        if (isNetworkError(error)) return { error: 'Cannot reach the server. Check your connection and try again.' };
+        return { error: errorMessage(error) };
+      }
+    },
+    async signOut() {
+      if (role === 'leader' && leader) {
+        await leader.engine.signOut();
+        return;
+      }
+      if (role === 'follower') {
+        post({ type: 'command', command: { name: 'sign-out' } });
+        later('sign-out', SIGN_OUT_FALLBACK_MS, () => {
+          void api.signOut(client).catch(() => undefined);
+          enterSignedOut(null);
+        });
+        return;
+      }
+      await api.signOut(client).catch(() => undefined);
+      enterSignedOut(null);
+    },
+  };
+}
