@@ -237,6 +237,7 @@ export function createLeader(deps: LeaderDeps) {
       engine.stop();
     },
     presentTabs: () => presence.size + 1,
+    last: () => source.last(),
   };
 }
 

@@ -40,6 +40,8 @@ export interface TabsCoordinator extends LiveCommands {
   start(): void;
   stop(): void;
   role(): TabRole;
+  /** the leader's state this tab holds (a follower's last snapshot, or the leader's own) */
+  held(): TabSnapshot | null;
   readonly tabId: string;
 }
 
@@ -290,6 +292,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   return {
     tabId,
     role: () => role,
+    held: () => (role === 'leader' ? (leader?.last() ?? null) : role === 'follower' ? follower.snapshot : null),
     start() {
       if (role !== 'idle') return;
       channel = platform.openChannel(tabsChannelName(deps.projectUrl));

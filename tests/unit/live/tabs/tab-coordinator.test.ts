@@ -187,6 +187,7 @@ describe('tabs coordinator', () => {
     expect(b.world.running()).toHaveLength(0);
     expect(b.locks.holder(LOCK)).toBeNull();
     for (const t of [a, c, d]) t.tabs.stop();
+    await advance(10);
     expect(b.channels.openCount()).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
