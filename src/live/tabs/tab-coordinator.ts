@@ -21,6 +21,8 @@ const WATCHDOG_MS = 500;
 const SESSION_RETRY_MS = 5000;
 /** a sign-out asked of a leader that does not answer is done here */
 const SIGN_OUT_FALLBACK_MS = 2000;
+/** after leading: close the socket once the channels are gone (supabase-js would keep it ~50 s) */
+const DISCONNECT_AFTER_MS = 1000;
 
 export type TabRole = 'idle' | 'checking' | 'signed-out' | 'follower' | 'leader' | 'suspended' | 'stopped';
 
@@ -108,6 +110,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   /** leaves the current role: engine, lock and timers are released */
   function transition(next: TabRole): number {
     epoch += 1;
+    const wasLeader = leader !== null;
     if (leader) {
       leader.stop();
       leader = null;
@@ -115,7 +118,14 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     releaseLock();
     for (const name of [...timers.keys()]) cancel(name);
     role = next;
+    if (wasLeader) later('disconnect', DISCONNECT_AFTER_MS, disconnectIdle);
     return epoch;
+  }
+
+  function disconnectIdle() {
+    const realtime = client.realtime as AppSupabaseClient['realtime'] | undefined;
+    if (role === 'leader' || !realtime || realtime.getChannels().length > 0) return;
+    void realtime.disconnect().catch(() => undefined);
   }
 
   // ---- session ------------------------------------------------------------------------------
@@ -234,6 +244,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     if (!userId) return;
     role = 'leader';
     cancel('watchdog');
+    cancel('disconnect');
     maxTerm += 1;
     const shown = follower.snapshot ?? view.current();
     const resume = shown && shown.session.user?.id === userId ? shown : null;
@@ -317,6 +328,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       if (role === 'stopped') return;
       post({ type: 'bye' });
       transition('stopped');
+      cancel('disconnect'); // unmounting: the client goes with the page
       for (const cleanup of cleanups.splice(0)) cleanup();
       channel?.removeEventListener('message', onMessage);
       channel?.close();
