@@ -191,7 +191,9 @@ describe('dashboard in Chromium against the local stack', () => {
   });
 
   it('falls back to polling when the realtime socket is cut, and returns to live without gaps or duplicates', async () => {
-    const page = await adminCtx.newPage();
+    // a browser of its own: in adminCtx this page would follow tab1, whose socket is not routed
+    const cutCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await cutCtx.newPage();
     let cut = false;
     const routes: WebSocketRoute[] = [];
     await page.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
@@ -202,7 +204,7 @@ describe('dashboard in Chromium against the local stack', () => {
       ws.connectToServer();
       routes.push(ws);
     });
-    await page.goto(`${URL_}/`);
+    await signIn(page, URL_, 'admin@example.com');
     await waitForState(page, ['live']);
 
     cut = true;
@@ -226,7 +228,7 @@ describe('dashboard in Chromium against the local stack', () => {
     const shown = await feedIds(page);
     expect(new Set(shown).size).toBe(shown.length);
     expect(shown).toEqual(await newestActivityIds(stack, shown.length));
-    await page.close();
+    await cutCtx.close();
   });
 
   it('never shows revenue to a support agent, nor sends them order data', async () => {

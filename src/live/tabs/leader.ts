@@ -115,6 +115,8 @@ export function createLeader(deps: LeaderDeps) {
   }
 
   async function fetchExtra(range: RevenueRange) {
+    const revenue = source.last()?.dashboard.revenue;
+    if (revenue && revenue.status === 'ready' && revenue.data === null) return; // no revenue for this role
     if (fetching.has(range)) return;
     fetching.add(range);
     let slice: RevenueSlice;
