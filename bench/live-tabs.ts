@@ -47,20 +47,24 @@ async function serveStatic(dir: string): Promise<{ url: string; server: Server }
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
-/** Records in the page when each KPI first shows each value (wall clock, as the bench's). */
+/**
+ * Records in the page when each KPI first shows each value (wall clock, as the bench's). A string,
+ * so tsx's helpers (`__name`) do not leak into the page.
+ */
+const WATCH_KPIS = `(() => {
+  window.__seen = {};
+  const scan = () => {
+    for (const el of document.querySelectorAll('[data-testid^="kpi-"]')) {
+      const key = el.getAttribute('data-testid') + ':' + el.getAttribute('data-value');
+      if (!(key in window.__seen)) window.__seen[key] = Date.now();
+    }
+  };
+  scan();
+  new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-value'] });
+})()`;
+
 async function watchKpis(page: Page) {
-  await page.evaluate(() => {
-    const w = window as unknown as { __seen: Record<string, number> };
-    w.__seen = {};
-    const scan = () => {
-      for (const el of document.querySelectorAll('[data-testid^="kpi-"]')) {
-        const key = `${el.getAttribute('data-testid')}:${el.getAttribute('data-value')}`;
-        if (!(key in w.__seen)) w.__seen[key] = Date.now();
-      }
-    };
-    scan();
-    new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-value'] });
-  });
+  await page.evaluate(WATCH_KPIS);
 }
 
 async function seenAt(page: Page, key: string): Promise<number | null> {

@@ -1,5 +1,4 @@
 import type { LiveEngine } from '../engine';
-import { rollRevenueSeries, nextBucketBoundary } from '../revenue-window';
 import { createConnectionStore } from '../stores/connection-store';
 import { createDashboardStore } from '../stores/dashboard-store';
 import { createSessionStore } from '../stores/session-store';
@@ -7,9 +6,10 @@ import type { RevenuePoint, RevenueRange } from '../types';
 import type { TimerHandle } from '../environment';
 import { compareLeaders } from './follower-state';
 import { engineRangeFor, extraRangesFor } from './revenue-view';
+import { createRevenueExtras } from './revenue-extras';
 import { createSnapshotSource } from './snapshot-source';
 import type { TabsClock } from './tab-ports';
-import type { RevenueExtras, RevenueSlice, TabCommand, TabMessage, TabSnapshot } from './tab-messages';
+import type { TabCommand, TabMessage, TabSnapshot } from './tab-messages';
 import type { ViewStores } from './tab-view';
 
 export const HEARTBEAT_MS = 1000;
@@ -61,12 +61,17 @@ export function createLeader(deps: LeaderDeps) {
   let enginePaused = false;
   let signedOutSent = false;
   let engineRange: RevenueRange = deps.resume?.dashboard.revenue.range ?? deps.own().range;
-  let extras: RevenueExtras = {};
-  let seriesSignature = '';
-  const fetching = new Set<RevenueRange>();
   let heartbeatTimer: TimerHandle | null = null;
-  let boundaryTimer: TimerHandle | null = null;
   let publishQueued = false;
+  const extras = createRevenueExtras({
+    clock,
+    fetchSeries: deps.fetchSeries,
+    unavailable: () => {
+      const revenue = source.last()?.dashboard.revenue;
+      return revenue !== undefined && revenue.status === 'ready' && revenue.data === null;
+    },
+    onChange: () => queuePublish(),
+  });
 
   const engine = deps.createEngine(stores, engineRange);
   const unsubscribe = [stores.dashboard, stores.connection, stores.session].map((s) => s.subscribe(() => queuePublish()));
@@ -81,13 +86,13 @@ export function createLeader(deps: LeaderDeps) {
   }
 
   function publish() {
-    const { snapshot, delta } = source.next(extras);
+    const { snapshot, delta } = source.next(extras.current());
     if (delta) {
       seq += 1;
       deps.post({ type: 'delta', term: deps.term, seq, delta });
       deps.onSnapshot(snapshot);
     }
-    onEngineRevenue(snapshot);
+    extras.engineSeries(snapshot.dashboard.revenue);
     if (snapshot.session.status === 'signed-out' && !signedOutSent) {
       signedOutSent = true;
       clock.setTimeout(() => deps.onSignedOut(snapshot.session.message), 0);
@@ -99,52 +104,8 @@ export function createLeader(deps: LeaderDeps) {
     if (snapshot) deps.post({ type: 'snapshot', term: deps.term, seq, snapshot });
   }
 
-  // ---- revenue ranges other tabs show ------------------------------------------------------
-
   function wantedRanges(): RevenueRange[] {
     return [deps.own(), ...presence.values()].filter((t) => !t.paused).map((t) => t.range);
-  }
-
-  function onEngineRevenue(snapshot: TabSnapshot) {
-    const revenue = snapshot.dashboard.revenue;
-    const signature = `${revenue.range}:${revenue.status}:${JSON.stringify(revenue.data)}`;
-    if (signature === seriesSignature) return;
-    seriesSignature = signature;
-    // the engine's series moved: an order changed, so the extra series may have too
-    if (revenue.status === 'ready') for (const range of Object.keys(extras) as RevenueRange[]) void fetchExtra(range);
-  }
-
-  async function fetchExtra(range: RevenueRange) {
-    const revenue = source.last()?.dashboard.revenue;
-    if (revenue && revenue.status === 'ready' && revenue.data === null) return; // no revenue for this role
-    if (fetching.has(range)) return;
-    fetching.add(range);
-    let slice: RevenueSlice;
-    try {
-      const points = await deps.fetchSeries(range);
-      slice = { status: 'ready', data: rollRevenueSeries(points, range, Date.now()), error: null, range };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : 'Could not load revenue';
-      const old = extras[range];
-      slice = old?.data ? { ...old, status: 'ready', error: message } : { status: 'error', data: null, error: message, range };
-    } finally {
-      fetching.delete(range);
-    }
-    if (stopped || !(range in extras)) return;
-    extras = { ...extras, [range]: slice };
-    queuePublish();
-  }
-
-  function scheduleBoundary() {
-    if (boundaryTimer !== null) clock.clearTimeout(boundaryTimer);
-    boundaryTimer = null;
-    if (!('24h' in extras)) return;
-    const wall = Date.now();
-    boundaryTimer = clock.setTimeout(() => {
-      boundaryTimer = null;
-      void fetchExtra('24h');
-      scheduleBoundary();
-    }, nextBucketBoundary('24h', wall) - wall + 50);
   }
 
   function reconcile() {
@@ -155,16 +116,7 @@ export function createLeader(deps: LeaderDeps) {
       engineRange = next;
       engine.setRevenueRange(next);
     }
-    const extraRanges = extraRangesFor(wanted, engineRange);
-    const kept: RevenueExtras = {};
-    for (const range of extraRanges) kept[range] = extras[range] ?? { status: 'loading', data: null, error: null, range };
-    const changed = extraRanges.length !== Object.keys(extras).length || extraRanges.some((r) => !(r in extras));
-    if (changed) {
-      extras = kept;
-      for (const range of extraRanges) if (kept[range]?.status === 'loading') void fetchExtra(range);
-      scheduleBoundary();
-      queuePublish();
-    }
+    extras.want(extraRangesFor(wanted, engineRange));
     const allPaused = wanted.length === 0;
     if (allPaused !== enginePaused) {
       enginePaused = allPaused;
@@ -188,12 +140,12 @@ export function createLeader(deps: LeaderDeps) {
     else if (command.name === 'sign-out') void engine.signOut();
     else {
       engine.retry(command.part);
-      if (command.part === 'revenue') for (const range of Object.keys(extras) as RevenueRange[]) void fetchExtra(range);
+      if (command.part === 'revenue') extras.refetch();
     }
   }
 
   engine.start(deps.resume ? { resume: deps.resume.dashboard } : undefined);
-  deps.onSnapshot(source.next(extras).snapshot);
+  deps.onSnapshot(source.next(extras.current()).snapshot);
   sendSnapshot();
   deps.post({ type: 'heartbeat', term: deps.term, seq });
   heartbeatTimer = clock.setTimeout(heartbeat, HEARTBEAT_MS);
@@ -235,7 +187,7 @@ export function createLeader(deps: LeaderDeps) {
       stopped = true;
       for (const u of unsubscribe) u();
       if (heartbeatTimer !== null) clock.clearTimeout(heartbeatTimer);
-      if (boundaryTimer !== null) clock.clearTimeout(boundaryTimer);
+      extras.stop();
       engine.stop();
     },
     presentTabs: () => presence.size + 1,

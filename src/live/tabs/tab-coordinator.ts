@@ -8,15 +8,13 @@ import type { LiveCommands, RevenueRange } from '../types';
 import type { LiveEngine } from '../engine';
 import { initialFollowerState, isFromLeader, receiveState, type FollowerState } from './follower-state';
 import { jwtSubject } from './jwt-subject';
+import { createLeaderLock } from './leader-lock';
+import { heard, watchdogStep, type Watch } from './leader-watchdog';
 import { createLeader, type Leader, type TabPrefs } from './leader';
 import type { TabsClock, TabsPlatform } from './tab-ports';
 import { leaderLockName, parseTabMessage, tabsChannelName, type TabMessage, type TabSnapshot } from './tab-messages';
 import { createTabView, type ViewStores } from './tab-view';
 
-/** no word from the leader for this long: ping it */
-export const LEADER_QUIET_MS = 3000;
-/** no answer to the ping within this (plus jitter): take the lock from it */
-export const PING_TIMEOUT_MS = 1000;
 const WATCHDOG_MS = 500;
 const SESSION_RETRY_MS = 5000;
 /** a sign-out asked of a leader that does not answer is done here */
@@ -74,9 +72,8 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   let maxTerm = 0;
   let follower: FollowerState = initialFollowerState;
   let leader: Leader | null = null;
-  let lock: { abort: AbortController; release: (() => void) | null } | null = null;
-  let lastLeaderAt = 0;
-  let pingAt: number | null = null;
+  const lock = createLeaderLock(platform.locks);
+  let watch: Watch = heard(0);
   let snapshotAskedAt = -Infinity;
   let prefs: TabPrefs = { paused: false, range: view.range() };
   const timers = new Map<string, TimerHandle>();
@@ -100,13 +97,6 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     if (channel && userId) channel.postMessage({ ...body, from: tabId, user: userId });
   }
 
-  function releaseLock() {
-    if (!lock) return;
-    if (lock.release) lock.release();
-    else lock.abort.abort();
-    lock = null;
-  }
-
   /** leaves the current role: engine, lock and timers are released */
   function transition(next: TabRole): number {
     epoch += 1;
@@ -115,7 +105,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       leader.stop();
       leader = null;
     }
-    releaseLock();
+    lock.release();
     for (const name of [...timers.keys()]) cancel(name);
     role = next;
     if (wasLeader) later('disconnect', DISCONNECT_AFTER_MS, disconnectIdle);
@@ -160,8 +150,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     transition('follower');
     if (userId !== user) follower = initialFollowerState;
     userId = user;
-    lastLeaderAt = clock.now();
-    pingAt = null;
+    watch = heard(clock.now());
     askSnapshot();
     post({ type: 'presence', paused: prefs.paused, range: prefs.range });
     requestLock(false);
@@ -177,41 +166,28 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
 
   function watchdog() {
     if (role !== 'follower') return;
-    const now = clock.now();
-    if (now - lastLeaderAt > LEADER_QUIET_MS) {
-      if (pingAt === null) {
-        pingAt = now;
-        post({ type: 'ping' });
-      } else if (now - pingAt > PING_TIMEOUT_MS + clock.random() * PING_TIMEOUT_MS) {
-        // the lock is held by a tab that no longer answers (its event loop is stuck): take it
-        pingAt = null;
-        lastLeaderAt = now;
-        releaseLock();
-        requestLock(true);
-      }
+    const step = watchdogStep(watch, clock.now(), clock.random());
+    watch = step.watch;
+    if (step.action === 'ping') post({ type: 'ping' });
+    if (step.action === 'steal') {
+      // the lock is held by a tab that no longer answers (its event loop is stuck): take it
+      lock.release();
+      requestLock(true);
     }
     later('watchdog', WATCHDOG_MS, watchdog);
   }
 
   function requestLock(steal: boolean) {
-    if (!userId) return;
-    const mine = { abort: new AbortController(), release: null as (() => void) | null };
-    lock = mine;
     const user = userId;
-    // a steal is granted at once and cannot take an abort signal
-    const options = steal ? { steal: true } : { signal: mine.abort.signal };
-    platform.locks
-      .request(leaderLockName(deps.projectUrl, user), options, () => {
-        if (lock !== mine || role !== 'follower' || userId !== user) return Promise.resolve();
-        return new Promise<void>((release) => {
-          mine.release = release;
-          becomeLeader();
-        });
-      })
-      .catch(() => {
-        // aborted by this tab (then `lock` moved on), or taken from it while it was stuck
-        if (lock === mine && role === 'leader') stepDown();
-      });
+    if (!user) return;
+    lock.request(leaderLockName(deps.projectUrl, user), {
+      steal,
+      accept: () => role === 'follower' && userId === user,
+      onGranted: becomeLeader,
+      onLost: () => {
+        if (role === 'leader') stepDown();
+      },
+    });
   }
 
   function onFollowerMessage(msg: TabMessage) {
@@ -219,10 +195,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       const fromLeader = isFromLeader(follower, { from: msg.from, term: msg.term });
       const got = receiveState(follower, msg);
       follower = got.state;
-      if (fromLeader) {
-        lastLeaderAt = clock.now();
-        pingAt = null;
-      }
+      if (fromLeader) watch = heard(clock.now());
       if (got.needSnapshot) askSnapshot();
       if (got.changed && follower.snapshot) {
         view.show(follower.snapshot);
@@ -230,8 +203,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       }
     } else if (msg.type === 'heartbeat') {
       if (!isFromLeader(follower, msg)) return;
-      lastLeaderAt = clock.now();
-      pingAt = null;
+      watch = heard(clock.now());
       const current = follower.leader?.term === msg.term && follower.leader.tab === msg.from;
       if (!current || msg.seq > follower.seq) askSnapshot();
       post({ type: 'presence', paused: prefs.paused, range: prefs.range });

@@ -193,3 +193,22 @@ describe('edges', () => {
     expect(detectTabsPlatform({ ...win, navigator: { locks: { request: () => Promise.resolve() } } }, undefined)).toBeNull();
   });
 });
+
+describe('leader watchdog', () => {
+  it('pings a quiet leader, steals only when the ping goes unanswered, and any word resets it', async () => {
+    const { heard, watchdogStep, LEADER_QUIET_MS, PING_TIMEOUT_MS } = await import('@/live/tabs/leader-watchdog');
+    let w = heard(0);
+    expect(watchdogStep(w, LEADER_QUIET_MS, 0).action).toBe('none');
+    let step = watchdogStep(w, LEADER_QUIET_MS + 1, 0);
+    expect(step.action).toBe('ping');
+    w = step.watch;
+    expect(watchdogStep(w, LEADER_QUIET_MS + 1 + PING_TIMEOUT_MS, 0).action).toBe('none');
+    // the jitter delays the steal by up to one more timeout
+    expect(watchdogStep(w, LEADER_QUIET_MS + 2 + PING_TIMEOUT_MS, 0.5).action).toBe('none');
+    step = watchdogStep(w, LEADER_QUIET_MS + 2 + PING_TIMEOUT_MS, 0);
+    expect(step.action).toBe('steal');
+    expect(step.watch).toEqual(heard(LEADER_QUIET_MS + 2 + PING_TIMEOUT_MS));
+    w = heard(LEADER_QUIET_MS + 500); // the leader answered the ping
+    expect(watchdogStep(w, LEADER_QUIET_MS + 600, 0).action).toBe('none');
+  });
+});
