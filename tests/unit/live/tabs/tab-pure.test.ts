@@ -6,6 +6,7 @@ import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { initialFollowerState, receiveState, type StateMessage } from '@/live/tabs/follower-state';
 import { jwtSubject } from '@/live/tabs/jwt-subject';
+import { heard, LEADER_QUIET_MS, PING_TIMEOUT_MS, watchdogStep } from '@/live/tabs/leader-watchdog';
 import { engineRangeFor, extraRangesFor, revenueFor } from '@/live/tabs/revenue-view';
 import { changedFields, createSnapshotSource } from '@/live/tabs/snapshot-source';
 import { leaderLockName, parseTabMessage, type RevenueSlice, type TabSnapshot } from '@/live/tabs/tab-messages';
@@ -195,8 +196,7 @@ describe('edges', () => {
 });
 
 describe('leader watchdog', () => {
-  it('pings a quiet leader, steals only when the ping goes unanswered, and any word resets it', async () => {
-    const { heard, watchdogStep, LEADER_QUIET_MS, PING_TIMEOUT_MS } = await import('@/live/tabs/leader-watchdog');
+  it('pings a quiet leader, steals only when the ping goes unanswered, and any word resets it', () => {
     let w = heard(0);
     expect(watchdogStep(w, LEADER_QUIET_MS, 0).action).toBe('none');
     let step = watchdogStep(w, LEADER_QUIET_MS + 1, 0);
