@@ -148,6 +148,43 @@ describe('tabs in Chromium: one realtime connection per browser and user', () =>
     await expectAllEqualToDatabase(pages);
   });
 
+  it('a crashed leader hands over too', async () => {
+    const leader = probe.socketPage()!;
+    const before = probe.sockets.length;
+    const cdp = await ctx.newCDPSession(leader);
+    const crashedAt = Date.now();
+    void cdp.send('Page.crash').catch(() => undefined);
+    pages.splice(pages.indexOf(leader), 1);
+    await expect.poll(() => probe.sockets.length, { timeout: 10_000, interval: 50 }).toBe(before + 1);
+    console.log(`crash hand-over: new socket ${probe.sockets.at(-1)!.openedAt - crashedAt} ms after the crash`);
+    await leader.close().catch(() => undefined);
+    const ticket = await insertTicket(admin, 'After Crash Phone');
+    const id = await activityIdFor(stack, ticket.id);
+    for (const p of pages) await p.waitForSelector(`[data-activity-id="${id}"]`, { timeout: 15_000 });
+    expect(probe.openSockets()).toBe(1);
+    await expectAllEqualToDatabase(pages);
+  });
+
+  it('a leader whose event loop is stuck loses its lock to a follower', async () => {
+    await openTab('/');
+    await Promise.all(pages.map((p) => waitForState(p, ['live'])));
+    const leader = probe.socketPage()!;
+    const before = probe.sockets.length;
+    const stuckAt = Date.now();
+    void leader.evaluate('for (;;) {}').catch(() => undefined);
+    pages.splice(pages.indexOf(leader), 1);
+    await expect.poll(() => probe.sockets.length, { timeout: 15_000, interval: 50 }).toBe(before + 1);
+    const tookMs = probe.sockets.at(-1)!.openedAt - stuckAt;
+    console.log(`stuck leader: a follower stole the lock and opened its socket ${tookMs} ms later`);
+    expect(tookMs).toBeLessThan(8_000); // 3 s of silence, a ping, 1–2 s without an answer, then connect
+    const ticket = await insertTicket(admin, 'After Stuck Leader Phone');
+    const id = await activityIdFor(stack, ticket.id);
+    for (const p of pages) await p.waitForSelector(`[data-activity-id="${id}"]`, { timeout: 15_000 });
+    await expectAllEqualToDatabase(pages);
+    await Promise.race([leader.close({ runBeforeUnload: false }), sleep(10_000)]);
+    await expect.poll(() => probe.openSockets(), { timeout: 10_000 }).toBe(1);
+  });
+
   it('sign-out in one tab signs out every tab and closes the connection', async () => {
     const follower = pages.find((p) => p !== probe.socketPage())!;
     await follower.click('button:has-text("Sign out")');

@@ -36,6 +36,7 @@ export function probeContext(_ctx?: BrowserContext): ContextProbe {
         for (const s of probe.sockets) if (s.page === page) s.closedAt ??= Date.now();
       };
       page.on('close', gone);
+      page.on('crash', gone);
       // a new document: the old one's sockets went with it (Chromium does not always report their close)
       page.on('framenavigated', (frame) => {
         if (frame === page.mainFrame()) gone();
