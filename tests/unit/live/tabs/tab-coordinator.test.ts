@@ -206,3 +206,49 @@ describe('tabs coordinator', () => {
     expect(c.stores.session.getState().status).toBe('signed-in');
   });
 });
+
+describe('tabs coordinator, edges', () => {
+  it('a session that ends in the leader (expired) signs every tab out with its message', async () => {
+    const b = createBrowser();
+    const a = b.openTab();
+    await advance(50);
+    const c = b.openTab();
+    await advance(50);
+    const engine = a.engines[0]!;
+    // what the engine does when the refresh token is refused
+    engine['stores'].session.getState().signedOut('Your session expired. Please sign in again.');
+    await advance(50);
+    for (const t of [a, c]) {
+      expect(t.stores.session.getState()).toMatchObject({ status: 'signed-out', message: 'Your session expired. Please sign in again.' });
+      expect(t.tabs.role()).toBe('signed-out');
+    }
+    expect(engine.stopped).toBe(true);
+  });
+
+  it('a follower that has no leader answering its sign-out signs out by itself', async () => {
+    const b = createBrowser();
+    const a = b.openTab();
+    await advance(50);
+    const c = b.openTab();
+    await advance(50);
+    b.channels.muted.add(a.id);
+    await c.tabs.signOut();
+    await advance(2100);
+    expect(c.stores.session.getState().status).toBe('signed-out');
+    expect(b.world.signedIn).toBe(false);
+  });
+
+  it('ignores what other users\u2019 tabs say', async () => {
+    const b = createBrowser();
+    const a = b.openTab();
+    await advance(50);
+    const c = b.openTab();
+    await advance(50);
+    const before = c.tabs.held();
+    const intruder = b.channels.forTab('x')('repair-dashboard:tabs:v1:http://127.0.0.1:54321');
+    intruder.postMessage({ from: 'x', user: 'someone-else', type: 'snapshot', term: 99, seq: 0, snapshot: { ...before!, dashboard: { ...before!.dashboard, cursor: 999 } } });
+    await advance(20);
+    expect(c.tabs.held()?.dashboard.cursor).toBe(before!.dashboard.cursor);
+    expect(a.tabs.role()).toBe('leader');
+  });
+});
