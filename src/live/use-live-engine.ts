@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { createLiveEngine, type LiveEngineDeps } from './engine';
+import { createBrowserEnvironment } from './environment';
+import { leaderEnvironment } from './tabs/leader-environment';
 import { useConnectionStore } from './stores/connection-store';
 import { useDashboardStore } from './stores/dashboard-store';
 import { useSessionStore } from './stores/session-store';
@@ -46,6 +48,7 @@ export function mountLive(deps: LiveAppDeps): Mounted {
   const platform = deps.tabs ? (deps.tabs.platform === undefined ? detectTabsPlatform() : deps.tabs.platform) : null;
   if (!deps.tabs || !platform) return createLiveEngine({ ...deps, stores });
   const { projectUrl } = deps.tabs;
+  const env = deps.env ?? createBrowserEnvironment();
   return createTabsCoordinator({
     client: deps.client,
     api: deps.api,
@@ -53,8 +56,9 @@ export function mountLive(deps: LiveAppDeps): Mounted {
     clock: createBrowserTabsClock(),
     projectUrl,
     stores,
-    createEngine: (engineStores, revenueRange) =>
-      createLiveEngine({ ...deps, stores: engineStores, options: { ...deps.options, revenueRange } }),
+    visibility: env,
+    createEngine: (engineStores, revenueRange, visibility) =>
+      createLiveEngine({ ...deps, env: leaderEnvironment(env, visibility), stores: engineStores, options: { ...deps.options, revenueRange } }),
   });
 }
 

@@ -8,7 +8,8 @@ import { compareLeaders } from './follower-state';
 import { engineRangeFor, extraRangesFor } from './revenue-view';
 import { createRevenueExtras } from './revenue-extras';
 import { createSnapshotSource } from './snapshot-source';
-import type { TabsClock } from './tab-ports';
+import { createSharedVisibility } from './leader-environment';
+import type { PageVisibility, TabsClock } from './tab-ports';
 import type { TabCommand, TabMessage, TabSnapshot } from './tab-messages';
 import type { ViewStores } from './tab-view';
 
@@ -20,6 +21,8 @@ type Outgoing = TabMessage extends infer M ? (M extends TabMessage ? Omit<M, 'fr
 
 export interface TabPrefs {
   paused: boolean;
+  /** the page is hidden (a background tab) */
+  hidden: boolean;
   range: RevenueRange;
 }
 
@@ -29,8 +32,8 @@ export interface LeaderDeps {
   term: number;
   clock: TabsClock;
   post(message: Outgoing): void;
-  /** the engine on private stores, with the revenue range it keeps live */
-  createEngine(stores: ViewStores, revenueRange: RevenueRange): LiveEngine;
+  /** the engine on private stores, with the revenue range it keeps live and every tab's visibility */
+  createEngine(stores: ViewStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
   /** revenue_series for a range the engine cannot serve (rolled to now) */
   fetchSeries(range: RevenueRange): Promise<RevenuePoint[]>;
   own(): TabPrefs;
@@ -73,7 +76,8 @@ export function createLeader(deps: LeaderDeps) {
     onChange: () => queuePublish(),
   });
 
-  const engine = deps.createEngine(stores, engineRange);
+  const visibility = createSharedVisibility(deps.own().hidden);
+  const engine = deps.createEngine(stores, engineRange, visibility);
   const unsubscribe = [stores.dashboard, stores.connection, stores.session].map((s) => s.subscribe(() => queuePublish()));
 
   function queuePublish() {
@@ -109,6 +113,7 @@ export function createLeader(deps: LeaderDeps) {
   }
 
   function reconcile() {
+    visibility.set([deps.own(), ...presence.values()].every((t) => t.hidden));
     if (rollCall === 0) return; // wait one roll call: the followers' ranges and pauses are not known yet
     const wanted = wantedRanges();
     const next = engineRangeFor(wanted, engineRange);
@@ -162,7 +167,7 @@ export function createLeader(deps: LeaderDeps) {
           deps.post({ type: 'heartbeat', term: deps.term, seq });
           break;
         case 'presence':
-          presence.set(msg.from, { paused: msg.paused, range: msg.range, seen: rollCall });
+          presence.set(msg.from, { paused: msg.paused, hidden: msg.hidden, range: msg.range, seen: rollCall });
           reconcile();
           break;
         case 'bye':

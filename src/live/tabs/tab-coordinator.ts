@@ -11,7 +11,7 @@ import { jwtSubject } from './jwt-subject';
 import { createLeaderLock } from './leader-lock';
 import { heard, watchdogStep, type Watch } from './leader-watchdog';
 import { createLeader, type Leader, type TabPrefs } from './leader';
-import type { TabsClock, TabsPlatform } from './tab-ports';
+import type { PageVisibility, TabsClock, TabsPlatform } from './tab-ports';
 import { leaderLockName, parseTabMessage, tabsChannelName, type TabMessage, type TabSnapshot } from './tab-messages';
 import { createTabView, type ViewStores } from './tab-view';
 
@@ -32,7 +32,9 @@ export interface TabsDeps {
   projectUrl: string;
   /** the stores the components read */
   stores: ViewStores;
-  createEngine(stores: ViewStores, revenueRange: RevenueRange): LiveEngine;
+  /** this page's visibility (the leader's engine polls slower only when every tab is hidden) */
+  visibility: PageVisibility;
+  createEngine(stores: ViewStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
   tabId?: string;
 }
 
@@ -75,7 +77,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   const lock = createLeaderLock(platform.locks);
   let watch: Watch = heard(0);
   let snapshotAskedAt = -Infinity;
-  let prefs: TabPrefs = { paused: false, range: view.range() };
+  let prefs: TabPrefs = { paused: false, hidden: deps.visibility.isHidden(), range: view.range() };
   const timers = new Map<string, TimerHandle>();
   const cleanups: Array<() => void> = [];
   let channel: ReturnType<TabsPlatform['openChannel']> | null = null;
@@ -152,7 +154,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     userId = user;
     watch = heard(clock.now());
     askSnapshot();
-    post({ type: 'presence', paused: prefs.paused, range: prefs.range });
+    post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
     requestLock(false);
     later('watchdog', WATCHDOG_MS, watchdog);
   }
@@ -206,7 +208,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       watch = heard(clock.now());
       const current = follower.leader?.term === msg.term && follower.leader.tab === msg.from;
       if (!current || msg.seq > follower.seq) askSnapshot();
-      post({ type: 'presence', paused: prefs.paused, range: prefs.range });
+      post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
     }
   }
 
@@ -269,7 +271,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
 
   function announce() {
     if (role === 'leader') leader?.ownChanged();
-    else if (role === 'follower') post({ type: 'presence', paused: prefs.paused, range: prefs.range });
+    else if (role === 'follower') post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
   }
 
   return {
@@ -285,6 +287,10 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       });
       cleanups.push(() => data.subscription.unsubscribe());
       cleanups.push(
+        deps.visibility.onVisibilityChange((hidden) => {
+          prefs = { ...prefs, hidden };
+          announce();
+        }),
         platform.onLifecycle((event) => {
           if (event === 'suspend' && role !== 'stopped' && role !== 'suspended') {
             post({ type: 'bye' });

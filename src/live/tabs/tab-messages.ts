@@ -38,7 +38,7 @@ interface Envelope {
 export type TabMessage =
   /** a follower joined or lost track: the leader answers with a snapshot */
   | (Envelope & { type: 'hello' })
-  | (Envelope & { type: 'presence'; paused: boolean; range: RevenueRange })
+  | (Envelope & { type: 'presence'; paused: boolean; hidden: boolean; range: RevenueRange })
   | (Envelope & { type: 'bye' })
   /** a follower has not heard from the leader for a while */
   | (Envelope & { type: 'ping' })
@@ -119,7 +119,9 @@ function parseBody(o: JsonObject, env: Envelope): TabMessage | null {
     case 'ping':
       return { ...env, type: o.type };
     case 'presence':
-      return typeof o.paused === 'boolean' && isRange(o.range) ? { ...env, type: 'presence', paused: o.paused, range: o.range } : null;
+      return typeof o.paused === 'boolean' && typeof o.hidden === 'boolean' && isRange(o.range)
+        ? { ...env, type: 'presence', paused: o.paused, hidden: o.hidden, range: o.range }
+        : null;
     case 'heartbeat':
       return isCount(o.term) && isCount(o.seq) ? { ...env, type: 'heartbeat', term: o.term, seq: o.seq } : null;
     case 'snapshot': {

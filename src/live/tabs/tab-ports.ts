@@ -87,3 +87,9 @@ export function detectTabsPlatform(
     },
   };
 }
+
+/** Whether the page is hidden, as the engine's environment has it. */
+export interface PageVisibility {
+  isHidden(): boolean;
+  onVisibilityChange(handler: (hidden: boolean) => void): () => void;
+}

@@ -6,7 +6,7 @@ import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createTabsCoordinator, type TabsCoordinator } from '@/live/tabs/tab-coordinator';
-import type { ChannelLike, LockManagerLike, LockOptions, PageLifecycleEvent, TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
+import type { ChannelLike, LockManagerLike, LockOptions, PageLifecycleEvent, PageVisibility, TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
 import type { ViewStores } from '@/live/tabs/tab-view';
 import type { DashboardData } from '@/live/dashboard-reducer';
 import type { RevenueRange } from '@/live/types';
@@ -173,6 +173,7 @@ export class FakeEngine implements LiveEngine {
     private readonly world: FakeWorld,
     private readonly stores: ViewStores,
     range: RevenueRange,
+    readonly visibility: PageVisibility,
   ) {
     this.range = range;
   }
@@ -272,6 +273,7 @@ export interface FakeTab {
   stores: ViewStores;
   engines: FakeEngine[];
   lifecycle(event: PageLifecycleEvent): void;
+  setHidden(hidden: boolean): void;
   auth(event: string): void;
 }
 
@@ -313,6 +315,7 @@ export function createBrowser() {
         },
       },
     } as unknown as AppSupabaseClient;
+    const visibility = { hidden: false, handlers: new Set<(hidden: boolean) => void>() };
     const tabs = createTabsCoordinator({
       client,
       api,
@@ -321,8 +324,15 @@ export function createBrowser() {
       projectUrl: 'http://127.0.0.1:54321',
       stores,
       tabId: id,
-      createEngine: (engineStores, range) => {
-        const engine = new FakeEngine(world, engineStores, range);
+      visibility: {
+        isHidden: () => visibility.hidden,
+        onVisibilityChange: (h) => {
+          visibility.handlers.add(h);
+          return () => void visibility.handlers.delete(h);
+        },
+      },
+      createEngine: (engineStores, range, shared) => {
+        const engine = new FakeEngine(world, engineStores, range, shared);
         engines.push(engine);
         world.engines.push(engine);
         return engine;
@@ -334,6 +344,10 @@ export function createBrowser() {
       tabs,
       stores,
       engines,
+      setHidden: (hidden: boolean) => {
+        visibility.hidden = hidden;
+        for (const h of [...visibility.handlers]) h(hidden);
+      },
       lifecycle: (e) => {
         for (const h of [...lifecycle]) h(e);
       },

@@ -252,3 +252,25 @@ describe('tabs coordinator, edges', () => {
     expect(a.tabs.role()).toBe('leader');
   });
 });
+
+describe('tabs coordinator, visibility', () => {
+  it("the leader's engine counts as hidden only while every tab is hidden", async () => {
+    const b = createBrowser();
+    const a = b.openTab();
+    await advance(50);
+    const c = b.openTab();
+    await advance(1500);
+    const shared = a.engines[0]!.visibility;
+    const seen: boolean[] = [];
+    shared.onVisibilityChange((hidden) => seen.push(hidden));
+    a.setHidden(true);
+    await advance(20);
+    expect(shared.isHidden()).toBe(false); // c is still visible
+    c.setHidden(true);
+    await advance(20);
+    expect(shared.isHidden()).toBe(true);
+    c.setHidden(false);
+    await advance(20);
+    expect(seen).toEqual([true, false]);
+  });
+});

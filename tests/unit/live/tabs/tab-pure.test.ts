@@ -6,6 +6,7 @@ import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { initialFollowerState, receiveState, type StateMessage } from '@/live/tabs/follower-state';
 import { jwtSubject } from '@/live/tabs/jwt-subject';
+import { createSharedVisibility, leaderEnvironment } from '@/live/tabs/leader-environment';
 import { heard, LEADER_QUIET_MS, PING_TIMEOUT_MS, watchdogStep } from '@/live/tabs/leader-watchdog';
 import { engineRangeFor, extraRangesFor, revenueFor } from '@/live/tabs/revenue-view';
 import { changedFields, createSnapshotSource } from '@/live/tabs/snapshot-source';
@@ -33,7 +34,7 @@ describe('parseTabMessage', () => {
       { ...env, type: 'hello' },
       { ...env, type: 'bye' },
       { ...env, type: 'ping' },
-      { ...env, type: 'presence', paused: true, range: '30d' },
+      { ...env, type: 'presence', paused: true, hidden: false, range: '30d' },
       { ...env, type: 'heartbeat', term: 2, seq: 9 },
       snap(1, 0, 3),
       delta(1, 1, 4),
@@ -49,8 +50,9 @@ describe('parseTabMessage', () => {
       'hello',
       { type: 'hello' },
       { ...env, type: 'nope' },
-      { ...env, type: 'presence', paused: 'yes', range: '7d' },
-      { ...env, type: 'presence', paused: false, range: '1y' },
+      { ...env, type: 'presence', paused: 'yes', hidden: false, range: '7d' },
+      { ...env, type: 'presence', paused: false, hidden: false, range: '1y' },
+      { ...env, type: 'presence', paused: false, range: '7d' },
       { ...env, type: 'heartbeat', term: -1, seq: 0 },
       { ...env, type: 'heartbeat', term: 1.5, seq: 0 },
       { ...env, type: 'snapshot', term: 1, seq: 0, snapshot: { dashboard: {} } },
@@ -210,5 +212,22 @@ describe('leader watchdog', () => {
     expect(step.watch).toEqual(heard(LEADER_QUIET_MS + 2 + PING_TIMEOUT_MS));
     w = heard(LEADER_QUIET_MS + 500); // the leader answered the ping
     expect(watchdogStep(w, LEADER_QUIET_MS + 600, 0).action).toBe('none');
+  });
+});
+
+describe('leader environment', () => {
+  it('does not wait for animation frames while its own tab is hidden', async () => {
+    let hidden = false;
+    const frames: Array<() => void> = [];
+    const base = { isHidden: () => hidden, requestFrame: (fn: () => void) => void frames.push(fn) } as unknown as Parameters<typeof leaderEnvironment>[0];
+    const env = leaderEnvironment(base, createSharedVisibility(false));
+    const ran: string[] = [];
+    env.requestFrame(() => ran.push('visible'));
+    expect(frames).toHaveLength(1);
+    hidden = true;
+    env.requestFrame(() => ran.push('hidden'));
+    await Promise.resolve();
+    expect(ran).toEqual(['hidden']);
+    expect(env.isHidden()).toBe(false); // every tab's, not this one's
   });
 });
