@@ -1,4 +1,4 @@
-import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
+import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { TimerHandle } from '../environment';
 import type { LiveApi } from '../live-api';
@@ -8,6 +8,7 @@ import type { LiveCommands, RevenueRange } from '../types';
 import type { LiveEngine } from '../engine';
 import { initialFollowerState, isFromLeader, receiveState, type FollowerState } from './follower-state';
 import { jwtSubject } from './jwt-subject';
+import { signInStaff } from './sign-in-staff';
 import { createLeaderLock } from './leader-lock';
 import { heard, watchdogStep, type Watch } from './leader-watchdog';
 import { createLeader, type Leader, type TabPrefs } from './leader';
@@ -339,22 +340,14 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     },
     async signIn(email, password) {
       if (role === 'leader' || role === 'follower') return { error: null };
-      try {
-        const session = await api.signInWithPassword(client, { email, password });
-        const user = await api.getCurrentStaff(client);
-        const id = jwtSubject(session.accessToken) ?? user.id;
-        view.signedIn(user);
-        enterFollower(id);
-        return { error: null };
-      } catch (error) {
-        if (error instanceof ApiError && error.code === '42501') {
-          await api.signOut(client).catch(() => undefined);
-          view.signedOut(NOT_STAFF_MESSAGE);
-          return { error: NOT_STAFF_MESSAGE };
-        }
-        if (isNetworkError(error)) return { error: 'Cannot reach the server. Check your connection and try again.' };
-        return { error: errorMessage(error) };
+      const result = await signInStaff(api, client, email, password);
+      if ('error' in result) {
+        if (result.error === NOT_STAFF_MESSAGE) view.signedOut(NOT_STAFF_MESSAGE);
+        return result;
       }
+      view.signedIn(result.user);
+      enterFollower(result.userId);
+      return { error: null };
     },
     async signOut() {
       if (role === 'leader' && leader) {
