@@ -22,6 +22,8 @@ const SESSION_RETRY_MS = 5000;
 const SIGN_OUT_FALLBACK_MS = 2000;
 /** after leading: close the socket once the channels are gone (supabase-js would keep it ~50 s) */
 const DISCONNECT_AFTER_MS = 1000;
+/** a signed-out tab that hears a leader looks at the stored session again, at most this often */
+const SIGNED_OUT_RECHECK_MS = 2000;
 
 export type TabRole = 'idle' | 'checking' | 'signed-out' | 'follower' | 'leader' | 'suspended' | 'stopped';
 
@@ -78,6 +80,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   const lock = createLeaderLock(platform.locks);
   let watch: Watch = heard(0);
   let snapshotAskedAt = -Infinity;
+  let signedOutCheckAt = -Infinity;
   let prefs: TabPrefs = { paused: false, hidden: deps.visibility.isHidden(), range: view.range() };
   const timers = new Map<string, TimerHandle>();
   const cleanups: Array<() => void> = [];
@@ -130,7 +133,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       if (mine !== epoch) return;
       const user = session ? jwtSubject(session.accessToken) : null;
       if (user) enterFollower(user);
-      else enterSignedOut(null);
+      else enterSignedOut(undefined); // still signed out: keep the message the tab shows
     } catch (error) {
       if (mine !== epoch) return;
       if (isSessionRejected(error)) enterSignedOut(SESSION_EXPIRED_MESSAGE);
@@ -138,13 +141,15 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     }
   }
 
-  function enterSignedOut(message: string | null) {
-    if (role !== 'signed-out' || userId !== null) post({ type: 'bye' });
+  /** `message` undefined: keep the one shown (a re-check must not wipe "Your session expired") */
+  function enterSignedOut(message: string | null | undefined) {
+    if (userId !== null) post({ type: 'bye' });
     transition('signed-out');
     userId = null;
     follower = initialFollowerState;
     prefs = { ...prefs, paused: false };
-    view.signedOut(message);
+    const shown = deps.stores.session.getState();
+    view.signedOut(message !== undefined ? message : shown.status === 'signed-out' ? shown.message : null);
   }
 
   // ---- follower -----------------------------------------------------------------------------
@@ -256,7 +261,10 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     if ('term' in msg) maxTerm = Math.max(maxTerm, msg.term);
     if (role === 'signed-out') {
       // another tab signed in (its leader is up): this tab's storage has the session too
-      if (msg.type === 'heartbeat') void check();
+      if (msg.type === 'heartbeat' && clock.now() - signedOutCheckAt > SIGNED_OUT_RECHECK_MS) {
+        signedOutCheckAt = clock.now();
+        void check();
+      }
       return;
     }
     if (msg.user !== userId) return;
@@ -268,6 +276,10 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     if (event === 'SIGNED_IN' && role === 'signed-out') void check();
     // signed out in another tab: the leader's snapshot says so; if no leader answers, do it here
     if (event === 'SIGNED_OUT' && role === 'follower') later('sign-out', SIGN_OUT_FALLBACK_MS, () => enterSignedOut(null));
+  }
+
+  function isFollowing(): boolean {
+    return role === 'follower' || role === 'leader';
   }
 
   function announce() {
@@ -346,7 +358,9 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
         return result;
       }
       view.signedIn(result.user);
-      enterFollower(result.userId);
+      // auth-js's SIGNED_IN may have made this tab follow already
+      const following = isFollowing() && userId === result.userId; // the await above may have moved the role
+      if (!following) enterFollower(result.userId);
       return { error: null };
     },
     async signOut() {

@@ -223,6 +223,11 @@ describe('tabs coordinator, edges', () => {
       expect(t.tabs.role()).toBe('signed-out');
     }
     expect(engine.stopped).toBe(true);
+    // looking at the stored session again (auth-js event, a leader heard) keeps the message
+    b.world.signedIn = false;
+    c.auth('SIGNED_IN');
+    await advance(50);
+    expect(c.stores.session.getState().message).toBe('Your session expired. Please sign in again.');
   });
 
   it('a follower that has no leader answering its sign-out signs out by itself', async () => {
