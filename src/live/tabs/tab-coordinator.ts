@@ -156,7 +156,9 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
 
   function enterFollower(user: string) {
     transition('follower');
-    if (userId !== user) follower = initialFollowerState;
+    // keep what is shown (to resume from), but follow whichever leader speaks now: the one this tab
+    // knew may be gone, and a tab that never heard of it may lead with a lower term
+    follower = userId === user ? { ...initialFollowerState, snapshot: follower.snapshot } : initialFollowerState;
     userId = user;
     watch = heard(clock.now());
     askSnapshot();
@@ -225,7 +227,9 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     role = 'leader';
     cancel('watchdog');
     cancel('disconnect');
-    maxTerm += 1;
+    // above every term this tab heard of, and (through the browser's shared clock) above those of
+    // leaders it never heard of
+    maxTerm = Math.max(maxTerm + 1, Date.now());
     const shown = follower.snapshot ?? view.current();
     const resume = shown && shown.session.user?.id === userId ? shown : null;
     const session = deps.stores.session.getState();
@@ -352,6 +356,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     },
     async signIn(email, password) {
       if (role === 'leader' || role === 'follower') return { error: null };
+      if (role === 'stopped' || role === 'suspended') return { error: 'This tab is not active. Reload it and try again.' };
       const result = await signInStaff(api, client, email, password);
       if ('error' in result) {
         if (result.error === NOT_STAFF_MESSAGE) view.signedOut(NOT_STAFF_MESSAGE);
