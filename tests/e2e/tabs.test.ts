@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,8 @@ import { startStack, type Stack } from '../../local-supabase/stack.ts';
 import { buildAppFor } from './support/app-build';
 import { launchChromium } from './support/browser';
 import { freePort } from './support/free-port';
-import { activityIdFor, insertTicket, serviceClient, signIn, staffClient, waitForState } from './support/stack-helpers';
+import { revenueWindow } from '../../src/live/revenue-window';
+import { activityIdFor, insertPaidOrder, insertTicket, serviceClient, signIn, staffClient, waitForState } from './support/stack-helpers';
 import { probeContext, shown, type ContextProbe } from './support/tab-probes';
 
 // Several tabs of one browser context share one realtime connection: the leader's.
@@ -64,7 +66,8 @@ beforeAll(async () => {
   admin = serviceClient(url);
   reader = await staffClient(url, 'admin@example.com');
   browser = await launchChromium();
-  ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // the browser's days are this process's days, so the revenue window is computed alike on both sides
+  ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: Intl.DateTimeFormat().resolvedOptions().timeZone, acceptDownloads: true });
   probe = probeContext(ctx);
 });
 
@@ -100,6 +103,30 @@ describe('tabs in Chromium: one realtime connection per browser and user', () =>
     for (const p of pages) if (p !== leader) expect(probe.rpcCount(undefined, since, p)).toBe(0);
     expect(probe.rpcCount(undefined, since, leader!)).toBeGreaterThan(0);
     await expectAllEqualToDatabase(pages);
+  });
+
+  it('a follower showing another revenue range gets a correct live chart from the leader', async () => {
+    const follower = await openTab('/?range=90d');
+    await follower.waitForSelector('[data-testid="revenue-chart"] figcaption:has-text("last 90 d")');
+    await follower.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+    const since = Date.now();
+    await insertPaidOrder(admin);
+    const csvTotal = async () => {
+      const [download] = await Promise.all([follower.waitForEvent('download'), follower.click('button:has-text("Download CSV")')]);
+      const rows = readFileSync(await download.path(), 'utf8').trim().split('\r\n').slice(1);
+      return { buckets: rows.length, cents: rows.reduce((sum, row) => sum + Number(row.split(',')[1]), 0) };
+    };
+    const rpcTotal = async () => {
+      const w = revenueWindow('90d', Date.now());
+      const { data, error } = await reader.rpc('revenue_series', { p_from: w.from, p_to: w.to, p_bucket: w.bucket, p_tz: w.tz });
+      if (error) throw error;
+      return (data as Array<{ revenue_cents: number | string }>).reduce((sum, r) => sum + Number(r.revenue_cents), 0);
+    };
+    await expect.poll(async () => (await csvTotal()).cents - (await rpcTotal()), { timeout: 20_000, interval: 500 }).toBe(0);
+    expect((await csvTotal()).buckets).toBe(90);
+    // the leader read it: the follower made no RPC call of its own
+    expect(probe.rpcCount(undefined, since, follower)).toBe(0);
+    expect(probe.openSockets()).toBe(1);
   });
 
   it('a paused tab is frozen while the others stay live on the same connection', async () => {
@@ -190,7 +217,8 @@ describe('tabs in Chromium: one realtime connection per browser and user', () =>
     await follower.click('button:has-text("Sign out")');
     for (const p of pages) await p.waitForURL('**/login', { timeout: 10_000 });
     await expect.poll(() => probe.openSockets(), { timeout: 10_000 }).toBe(0);
-    for (const p of pages) expect(await p.isVisible('input[name="email"]')).toBe(true);
+    for (const p of pages) await p.waitForSelector('input[name="email"]', { timeout: 5_000 });
+    for (const p of pages) expect(await p.locator('[data-testid^="kpi-"]').count()).toBe(0);
     // signing in again in one tab brings the others back, on one connection
     await signIn(pages[0]!, url, 'admin@example.com');
     for (const p of pages.slice(1)) await p.waitForSelector('[data-testid="kpi-active-repairs"]', { timeout: 15_000 });
