@@ -112,7 +112,8 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       leader = null;
     }
     lock.release();
-    for (const name of [...timers.keys()]) cancel(name);
+    // a former leader's pending socket close outlives later role changes (a re-check, say)
+    for (const name of [...timers.keys()]) if (name !== 'disconnect') cancel(name);
     role = next;
     if (wasLeader) later('disconnect', DISCONNECT_AFTER_MS, disconnectIdle);
     return epoch;

@@ -274,6 +274,7 @@ export interface FakeTab {
   engines: FakeEngine[];
   lifecycle(event: PageLifecycleEvent): void;
   setHidden(hidden: boolean): void;
+  realtime: { disconnect: ReturnType<typeof vi.fn> };
   auth(event: string): void;
 }
 
@@ -307,7 +308,9 @@ export function createBrowser() {
         return () => lifecycle.delete(h);
       },
     };
+    const realtime = { getChannels: () => [] as unknown[], disconnect: vi.fn(async () => 'ok') };
     const client = {
+      realtime,
       auth: {
         onAuthStateChange: (cb: (event: string) => void) => {
           auth.add(cb);
@@ -344,6 +347,7 @@ export function createBrowser() {
       tabs,
       stores,
       engines,
+      realtime,
       setHidden: (hidden: boolean) => {
         visibility.hidden = hidden;
         for (const h of [...visibility.handlers]) h(hidden);

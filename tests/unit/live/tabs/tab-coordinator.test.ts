@@ -186,6 +186,10 @@ describe('tabs coordinator', () => {
     }
     expect(b.world.running()).toHaveLength(0);
     expect(b.locks.holder(LOCK)).toBeNull();
+    // the former leader closes its socket once its channels are gone (supabase-js would wait ~50 s)
+    await advance(1100);
+    expect(a.realtime.disconnect).toHaveBeenCalledTimes(1);
+    expect(c.realtime.disconnect).not.toHaveBeenCalled();
     for (const t of [a, c, d]) t.tabs.stop();
     await advance(10);
     expect(b.channels.openCount()).toBe(0);
