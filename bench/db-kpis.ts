@@ -1,7 +1,8 @@
 // Times the dashboard's database reads as the dashboard makes them (role authenticated + JWT
 // claims, as PostgREST does), next to the obvious full-scan queries they replace.
-// Usage: DATABASE_URL=postgres://... npx tsx bench/db-kpis.ts [iterations]
-// Prints median and p95 in ms per query. Expects bench/fill-large.sql and the seed's staff logins.
+// Usage: DATABASE_URL=postgres://... npx tsx bench/db-kpis.ts [iterations] [--json out.json]
+// Prints mean, median and p95 in ms per query. Expects a bench fill and the seed's staff logins.
+import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 
 const ADMIN = 'a0000000-0000-4000-8000-000000000001';
@@ -13,15 +14,36 @@ interface Case {
   sql: string;
 }
 
+// Arguments that depend on the data (cursors, epoch) are read once before timing: {admin_cursor},
+// {support_cursor} and {epoch} in the SQL are replaced by them.
 const cases: Case[] = [
+  { name: 'dashboard_sync() cold, admin', as: ADMIN, sql: 'select public.dashboard_sync()' },
+  { name: 'dashboard_sync() cold, support', as: SUPPORT, sql: 'select public.dashboard_sync()' },
+  {
+    name: 'dashboard_sync 50 behind, admin',
+    as: ADMIN,
+    sql: "select public.dashboard_sync(p_after => {admin_cursor} - 50, p_epoch => '{epoch}')",
+  },
+  {
+    name: 'dashboard_sync 50 behind, support',
+    as: SUPPORT,
+    sql: "select public.dashboard_sync(p_after => {support_cursor} - 50, p_epoch => '{epoch}')",
+  },
+  {
+    name: 'dashboard_sync + 30 d revenue, admin',
+    as: ADMIN,
+    sql: "select public.dashboard_sync(p_after => {admin_cursor} - 50, p_revenue_from => now() - interval '30 days')",
+  },
   { name: 'dashboard_kpis() admin', as: ADMIN, sql: 'select public.dashboard_kpis()' },
   { name: 'dashboard_kpis() support', as: SUPPORT, sql: 'select public.dashboard_kpis()' },
+  { name: 'ticket_status_breakdown()', as: ADMIN, sql: 'select * from public.ticket_status_breakdown()' },
+  { name: 'ticket_aging()', as: SUPPORT, sql: 'select public.ticket_aging()' },
   { name: 'activity_feed(50) admin', as: ADMIN, sql: 'select * from public.activity_feed(50)' },
   { name: 'activity_feed(50) support', as: SUPPORT, sql: 'select * from public.activity_feed(50)' },
   {
     name: 'activity_feed catch-up p_after',
     as: ADMIN,
-    sql: 'select * from public.activity_feed(50, p_after => (select max(id) - 20 from public.activity_log))',
+    sql: 'select * from public.activity_feed(50, p_after => {admin_cursor} - 20)',
   },
   {
     name: 'revenue_series 90 days by day',
@@ -33,7 +55,6 @@ const cases: Case[] = [
     as: ADMIN,
     sql: "select * from public.revenue_series(now() - interval '24 hours', now(), 'hour')",
   },
-  { name: 'ticket_status_breakdown()', as: ADMIN, sql: 'select * from public.ticket_status_breakdown()' },
   {
     name: 'top_products 30 days',
     as: ADMIN,
@@ -52,6 +73,19 @@ const cases: Case[] = [
            group by p.period`,
   },
   {
+    name: 'full scan: active repairs now + 24 h ago',
+    as: null,
+    sql: `select count(*) filter (where status not in ('closed', 'cancelled')) as now,
+                 count(*) filter (where created_at <= now() - interval '24 hours'
+                                    and (closed_at is null or closed_at > now() - interval '24 hours')) as day_ago
+            from public.tickets`,
+  },
+  {
+    name: 'full scan: tickets grouped by status',
+    as: null,
+    sql: 'select status, count(*) from public.tickets group by status',
+  },
+  {
     name: 'full scan: feed as union of tables',
     as: null,
     sql: `select * from (
@@ -67,7 +101,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)] ?? NaN;
 }
 
-async function timeCase(client: pg.Client, c: Case, iterations: number): Promise<number[]> {
+async function timeCase(client: pg.Client, c: Case, sql: string, iterations: number): Promise<number[]> {
   const times: number[] = [];
   for (let n = 0; n < iterations + 3; n += 1) {
     await client.query('begin');
@@ -77,7 +111,7 @@ async function timeCase(client: pg.Client, c: Case, iterations: number): Promise
       ]);
     }
     const start = process.hrtime.bigint();
-    await client.query(c.sql);
+    await client.query(sql);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     await client.query('rollback');
     if (n >= 3) times.push(ms); // the first calls warm caches and plans
@@ -85,28 +119,65 @@ async function timeCase(client: pg.Client, c: Case, iterations: number): Promise
   return times.sort((a, b) => a - b);
 }
 
+export interface Timing {
+  name: string;
+  mean: number;
+  median: number;
+  p95: number;
+}
+
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
-  const iterations = Number(process.argv[2] ?? 50);
+  const iterations = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 50);
+  const jsonAt = process.argv.indexOf('--json');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query<{ orders: string; activity: string; version: string }>(
-    `select (select count(*) from public.orders) as orders, (select count(*) from public.activity_log) as activity,
-            current_setting('server_version') as version`,
+  const { rows } = await client.query<{
+    orders: string;
+    tickets: string;
+    active: string;
+    activity: string;
+    version: string;
+    admin_cursor: string;
+    support_cursor: string;
+    epoch: string;
+  }>(
+    `select (select count(*) from public.orders) as orders, (select count(*) from public.tickets) as tickets,
+            (select count(*) from public.tickets where status not in ('closed', 'cancelled')) as active,
+            (select count(*) from public.activity_log) as activity, current_setting('server_version') as version,
+            (select max(id) from public.activity_log) as admin_cursor,
+            (select max(id) from public.activity_log where entity_type <> 'order') as support_cursor,
+            (select epoch from private.activity_epoch) as epoch`,
   );
   const info = rows[0];
+  if (!info) throw new Error('no answer');
   console.log(
-    `PostgreSQL ${info?.version}: ${info?.orders} orders, ${info?.activity} activity rows; ${iterations} calls each`,
+    `PostgreSQL ${info.version}: ${info.orders} orders, ${info.tickets} tickets (${info.active} active), ` +
+      `${info.activity} activity rows; ${iterations} calls each`,
   );
-  console.log(`${'query'.padEnd(40)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(10)}`);
+  console.log(`${'query'.padEnd(42)} ${'mean ms'.padStart(9)} ${'median ms'.padStart(10)} ${'p95 ms'.padStart(9)}`);
+  const results: Timing[] = [];
   for (const c of cases) {
-    const times = await timeCase(client, c, c.as === null ? Math.min(iterations, 10) : iterations);
+    const sql = c.sql
+      .replaceAll('{admin_cursor}', info.admin_cursor)
+      .replaceAll('{support_cursor}', info.support_cursor)
+      .replaceAll('{epoch}', info.epoch);
+    const times = await timeCase(client, c, sql, c.as === null ? Math.min(iterations, 10) : iterations);
+    const t: Timing = {
+      name: c.name,
+      mean: times.reduce((a, b) => a + b, 0) / times.length,
+      median: percentile(times, 50),
+      p95: percentile(times, 95),
+    };
+    results.push(t);
     console.log(
-      `${c.name.padEnd(40)} ${percentile(times, 50).toFixed(2).padStart(10)} ${percentile(times, 95).toFixed(2).padStart(10)}`,
+      `${c.name.padEnd(42)} ${t.mean.toFixed(2).padStart(9)} ${t.median.toFixed(2).padStart(10)} ${t.p95.toFixed(2).padStart(9)}`,
     );
   }
   await client.end();
+  const out = jsonAt > 0 ? process.argv[jsonAt + 1] : undefined;
+  if (out) writeFileSync(out, JSON.stringify({ info, results }, null, 2));
 }
 
 await main();

@@ -4,17 +4,15 @@ import { getSession } from '@/features/auth/api/get-session';
 import { refreshSession } from '@/features/auth/api/refresh-session';
 import { signInWithPassword } from '@/features/auth/api/sign-in-with-password';
 import { signOut } from '@/features/auth/api/sign-out';
-import { getKpis } from '@/features/metrics/api/get-kpis';
 import { getRevenueSeries } from '@/features/metrics/api/get-revenue-series';
-import { getTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
+import { syncDashboard } from '@/features/metrics/api/sync-dashboard';
 import type { LiveApi } from '@/live';
 
 /** The features' data-access functions, handed to the live engine (live/ does not import features/). */
 export const liveApi: LiveApi = {
-  getKpis,
+  syncDashboard,
   getRevenueSeries,
   getActivityFeed,
-  getTicketStatusBreakdown,
   getCurrentStaff,
   signInWithPassword,
   signOut,

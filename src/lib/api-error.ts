@@ -1,3 +1,5 @@
+import { ParseError } from './parse';
+
 /** A failed Supabase request, thrown by the data-access functions in features/<f>/api. */
 export class ApiError extends Error {
   readonly status: number;
@@ -26,6 +28,8 @@ export function toApiError(error: SupabaseErrorLike, status: number | undefined)
 
 /** True when the server could not be reached at all (postgrest-js reports status 0 on fetch failure). */
 export function isNetworkError(error: unknown): boolean {
+  // an answer that does not parse came from a reachable server
+  if (error instanceof ParseError) return false;
   if (error instanceof ApiError) return error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504;
   if (error instanceof TypeError) return true;
   if (error instanceof Error) return /fetch|network|ECONNREFUSED|Failed to fetch/i.test(error.message);

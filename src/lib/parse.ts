@@ -1,5 +1,23 @@
 // Small guards for parsing untyped JSON at the edge (RPC results, realtime payloads).
 export type JsonObject = Record<string, unknown>;
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The server answered, but not in the shape the contract promises: an error, never "offline". */
+export class ParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}
+
+/** Any JSON value, kept as is (structured-clone safe); throws on functions, undefined, NaN. */
+export function requireJson(value: unknown, field: string): JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (Array.isArray(value)) return value.map((v, i) => requireJson(v, `${field}[${i}]`));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, requireJson(v, `${field}.${k}`)]));
+  throw new ParseError(`Unexpected value for ${field}`);
+}
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -18,22 +36,22 @@ export function toIntOrNull(value: unknown, field: string): number | null {
 
 export function requireInt(value: unknown, field: string): number {
   const n = toInt(value);
-  if (n === null) throw new TypeError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
+  if (n === null) throw new ParseError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
   return n;
 }
 
 export function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw new TypeError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw new ParseError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
   return value;
 }
 
 export function requireObject(value: unknown, field: string): JsonObject {
-  if (!isObject(value)) throw new TypeError(`Unexpected value for ${field}: expected an object`);
+  if (!isObject(value)) throw new ParseError(`Unexpected value for ${field}: expected an object`);
   return value;
 }
 
 export function requireArray(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) throw new TypeError(`Unexpected value for ${field}: expected an array`);
+  if (!Array.isArray(value)) throw new ParseError(`Unexpected value for ${field}: expected an array`);
   return value;
 }
 
@@ -41,6 +59,6 @@ export function requireArray(value: unknown, field: string): unknown[] {
 export function requireTimestamp(value: unknown, field: string): string {
   const s = requireString(value, field);
   const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new TypeError(`Unexpected timestamp for ${field}: ${s}`);
+  if (Number.isNaN(t)) throw new ParseError(`Unexpected timestamp for ${field}: ${s}`);
   return new Date(t).toISOString();
 }

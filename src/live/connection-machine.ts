@@ -1,21 +1,28 @@
-import type { ConnectionInfo, ConnectionState } from './types';
+import type { ConnectionState, LiveConnection } from './types';
 
-/** Everything that can happen to the connection; the reducer below is the only place state changes. */
+/**
+ * Everything that can happen to the connection; the reducer below is the only place state changes.
+ * Realtime health (the channels) and API reachability (the sync calls) are kept apart; the state
+ * shown is derived from both.
+ */
 export type ConnectionEvent =
   /** start, resume, or signed in: (re)subscribing, nothing shown live yet */
   | { type: 'connect'; at: number }
+  /** every channel is subscribed and the server confirmed postgres changes */
+  | { type: 'realtime-ready'; at: number }
   /** channel error / timeout / close, system error, socket drop, ready timeout, browser offline */
   | { type: 'realtime-lost'; at: number; reason: string }
-  /** a catch-up or poll was applied; `realtimeReady` = every channel subscribed and CDC confirmed */
-  | { type: 'caught-up'; at: number; realtimeReady: boolean }
-  /** a request could not reach the server at all */
-  | { type: 'unreachable'; at: number; error: string }
+  /** a sync was applied; `mark` = the readyMark when it started (null: channels were not ready) */
+  | { type: 'sync-ok'; at: number; mark: number | null }
+  /** a sync failed: `network` = the server could not be reached (status 0/502/503/504) */
+  | { type: 'sync-failed'; at: number; error: string; network: boolean }
   | { type: 'pause'; at: number }
   | { type: 'reconnect-attempt' }
   | { type: 'poll-made' }
   | { type: 'poll-interval'; ms: number | null }
   | { type: 'event-received'; at: number; count?: number }
   | { type: 'payload-dropped'; count?: number }
+  /** a request outside the sync failed (older page, session) */
   | { type: 'rpc-error'; error: string }
   | { type: 'commit-to-screen'; ms: number }
   | { type: 'reset'; at: number };
@@ -31,10 +38,15 @@ export function mergeConnectionEvents(last: ConnectionEvent, next: ConnectionEve
   return null;
 }
 
-export function initialConnectionInfo(now: number): ConnectionInfo {
+export function initialConnectionInfo(now: number): LiveConnection {
   return {
     state: 'connecting',
     since: now,
+    realtime: 'connecting',
+    api: 'unknown',
+    readyMark: 0,
+    coveredMark: -1,
+    syncsMade: 0,
     lastEventAt: null,
     reconnectAttempts: 0,
     eventsReceived: 0,
@@ -47,9 +59,22 @@ export function initialConnectionInfo(now: number): ConnectionInfo {
   };
 }
 
-function moveTo(info: ConnectionInfo, state: ConnectionState, at: number): ConnectionInfo {
+/**
+ * The state shown, from the two healths: unreachable API → offline; channels ready and a sync
+ * started since then succeeded → live; channels down → polling; otherwise unchanged (connecting
+ * stays connecting until the first covering sync, a reconnect waits in polling).
+ */
+export function deriveState(info: LiveConnection): ConnectionState {
+  if (info.state === 'paused') return 'paused';
+  if (info.api === 'unreachable') return 'offline';
+  if (info.realtime === 'ready' && info.coveredMark === info.readyMark) return 'live';
+  if (info.realtime === 'down') return 'polling';
+  return info.state === 'connecting' ? 'connecting' : 'polling';
+}
+
+function moveTo(info: LiveConnection, state: ConnectionState, at: number): LiveConnection {
   if (info.state === state) return info;
-  const next: ConnectionInfo = { ...info, state, since: at };
+  const next: LiveConnection = { ...info, state, since: at };
   if (state === 'live' || state === 'paused' || state === 'connecting') next.pollIntervalMs = null;
   if (state === 'live') {
     next.reconnectAttempts = 0;
@@ -58,28 +83,37 @@ function moveTo(info: ConnectionInfo, state: ConnectionState, at: number): Conne
   return next;
 }
 
-export function connectionReducer(info: ConnectionInfo, event: ConnectionEvent): ConnectionInfo {
+const settle = (info: LiveConnection, at: number) => moveTo(info, deriveState(info), at);
+
+export function connectionReducer(info: LiveConnection, event: ConnectionEvent): LiveConnection {
   switch (event.type) {
     case 'connect':
-      return moveTo(info, 'connecting', event.at);
+      return moveTo({ ...info, realtime: 'connecting', api: 'unknown', coveredMark: -1 }, 'connecting', event.at);
     case 'pause':
       return moveTo(info, 'paused', event.at);
     case 'reset':
       return initialConnectionInfo(event.at);
-    case 'realtime-lost': {
+    case 'realtime-ready':
       if (info.state === 'paused') return info;
-      const withError = { ...info, lastError: event.reason };
-      // offline stays offline until a request gets through
-      return info.state === 'offline' ? withError : moveTo(withError, 'polling', event.at);
+      return settle({ ...info, realtime: 'ready', readyMark: info.readyMark + 1 }, event.at);
+    case 'realtime-lost':
+      if (info.state === 'paused') return info;
+      return settle({ ...info, realtime: 'down', lastError: event.reason }, event.at);
+    case 'sync-ok': {
+      if (info.state === 'paused') return info;
+      const covered = info.realtime === 'ready' && event.mark === info.readyMark;
+      const next = { ...info, api: 'ok' as const, syncsMade: info.syncsMade + 1, coveredMark: covered && event.mark !== null ? event.mark : info.coveredMark };
+      // a failed sync's message goes once the API answers again
+      if (info.api !== 'ok' && info.realtime !== 'down') next.lastError = null;
+      return settle(next, event.at);
     }
-    case 'caught-up': {
+    case 'sync-failed': {
       if (info.state === 'paused') return info;
-      if (event.realtimeReady) return moveTo(info, 'live', event.at);
-      return info.state === 'offline' ? moveTo(info, 'polling', event.at) : info;
+      const next: LiveConnection = event.network
+        ? { ...info, api: 'unreachable', lastError: event.error }
+        : { ...info, api: 'error', rpcErrors: info.rpcErrors + 1, lastError: event.error };
+      return settle(next, event.at);
     }
-    case 'unreachable':
-      if (info.state === 'paused') return info;
-      return moveTo({ ...info, lastError: event.error }, 'offline', event.at);
     case 'reconnect-attempt':
       return { ...info, reconnectAttempts: info.reconnectAttempts + 1 };
     case 'poll-made':

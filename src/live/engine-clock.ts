@@ -8,36 +8,54 @@ export interface EngineClockDeps {
   opts: LiveEngineOptions;
   isRunning(): boolean;
   range(): RevenueRange;
-  /** the tick came far too late: the machine slept */
+  /** the tick came far too late on the monotonic clock: the machine slept */
   onWake(): void;
-  /** an ordinary tick: KPIs (the 24 h windows) move with time even without events */
-  onTick(now: number): void;
-  /** a new revenue bucket began */
+  /** the wall clock stepped (or the machine slept without the monotonic clock moving) */
+  onClockJump(): void;
+  /** an ordinary tick (monotonic now): the 24 h windows move with time even without events */
+  onTick(monotonicNow: number): void;
+  /** a new revenue bucket began (wall clock) */
   onBoundary(): void;
 }
 
-/** The engine's own timers: a steady tick that notices sleep, and the next revenue bucket boundary. */
+/**
+ * The engine's own timers. The tick runs on the monotonic clock and compares it with the wall
+ * clock: a late tick is sleep, a drift between the two is a stepped clock (or a sleep the
+ * monotonic clock did not count). The revenue bucket boundary is a wall-clock moment, so it is
+ * scheduled from the wall clock and scheduled again on every wake, drift and visibility change.
+ */
 export function createEngineClock(deps: EngineClockDeps) {
   const { env, opts } = deps;
   let tickTimer: TimerHandle | null = null;
   let boundaryTimer: TimerHandle | null = null;
-  let lastTickAt = env.now();
+  let lastMono = env.monotonic();
+  let lastWall = env.now();
 
   function tick() {
     tickTimer = null;
     if (!deps.isRunning()) return;
-    const now = env.now();
-    const gap = now - lastTickAt;
-    lastTickAt = now;
-    if (gap > opts.tickMs + opts.sleepGapMs) deps.onWake();
-    else deps.onTick(now);
+    const mono = env.monotonic();
+    const wall = env.now();
+    const monoGap = mono - lastMono;
+    const drift = wall - lastWall - monoGap;
+    lastMono = mono;
+    lastWall = wall;
+    if (monoGap > opts.tickMs + opts.sleepGapMs || drift > opts.sleepGapMs) {
+      scheduleBoundary();
+      deps.onWake();
+    } else if (Math.abs(drift) > opts.clockDriftMs) {
+      scheduleBoundary();
+      deps.onClockJump();
+    } else deps.onTick(mono);
     tickTimer = env.setTimeout(tick, opts.tickMs);
   }
 
   function scheduleBoundary() {
     if (boundaryTimer !== null) env.clearTimeout(boundaryTimer);
+    boundaryTimer = null;
+    if (!deps.isRunning()) return;
     const now = env.now();
-    const delay = nextBucketBoundary(deps.range(), now) - now + 500;
+    const delay = Math.max(0, nextBucketBoundary(deps.range(), now) - now) + 500;
     boundaryTimer = env.setTimeout(() => {
       boundaryTimer = null;
       if (!deps.isRunning()) return;
@@ -48,10 +66,13 @@ export function createEngineClock(deps: EngineClockDeps) {
 
   return {
     start() {
-      lastTickAt = env.now();
+      lastMono = env.monotonic();
+      lastWall = env.now();
+      if (tickTimer !== null) env.clearTimeout(tickTimer);
       tickTimer = env.setTimeout(tick, opts.tickMs);
       scheduleBoundary();
     },
+    /** a new range, a visible tab or a resume: the next boundary from the wall clock as it is now */
     scheduleBoundary,
     stop() {
       if (tickTimer !== null) env.clearTimeout(tickTimer);

@@ -1,16 +1,19 @@
 import type { DashboardAction } from './dashboard-reducer';
-import type { LiveTable } from './parse-change';
 import type { DashboardPart, RevenueRange, StaffRole } from './types';
+import type { LiveTable } from './parse-change';
 
 export interface LiveEngineOptions {
   /** newest N activity items kept in memory (older pages raise it up to maxFeedCap) */
   feedCap: number;
   maxFeedCap: number;
   olderPageSize: number;
-  /** activity_feed(p_after) page; a full page means the gap is bigger than the feed shows */
-  catchUpPageSize: number;
-  /** minimum time between two catch-ups: bounds RPCs per second whatever the event rate */
-  minSyncIntervalMs: number;
+  /** dashboard_sync p_limit; more rows than that after the cursor → the answer is a fresh snapshot */
+  syncPageSize: number;
+  /** token bucket: this many syncs at once, then at most syncRatePerSec (whatever the event rate) */
+  syncBurst: number;
+  syncRatePerSec: number;
+  /** backoff after the n-th failed sync in a row (jittered; the last one repeats) */
+  syncRetryDelaysMs: readonly number[];
   /** no confirmed subscription by then → polling (the channels keep trying) */
   readyTimeoutMs: number;
   /** a channel still not confirmed by then is recreated */
@@ -22,9 +25,11 @@ export interface LiveEngineOptions {
   /** KPIs are re-read at least this often, so time-window KPIs stay right without events */
   kpiRefreshMs: number;
   reconnectDelaysMs: readonly number[];
-  /** clock check period; a gap beyond tickMs + sleepGapMs means the machine slept */
+  /** clock check period; a monotonic gap beyond tickMs + sleepGapMs means the machine slept */
   tickMs: number;
   sleepGapMs: number;
+  /** wall clock moved this much more (or less) than the monotonic one: reschedule the boundaries */
+  clockDriftMs: number;
   /** offline longer than this → refresh the session before reconnecting */
   longOfflineMs: number;
   revenueRange: RevenueRange;
@@ -34,8 +39,10 @@ export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
   feedCap: 100,
   maxFeedCap: 1000,
   olderPageSize: 50,
-  catchUpPageSize: 500,
-  minSyncIntervalMs: 500,
+  syncPageSize: 100,
+  syncBurst: 4,
+  syncRatePerSec: 3,
+  syncRetryDelaysMs: [250, 1_000, 2_000, 5_000],
   readyTimeoutMs: 10_000,
   channelReadyTimeoutMs: 30_000,
   pollIntervalMs: 5_000,
@@ -46,18 +53,9 @@ export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
   tickMs: 5_000,
   // hidden tabs may run timers only once a minute: that is throttling, not sleep
   sleepGapMs: 120_000,
+  clockDriftMs: 5_000,
   longOfflineMs: 60_000,
   revenueRange: '7d',
-};
-
-export const ALL_PARTS: readonly DashboardPart[] = ['kpis', 'revenue', 'ticketStatus', 'feed'];
-
-/** What a change on each table can move on screen. */
-export const PARTS_BY_TABLE: Record<LiveTable, readonly DashboardPart[]> = {
-  tickets: ['feed', 'kpis', 'ticketStatus'],
-  orders: ['feed', 'kpis', 'revenue'],
-  customers: ['feed'],
-  products: ['feed'],
 };
 
 export function tablesFor(role: StaffRole): LiveTable[] {
@@ -67,19 +65,6 @@ export function tablesFor(role: StaffRole): LiveTable[] {
 
 export function withJitter(ms: number, jitter: number, random: () => number): number {
   return Math.round(ms * (1 - jitter + 2 * jitter * random()));
-}
-
-export function failedAction(part: DashboardPart, error: string, range: RevenueRange): DashboardAction {
-  switch (part) {
-    case 'kpis':
-      return { type: 'kpis/failed', error };
-    case 'revenue':
-      return { type: 'revenue/failed', error, range };
-    case 'ticketStatus':
-      return { type: 'ticketStatus/failed', error };
-    case 'feed':
-      return { type: 'feed/failed', error };
-  }
 }
 
 export function loadingAction(part: DashboardPart, range: RevenueRange): DashboardAction {

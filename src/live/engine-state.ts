@@ -4,7 +4,7 @@ import type { LiveEnvironment } from './environment';
 import { createFrameBatcher } from './frame-batcher';
 import type { ConnectionStore } from './stores/connection-store';
 import type { DashboardStore } from './stores/dashboard-store';
-import type { ConnectionInfo, ConnectionState, RevenueRange } from './types';
+import type { LiveConnection, ConnectionState, RevenueRange } from './types';
 
 export interface EngineStateDeps {
   env: LiveEnvironment;
@@ -22,7 +22,7 @@ export interface EngineStateDeps {
 export function createEngineState(deps: EngineStateDeps) {
   const { env, dashboardStore, connectionStore } = deps;
   let data: DashboardData = initialDashboardData(deps.revenueRange);
-  let conn: ConnectionInfo = initialConnectionInfo(env.now());
+  let conn: LiveConnection = initialConnectionInfo(env.now());
   const dashboardBatch = createFrameBatcher<DashboardAction>(env.requestFrame, (actions) =>
     dashboardStore.getState().dispatch(actions),
   );
@@ -36,7 +36,7 @@ export function createEngineState(deps: EngineStateDeps) {
     get data(): DashboardData {
       return data;
     },
-    get conn(): ConnectionInfo {
+    get conn(): LiveConnection {
       return conn;
     },
     act(action: DashboardAction) {

@@ -1,27 +1,20 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import { createCatchUp } from './catch-up';
 import { createChangeIntake } from './change-intake';
 import { createChannelSet } from './channel-set';
 import type { DashboardData } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
-import {
-  ALL_PARTS,
-  DEFAULT_LIVE_OPTIONS,
-  loadingAction,
-  PARTS_BY_TABLE,
-  tablesFor,
-  withJitter,
-  type LiveEngineOptions,
-} from './engine-options';
+import { DEFAULT_LIVE_OPTIONS, loadingAction, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
 import { createEngineState } from './engine-state';
 import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
 import { createPollScheduler } from './poll-scheduler';
+import { createSessionKeeper } from './session-keeper';
 import { useConnectionStore, type ConnectionStore } from './stores/connection-store';
 import { useDashboardStore, type DashboardStore } from './stores/dashboard-store';
-import { createSessionKeeper } from './session-keeper';
 import { useSessionStore, type SessionStore } from './stores/session-store';
-import type { ConnectionInfo, LiveCommands, StaffRole } from './types';
+import { createSyncRunner } from './sync-runner';
+import { createSyncScheduler } from './sync-scheduler';
+import type { LiveConnection, LiveCommands, StaffRole } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 
@@ -34,23 +27,27 @@ export interface LiveEngineDeps {
 }
 
 export interface LiveEngineStartOptions {
-  /** a state to continue from (a tab taking over leadership): sync once from its cursor */
+  /**
+   * What this tab was shown (a follower becoming leader): the engine starts from it, and its first
+   * sync is dashboard_sync(p_after = resume.cursor, p_epoch = resume.epoch), so nothing is lost or doubled.
+   */
   resume?: DashboardData;
 }
 
 export interface LiveEngine extends LiveCommands {
   start(opts?: LiveEngineStartOptions): void;
   stop(): void;
-  /** no catch-up running or queued (tests and benches wait on this) */
+  /** no sync running or queued (tests and benches wait on this) */
   isIdle(): boolean;
   /** what the engine holds right now, ahead of the next frame's store update */
-  peek(): { data: DashboardData; connection: ConnectionInfo };
+  peek(): { data: DashboardData; connection: LiveConnection };
 }
 
 /**
- * The one owner of realtime, polling, catch-up, session and connection state. Subscribe first,
- * then snapshot; pushes only trigger catch-ups from the cursor; any failure signal → polling while
- * realtime comes back; a full catch-up once it is back → live.
+ * The one owner of realtime, polling, sync, session and connection state. Subscribe first, then
+ * sync; pushes, polls, timers and wake-ups only mark the engine dirty; one dashboard_sync at a time
+ * brings everything from the cursor to now. Realtime health (the channels) and API reachability
+ * (the syncs) are tracked apart: live = channels ready and a sync since then succeeded.
  */
 export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   const { client, api } = deps;
@@ -72,9 +69,6 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   let role: StaffRole = 'admin';
   let paused = false;
   let dataRunning = false;
-  /** bumped when the data pipeline stops: a start still waiting for the session is dropped */
-  let runEpoch = 0;
-
   let readyTimer: TimerHandle | null = null;
   let offlineSince: number | null = null;
   const unsubscribers: Array<() => void> = [];
@@ -85,22 +79,33 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   };
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
 
-  const catchUp = createCatchUp({
+  const scheduler = createSyncScheduler({
+    env,
+    limits: { burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec },
+    retryDelaysMs: opts.syncRetryDelaysMs,
+    jittered,
+    run: (generation) => runner.run(generation),
+  });
+
+  const runner = createSyncRunner({
     api,
     client,
     env,
     opts,
     read: () => state.data,
+    conn: () => state.conn,
     act,
     signal,
     role: () => role,
     realtimeReady,
-    isLive: () => state.conn.state === 'live',
+    isCurrent: (generation) => scheduler.isCurrent(generation),
+    markDirty: () => scheduler.markDirty(),
+    canSync: () => scheduler.isEnabled(),
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
       void session.ensure().then((ok) => {
-        if (ok) catchUp.request(ALL_PARTS);
+        if (ok) scheduler.kick();
       });
     },
   });
@@ -112,8 +117,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signal,
     shouldPoll: () => dataRunning && (state.conn.state === 'polling' || state.conn.state === 'offline'),
     poll: () => {
-      catchUp.enable();
-      catchUp.request(ALL_PARTS);
+      scheduler.markDirty();
+      scheduler.enable();
       // channels keep coming back in the background (while offline, the 'online' event does it)
       if (env.isOnline()) channels.ensureReconnecting(tablesFor(role));
     },
@@ -125,12 +130,16 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     isRunning: () => dataRunning,
     range: () => state.data.revenue.range,
     onWake,
+    onClockJump: () => {
+      act({ type: 'revenue/rolled', now: env.now() });
+      scheduler.markDirty();
+    },
     onTick: (now) => {
-      if (now - catchUp.lastKpisAt() >= opts.kpiRefreshMs) catchUp.request(['kpis']);
+      if (now - runner.lastOkAt() >= opts.kpiRefreshMs) scheduler.markDirty();
     },
     onBoundary: () => {
       act({ type: 'revenue/rolled', now: env.now() });
-      catchUp.request(['revenue', 'kpis']);
+      scheduler.markDirty();
     },
   });
 
@@ -138,9 +147,9 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     now: () => env.now(),
     signal,
     onChange: (change) => {
-      if (change.commitTimestamp !== null) catchUp.noteCommit(change.commitTimestamp);
-      // the payload is only a push: the catch-up from the cursor decides what is shown
-      catchUp.request(PARTS_BY_TABLE[change.table]);
+      if (change.commitTimestamp !== null) runner.noteCommit(change.commitTimestamp);
+      // the payload is only a push: the sync from the cursor decides what is shown
+      scheduler.markDirty();
     },
   });
 
@@ -155,11 +164,13 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     onReady: () => {
       if (!realtimeReady()) return;
       readyTimer = clear(readyTimer);
-      // one catch-up from the cursor (or the first snapshot), then live
-      catchUp.realtimeReady();
+      signal({ type: 'realtime-ready', at: env.now() });
+      // one sync that starts now covers what happened while the channels were down → live
+      scheduler.kick();
+      scheduler.enable();
     },
     // the server redid the subscription (new token): changes may have slipped through meanwhile
-    onResubscribed: (table) => catchUp.request(PARTS_BY_TABLE[table]),
+    onResubscribed: () => scheduler.markDirty(),
     onFailure: (_table, reason, tokenProblem) => {
       if (tokenProblem) session.requireRefresh();
       goPolling(reason);
@@ -182,7 +193,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     onSignedOut: () => {
       paused = false;
       stopData();
-      catchUp.forgetFeed();
+      runner.forget();
       act({ type: 'reset' });
       signal({ type: 'reset', at: env.now() });
       flushNow();
@@ -194,8 +205,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   }
 
   function goPolling(reason: string) {
-    catchUp.enable();
     signal({ type: 'realtime-lost', at: env.now(), reason });
+    scheduler.enable();
   }
 
   // ---- data pipeline -----------------------------------------------------------------------
@@ -203,8 +214,6 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   async function startData() {
     if (dataRunning || paused || !session.isSignedIn()) return;
     dataRunning = true;
-    runEpoch += 1;
-    const myRun = runEpoch;
     signal({ type: 'connect', at: env.now() });
     if (role === 'support') act({ type: 'revenue/unavailable' });
     readyTimer = env.setTimeout(() => {
@@ -212,17 +221,19 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (!realtimeReady()) goPolling('Realtime did not confirm the subscriptions in time');
     }, opts.readyTimeoutMs);
     clock.start();
+    // dirty from the start: the first sync runs as soon as the channels are confirmed (or polling begins)
+    scheduler.markDirty();
     const ok = await session.ensure();
-    if (runEpoch !== myRun || !dataRunning) return;
+    if (!dataRunning) return;
     if (ok) channels.open(tablesFor(role));
     else channels.ensureReconnecting(tablesFor(role));
   }
 
   function stopData() {
     dataRunning = false;
-    runEpoch += 1;
     channels.closeAll();
-    catchUp.stop();
+    scheduler.disable();
+    runner.stop();
     readyTimer = clear(readyTimer);
     polls.cancel();
     clock.stop();
@@ -234,19 +245,23 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     channels.closeAll();
     goPolling('Woke up after sleep');
     channels.reconnectNow(tablesFor(role));
-    catchUp.request(ALL_PARTS, true);
+    act({ type: 'revenue/rolled', now: env.now() });
+    scheduler.kick();
   }
 
   // ---- listeners ---------------------------------------------------------------------------
 
   function onVisibility(hidden: boolean) {
     if (!dataRunning || hidden) return;
+    // timers of a hidden tab are throttled: the wall-clock boundary may have passed meanwhile
+    clock.scheduleBoundary();
+    act({ type: 'revenue/rolled', now: env.now() });
     if (state.conn.state === 'polling' || state.conn.state === 'offline') polls.schedule(0);
-    else if (state.conn.state === 'live') catchUp.request(ALL_PARTS, true); // a throttled background tab may have fallen behind
+    scheduler.kick();
   }
 
   function onOnline(online: boolean) {
-    if (!online) offlineSince ??= env.now();
+    if (!online) offlineSince ??= env.monotonic();
     if (!dataRunning) {
       if (online) offlineSince = null;
       return;
@@ -256,7 +271,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       goPolling('The browser is offline');
       return;
     }
-    if (offlineSince !== null && env.now() - offlineSince > opts.longOfflineMs) {
+    if (offlineSince !== null && env.monotonic() - offlineSince > opts.longOfflineMs) {
       // the token may have expired meanwhile: refresh first, then join again with the new one
       session.requireRefresh();
       channels.closeAll();
@@ -264,22 +279,28 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     }
     offlineSince = null;
     polls.schedule(0);
+    scheduler.kick();
     channels.reconnectNow(tablesFor(role));
   }
 
   // ---- commands ----------------------------------------------------------------------------
 
   const engine: LiveEngine = {
-    // TODO(engine branch): resume from opts.resume; this stub starts from scratch
-    start(_opts?: LiveEngineStartOptions) {
+    start(startOpts = {}) {
       if (started) return;
       started = true;
-      act({ type: 'reset' });
-      act({ type: 'revenue/loading', range: opts.revenueRange });
+      const { resume } = startOpts;
+      if (resume) {
+        act({ type: 'seed', data: resume });
+        runner.seeded(resume);
+      } else {
+        act({ type: 'reset' });
+        act({ type: 'revenue/loading', range: opts.revenueRange });
+      }
       signal({ type: 'reset', at: env.now() });
       flushNow();
       unsubscribers.push(env.onVisibilityChange(onVisibility), env.onOnlineChange(onOnline));
-      if (!env.isOnline()) offlineSince = env.now();
+      if (!env.isOnline()) offlineSince = env.monotonic();
       const { data: auth } = client.auth.onAuthStateChange((event) => {
         // never call back into auth-js from inside its own callback
         env.setTimeout(() => session.onAuthEvent(event), 0);
@@ -314,26 +335,26 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       act({ type: 'revenue/loading', range });
       if (role === 'support') act({ type: 'revenue/unavailable' });
       if (!dataRunning) {
-        if (session.isSignedIn() && role === 'admin') catchUp.fetchNow('revenue');
+        if (session.isSignedIn() && role === 'admin') void runner.runDetached(true);
         return;
       }
       clock.scheduleBoundary();
-      catchUp.request(['revenue'], true);
+      scheduler.kick();
     },
     loadOlderActivity() {
-      if (session.isSignedIn()) void catchUp.loadOlder();
+      if (session.isSignedIn()) runner.loadOlder();
     },
     retry(part) {
       const { data } = state;
       if (part === 'feed' ? data.feed.status === 'error' : data[part].status === 'error') {
         act(loadingAction(part, data.revenue.range));
       }
-      if (dataRunning) catchUp.request([part], true);
-      else if (session.isSignedIn()) catchUp.fetchNow(part);
+      if (dataRunning) scheduler.kick();
+      else if (session.isSignedIn()) void runner.runDetached(false);
     },
     signIn: (email, password) => session.signIn(email, password),
     signOut: () => session.end(null),
-    isIdle: () => catchUp.isIdle(),
+    isIdle: () => scheduler.isIdle(),
     peek: () => ({ data: state.data, connection: state.conn }),
   };
   return engine;

@@ -6,7 +6,10 @@
 export type TimerHandle = ReturnType<typeof setTimeout>;
 
 export interface LiveEnvironment {
+  /** wall clock (ms since the epoch): only for time-window boundaries and server timestamps */
   now(): number;
+  /** monotonic clock (ms): every interval, throttle and backoff; never steps with the wall clock */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   random(): number;
@@ -39,6 +42,7 @@ export function createBrowserEnvironment(
   return {
     // looked up at call time so vitest's fake timers apply
     now: () => Date.now(),
+    monotonic: () => performance.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (handle) => clearTimeout(handle),
     random: () => Math.random(),

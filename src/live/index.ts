@@ -3,7 +3,15 @@
 // Wiring (src/app/provider.tsx): `useLiveEngine(() => ({ client: getSupabaseClient(), api: liveApi }))`
 // where `liveApi: LiveApi` lists the features' api functions. Components read the stores with narrow
 // selectors and call `useLiveCommands()`; they never open a channel or start a timer.
-export { createLiveEngine, DEFAULT_LIVE_OPTIONS, type LiveEngine, type LiveEngineDeps, type LiveEngineOptions } from './engine';
+export {
+  createLiveEngine,
+  DEFAULT_LIVE_OPTIONS,
+  type LiveEngine,
+  type LiveEngineDeps,
+  type LiveEngineOptions,
+  type LiveEngineStartOptions,
+} from './engine';
+export type { DashboardData, FeedState } from './dashboard-reducer';
 export { createBrowserEnvironment, type LiveEnvironment } from './environment';
 export type { LiveApi } from './live-api';
 export { useLiveCommands, useLiveEngine, type LiveAppDeps } from './use-live-engine';

@@ -1,18 +1,24 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ActivityPage, KpiSnapshot, RevenuePoint, SessionInfo, StaffUser, TicketStatusCount } from './types';
+import type { ActivityPage, RevenuePoint, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
 
 /**
  * The data-access functions the engine calls. They live in features/<f>/api and are handed in by
- * the app layer (live/ must not import features/). Each throws on Supabase's `{ error }`.
+ * the app layer (live/ must not import features/). Each throws on Supabase's `{ error }`, and on an
+ * answer off the contract with a ParseError (an error, never "offline").
  */
 export interface LiveApi {
-  getKpis(client: AppSupabaseClient, params?: { from?: string; to?: string }): Promise<KpiSnapshot>;
+  /** dashboard_sync: the overview and the feed from the cursor to now, in one snapshot */
+  syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot>;
+  /**
+   * revenue_series for a range other than the one the engine syncs (the tabs' extra ranges); the
+   * engine itself reads revenue only through dashboard_sync
+   */
   getRevenueSeries(
     client: AppSupabaseClient,
     params: { from: string; to: string; bucket: 'hour' | 'day'; tz?: string },
   ): Promise<RevenuePoint[]>;
+  /** activity_feed: older pages below the window (p_before) */
   getActivityFeed(client: AppSupabaseClient, params: { limit: number; after?: number; before?: number }): Promise<ActivityPage>;
-  getTicketStatusBreakdown(client: AppSupabaseClient): Promise<TicketStatusCount[]>;
   getCurrentStaff(client: AppSupabaseClient): Promise<StaffUser>;
   signInWithPassword(client: AppSupabaseClient, params: { email: string; password: string }): Promise<SessionInfo>;
   signOut(client: AppSupabaseClient): Promise<void>;

@@ -109,7 +109,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
         return;
       }
       // nothing reachable (or a server fault) at start-up: keep the stored session and try again
-      if (isNetworkError(error)) deps.signal({ type: 'unreachable', at: env.now(), error: 'Cannot reach the server' });
+      if (isNetworkError(error)) deps.signal({ type: 'sync-failed', at: env.now(), error: 'Cannot reach the server', network: true });
       else deps.signal({ type: 'rpc-error', error: `session: ${errorMessage(error)}` });
       restoreTimer = env.setTimeout(() => void restore(), deps.retryDelay());
     }

@@ -1,5 +1,25 @@
 export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline' | 'paused';
 
+/** Realtime health: the channels alone. */
+export type RealtimeHealth = 'connecting' | 'ready' | 'down';
+/** API reachability: the sync calls alone ('error' = reachable but refused or malformed). */
+export type ApiHealth = 'unknown' | 'ok' | 'unreachable' | 'error';
+
+/** The two healths the shown state is derived from (see connection-machine.ts). */
+export interface ConnectionHealth {
+  realtime: RealtimeHealth;
+  api: ApiHealth;
+  /** bumped each time every channel is ready; `live` needs a sync started after the latest one */
+  readyMark: number;
+  /** the readyMark the last successful sync started under (-1: none) */
+  coveredMark: number;
+  syncsMade: number;
+}
+
+/** What the connection store holds. */
+export type LiveConnection = ConnectionInfo & ConnectionHealth;
+
+/** What the connection badge shows. */
 export interface ConnectionInfo {
   state: ConnectionState;
   since: number;
@@ -110,3 +130,38 @@ export interface LiveCommands {
   signIn(email: string, password: string): Promise<{ error: string | null }>;
   signOut(): Promise<void>;
 }
+
+/** dashboard_sync's arguments, as the engine sends them. */
+export interface SyncParams {
+  /** null = a fresh snapshot */
+  after: number | null;
+  epoch: string | null;
+  limit: number;
+  /** null = no revenue series (support, or no chart) */
+  revenueFrom: string | null;
+  bucket: 'hour' | 'day';
+  tz: string;
+}
+
+/** One dashboard_sync answer: everything on the overview and the feed, from one snapshot. */
+export interface SyncSnapshot {
+  epoch: string;
+  /** the epoch we sent is not the log's any more: drop everything held, take this answer */
+  reset: boolean;
+  /** highest activity id visible to the caller (0 when there is none) */
+  cursor: number;
+  /** visible rows with id > after, newest first */
+  feed: ActivityPage;
+  /** false: more rows than `limit` exist after `after`; the answer is a fresh snapshot */
+  feedComplete: boolean;
+  kpis: Kpis;
+  role: StaffRole;
+  ticketStatus: TicketStatusCount[];
+  /** null when not asked for or not allowed (support) */
+  revenue: RevenuePoint[] | null;
+  /** passed through untouched (the ticket-aging chart's helper owns its shape) */
+  ticketAging: TicketAging;
+}
+
+/** JSON as dashboard_sync sends it; null when the field is absent. */
+export type TicketAging = string | number | boolean | null | TicketAging[] | { [key: string]: TicketAging };

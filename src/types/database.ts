@@ -108,14 +108,14 @@ isOneToOne: false
                   ]
                 },"sales_hourly": {
                   Row: {
-                    "bucket": string,"items_sold": number,"orders_count": number,"revenue_cents": number
+                    "bucket": string,"items_sold": number,"orders_count": number,"revenue_cents": number,"slot": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "bucket": string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number
+                    "bucket": string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number,"slot"?: number
                   }
                   Update: {
-                    "bucket"?: string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number
+                    "bucket"?: string,"items_sold"?: number,"orders_count"?: number,"revenue_cents"?: number,"slot"?: number
                   }
                   Relationships: [
                     
@@ -163,10 +163,16 @@ isOneToOne: false
 "dashboard_kpis":
 { Args: { "p_from"?: string,"p_to"?: string }; Returns: Json
                            },
+"dashboard_sync":
+{ Args: { "p_after"?: number,"p_bucket"?: string,"p_epoch"?: string,"p_limit"?: number,"p_revenue_from"?: string,"p_tz"?: string }; Returns: Json
+                           },
 "revenue_series":
 { Args: { "p_bucket"?: string,"p_from": string,"p_to": string,"p_tz"?: string }; Returns: {
               "bucket_start": string,"orders_count": number,"revenue_cents": number
             }[]
+                           },
+"ticket_aging":
+{ Args: Record<PropertyKey, never>; Returns: Json
                            },
 "ticket_status_breakdown":
 { Args: Record<PropertyKey, never>; Returns: {

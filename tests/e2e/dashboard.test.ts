@@ -231,6 +231,38 @@ describe('dashboard in Chromium against the local stack', () => {
     await cutCtx.close();
   });
 
+  it('REST answering 503 for a few seconds while the socket stays up: offline, then back to Live by itself', async () => {
+    const page = await adminCtx.newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.goto(`${URL_}/`);
+    await waitForState(page, ['live']);
+    await page.waitForSelector('[data-testid="kpi-new-tickets-24h"]');
+    const before = await kpiValue(page, 'new-tickets-24h');
+
+    let failing = true;
+    let refused = 0;
+    const rpc = /\/rest\/v1\/rpc\/dashboard_sync/;
+    await page.route(rpc, (route) => {
+      if (!failing) return route.continue();
+      refused += 1;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: '{"message":"upstream unavailable"}' });
+    });
+    const ticket = await insertTicket(admin, 'REST Blip Phone'); // the push arrives; its sync gets 503
+    expect(await waitForState(page, ['offline'], 20_000)).toBe('offline');
+    await new Promise((r) => setTimeout(r, 3_000));
+    failing = false;
+    const back = Date.now();
+    expect(await waitForState(page, ['live'], 20_000)).toBe('live');
+    log?.(`live again ${Date.now() - back} ms after the REST came back`);
+    await waitForKpi(page, 'new-tickets-24h', before + 1);
+    await page.waitForSelector(`[data-activity-id="${await activityIdFor(stack, ticket.id)}"]`);
+    expect(refused).toBeGreaterThan(1); // it retried while failing
+    expect(sockets).toHaveLength(1); // the socket stayed up throughout: never reopened
+    await page.unroute(rpc);
+    await page.close();
+  });
+
   it('never shows revenue to a support agent, nor sends them order data', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await ctx.newPage();

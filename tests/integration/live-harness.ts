@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { liveApi } from '@/app/live-api';
+import { getKpis } from '@/features/metrics/api/get-kpis';
+import { getTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import type { LiveApi } from '@/live/live-api';
 import { createSupabaseClient, type AppSupabaseClient } from '@/lib/supabase';
 import { createLiveEngine, type LiveEngine, type LiveEngineOptions } from '@/live/engine';
@@ -25,7 +27,7 @@ const LIMITS: Partial<Limits> = { joinErrorDelayMs: 0, connectErrorDelayMs: 0, r
 
 /** Shorter timers than the browser defaults so recovery fits a test; same code paths. */
 export const FAST: Partial<LiveEngineOptions> = {
-  minSyncIntervalMs: 100,
+  syncRetryDelaysMs: [100, 250, 500, 1_000],
   readyTimeoutMs: 5_000,
   channelReadyTimeoutMs: 15_000,
   pollIntervalMs: 500,
@@ -42,8 +44,9 @@ export interface LiveStack {
   close(): Promise<void>;
 }
 
-export async function startLiveStack(opts: { jwtExpirySec?: number } = {}): Promise<LiveStack> {
-  const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'live-test-'));
+export async function startLiveStack(opts: { jwtExpirySec?: number; memory?: boolean } = {}): Promise<LiveStack> {
+  // --memory: every restart is a new database (ids start again, new epoch)
+  const dataDir = process.env.DATABASE_URL || opts.memory ? undefined : mkdtempSync(join(tmpdir(), 'live-test-'));
   const start = (port: number) =>
     startStack({
       port,
@@ -52,6 +55,7 @@ export async function startLiveStack(opts: { jwtExpirySec?: number } = {}): Prom
       realtimeLimits: LIMITS,
       refreshReuseIntervalSec: 0,
       jwtExpirySec: opts.jwtExpirySec,
+      memory: opts.memory,
     });
   let stack = await start(0);
   const port = stack.port;
@@ -97,7 +101,13 @@ export function newClient(h: LiveStack): AppSupabaseClient {
   });
 }
 
-export async function openEngine(h: LiveStack, email: string, options: Partial<LiveEngineOptions> = {}): Promise<EngineUnderTest> {
+export async function openEngine(
+  h: LiveStack,
+  email: string,
+  options: Partial<LiveEngineOptions> = {},
+  /** the network between the engine and the stack (a slow link, say); the api functions stay real */
+  wrap: (api: LiveApi) => LiveApi = (api) => api,
+): Promise<EngineUnderTest> {
   const client = newClient(h);
   const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
   const calls: { fn: string; at: number }[] = [];
@@ -110,7 +120,7 @@ export async function openEngine(h: LiveStack, email: string, options: Partial<L
       },
     ]),
   ) as unknown as LiveApi;
-  const engine = createLiveEngine({ client, api: counted, stores, options: { ...FAST, ...options } });
+  const engine = createLiveEngine({ client, api: wrap(counted), stores, options: { ...FAST, ...options } });
   engine.start();
   await waitFor(() => stores.session.getState().status === 'signed-out', 'the engine to find no session');
   const { error } = await engine.signIn(email, PASSWORD);
@@ -158,8 +168,12 @@ const withoutAsOf = <T extends { asOf: string }>(k: T) => ({ ...k, asOf: '' });
 
 /** What the database says, read directly with the same RPCs and the same user. */
 export async function directView(client: AppSupabaseClient, limit: number) {
-  const [feed, kpis] = await Promise.all([liveApi.getActivityFeed(client, { limit }), liveApi.getKpis(client)]);
-  return { ids: feed.items.map((i) => i.id), kpis: withoutAsOf(kpis.kpis), cursor: feed.maxId ?? 0 };
+  const [feed, kpis, statuses] = await Promise.all([
+    liveApi.getActivityFeed(client, { limit }),
+    getKpis(client),
+    getTicketStatusBreakdown(client),
+  ]);
+  return { ids: feed.items.map((i) => i.id), kpis: withoutAsOf(kpis.kpis), cursor: feed.maxId ?? 0, statuses: JSON.stringify(statuses) };
 }
 
 /** Waits until the engine's feed and KPIs equal a direct read; returns the engine's feed ids. */
@@ -174,7 +188,12 @@ export async function expectInSync(e: EngineUnderTest, reader: AppSupabaseClient
         const direct = await directView(reader, state.feed.items.length || 100);
         const mine = withoutAsOf(state.kpis.data);
         last = JSON.stringify({ engine: { ids: ids.slice(0, 5), cursor: state.cursor, kpis: mine }, db: { ids: direct.ids.slice(0, 5), kpis: direct.kpis } });
-        return JSON.stringify(ids) === JSON.stringify(direct.ids) && JSON.stringify(mine) === JSON.stringify(direct.kpis) && state.cursor === direct.cursor;
+        return (
+          JSON.stringify(ids) === JSON.stringify(direct.ids) &&
+          JSON.stringify(mine) === JSON.stringify(direct.kpis) &&
+          state.cursor === direct.cursor &&
+          JSON.stringify(state.ticketStatus.data) === direct.statuses
+        );
       },
       what,
       timeoutMs,

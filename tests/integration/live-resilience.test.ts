@@ -81,7 +81,7 @@ describe('live engine against the local stack: failures', () => {
     await expectInSync(support, support.client, 'support unaffected');
   });
 
-  it('a burst of 1,000 changes: bounded catch-ups, feed and KPIs equal the database', async () => {
+  it('a burst of 1,000 changes: bounded syncs, feed and KPIs equal the database', async () => {
     const before = admin.stores.connection.getState();
     const customer = await insertCustomer(h.db);
     const started = Date.now();
@@ -93,10 +93,12 @@ describe('live engine against the local stack: failures', () => {
     await waitFor(() => admin.stores.connection.getState().eventsReceived - before.eventsReceived >= 1000, '1,000 events', 60_000);
     const ids = await expectInSync(admin, admin.client, 'admin after the burst', 30_000);
     expectNoDuplicates(ids);
-    // at most one catch-up (≤ 5 RPCs) per minSyncIntervalMs (100 ms here), plus a spare one
-    const rpcs = admin.calls.slice(callsBefore).filter((c) => c.fn.startsWith('get'));
+    // one call per sync, and the token bucket: a burst of 4, then at most 3 a second
+    const syncs = admin.calls.slice(callsBefore).filter((c) => c.fn === 'syncDashboard');
     const seconds = (Date.now() - started) / 1000;
-    expect(rpcs.length).toBeLessThanOrEqual(Math.ceil(seconds * 10 + 1) * 5);
+    expect(syncs.length).toBeGreaterThan(0);
+    expect(syncs.length).toBeLessThanOrEqual(4 + Math.ceil(seconds * 3));
+    expect(admin.calls.slice(callsBefore).filter((c) => c.fn !== 'syncDashboard')).toEqual([]);
     expect(admin.stores.dashboard.getState().feed.items.length).toBeLessThanOrEqual(100);
     expect(admin.stores.connection.getState().state).toBe('live');
     await expectInSync(support, support.client, 'support after the burst', 30_000);

@@ -1,3 +1,4 @@
+import type { FeedState as LiveFeedState } from '@/live/dashboard-reducer';
 import type { EntityType } from '@/live/types';
 
 export const CURRENCY = 'USD';
@@ -12,4 +13,5 @@ export const ACTIVITY_FILTERS: readonly { type: EntityType; label: string }[] = 
 export const LATEST_ACTIVITY_LIMIT = 20;
 
 
-export type { FeedState } from '@/live/dashboard-reducer';
+/** What the feed components render (the window's generation is the engine's business). */
+export type FeedState = Omit<LiveFeedState, 'generation'>;

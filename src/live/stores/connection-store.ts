@@ -1,12 +1,12 @@
 import { create } from 'zustand';
 import { connectionReducer, initialConnectionInfo, type ConnectionEvent } from '../connection-machine';
-import type { ConnectionInfo } from '../types';
+import type { LiveConnection } from '../types';
 
-export interface ConnectionStoreState extends ConnectionInfo {
+export interface ConnectionStoreState extends LiveConnection {
   dispatch: (events: readonly ConnectionEvent[]) => void;
 }
 
-function infoOf(state: ConnectionStoreState): ConnectionInfo {
+function infoOf(state: ConnectionStoreState): LiveConnection {
   const { dispatch: _dispatch, ...info } = state;
   return info;
 }

@@ -178,7 +178,10 @@ select is(
      select date_trunc('hour', created_at, 'UTC') as bucket, sum(total_cents) as revenue, count(*) as orders,
             sum(item_count) as items
        from public.orders where status = 'paid' group by 1) r
-     full join (select * from public.sales_hourly where orders_count <> 0 or revenue_cents <> 0) s using (bucket)
+     full join (select bucket, sum(revenue_cents) as revenue_cents, sum(orders_count) as orders_count,
+                       sum(items_sold) as items_sold
+                  from public.sales_hourly group by bucket having sum(orders_count) <> 0 or sum(revenue_cents) <> 0) s
+       using (bucket)
     where r.revenue is distinct from s.revenue_cents or r.orders is distinct from s.orders_count
        or r.items is distinct from s.items_sold),
   0, 'sales_hourly equals the paid orders grouped by hour');

@@ -46,7 +46,7 @@ function signedIn(user: StaffUser) {
       range: '7d',
     },
     ticketStatus: { status: 'ready', data: [{ status: 'open', count: 3 }], error: null },
-    feed: { items: activityFixture(25), status: 'ready', error: null, hasMore: true, loadingOlder: false },
+    feed: { items: activityFixture(25), status: 'ready', error: null, hasMore: true, loadingOlder: false, generation: 1 },
   });
 }
 

@@ -4,7 +4,9 @@ import { getCurrentStaff, parseCurrentStaff } from '@/features/auth/api/get-curr
 import { getKpis, parseKpis } from '@/features/metrics/api/get-kpis';
 import { parseRevenueSeries } from '@/features/metrics/api/get-revenue-series';
 import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
+import { parseDashboardSync, syncDashboard } from '@/features/metrics/api/sync-dashboard';
 import { ApiError, isNetworkError, toAuthApiError } from '@/lib/api-error';
+import { ParseError } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
 
 const rpcClient = (result: { data: unknown; error: unknown; status: number }) => {
@@ -44,7 +46,7 @@ describe('data access: parsing RPC results at the edge', () => {
     ['an unknown role', { ...kpiJson, role: 'owner' }],
     ['a bad timestamp', { ...kpiJson, as_of: 'soon' }],
   ])('rejects KPIs with %s', (_name, data) => {
-    expect(() => parseKpis(data)).toThrow(TypeError);
+    expect(() => parseKpis(data)).toThrow(ParseError);
   });
 
   it('activity rows → items; unknown kinds are skipped but still move the cursor', () => {
@@ -83,6 +85,38 @@ describe('data access: parsing RPC results at the edge', () => {
     const down = rpcClient({ data: null, error: { message: 'TypeError: fetch failed', code: '' }, status: 0 });
     const err = await getKpis(down.client).catch((e: unknown) => e);
     expect(isNetworkError(err)).toBe(true);
+  });
+
+  it('dashboard_sync → one typed snapshot; ticket_aging passes through; null arguments are left out', async () => {
+    const json = {
+      epoch: 'e1', reset: false, cursor: '14', feed_complete: true,
+      feed: [{ id: 14, kind: 'ticket_created', entity_type: 'ticket', entity_id: 't1', occurred_at: '2026-03-10T10:00:00Z', summary: { ticket_number: 7 } }],
+      kpis: kpiJson, ticket_status: [{ status: 'open', count: 2 }],
+      revenue: [{ bucket_start: '2026-03-10T00:00:00+00:00', revenue_cents: 100, orders_count: 1 }],
+      ticket_aging: { active: [{ status: 'open', count: 2, oldest_seconds: 60 }], done_30d: { closed: 1, cancelled: 0 } },
+    };
+    const sync = parseDashboardSync(json);
+    expect(sync).toMatchObject({ epoch: 'e1', reset: false, cursor: 14, feedComplete: true, role: 'admin', ticketStatus: [{ status: 'open', count: 2 }] });
+    expect(sync.feed.items.map((i) => i.id)).toEqual([14]);
+    expect(sync.revenue).toEqual([{ bucketStart: '2026-03-10T00:00:00.000Z', revenueCents: 100, ordersCount: 1 }]);
+    expect(sync.ticketAging).toEqual(json.ticket_aging);
+    expect(structuredClone(sync)).toEqual(sync);
+    expect(parseDashboardSync({ ...json, revenue: null, ticket_aging: undefined })).toMatchObject({ revenue: null, ticketAging: null });
+    for (const bad of [null, [], { ...json, reset: 'no' }, { ...json, feed_complete: undefined }, { ...json, kpis: null }, { ...json, cursor: -1 }, { ...json, ticket_status: {} }]) {
+      const err = (() => { try { parseDashboardSync(bad); } catch (e) { return e; } })();
+      expect(err).toBeInstanceOf(ParseError);
+      expect(isNetworkError(err)).toBe(false);
+    }
+
+    const ok = rpcClient({ data: json, error: null, status: 200 });
+    await syncDashboard(ok.client, { after: null, epoch: null, limit: 100, revenueFrom: null, bucket: 'day', tz: 'UTC' });
+    await syncDashboard(ok.client, { after: 14, epoch: 'e1', limit: 50, revenueFrom: '2026-03-04T00:00:00.000Z', bucket: 'hour', tz: 'UTC' });
+    expect(ok.calls).toEqual([
+      { fn: 'dashboard_sync', args: { p_limit: 100, p_bucket: 'day', p_tz: 'UTC' } },
+      { fn: 'dashboard_sync', args: { p_limit: 50, p_bucket: 'hour', p_tz: 'UTC', p_after: 14, p_epoch: 'e1', p_revenue_from: '2026-03-04T00:00:00.000Z' } },
+    ]);
+    const garbage = rpcClient({ data: '<html>502</html>', error: null, status: 200 });
+    await expect(syncDashboard(garbage.client, { after: null, epoch: null, limit: 100, revenueFrom: null, bucket: 'day', tz: 'UTC' })).rejects.toBeInstanceOf(ParseError);
   });
 
   it('classifies auth errors: retryable fetch errors are network, the rest end the session', () => {

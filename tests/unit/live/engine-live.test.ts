@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { change, settle, setupEngine } from './fakes';
+import { change, liveEngine, settle, setupEngine } from './fakes';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: Date.parse('2026-03-10T10:30:00Z') });
@@ -8,51 +8,49 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function liveEngine(opts: Parameters<typeof setupEngine>[0] = {}) {
-  const setup = setupEngine(opts);
-  setup.engine.start();
-  await settle();
-  setup.client.readyAll();
-  await settle(100);
-  expect(setup.stores.connection.getState().state).toBe('live');
-  await settle(600); // past the minimum gap between two catch-ups
-  setup.db.calls.length = 0;
-  return setup;
-}
+const syncs = (db: { calls: { fn: string; params: unknown }[] }) =>
+  db.calls.filter((c) => c.fn === 'dashboard_sync').map((c) => c.params as Record<string, unknown>);
 
 describe('live engine: live changes', () => {
-  it('catches up from the cursor on a change: p_after = cursor, then KPIs and ticket statuses', async () => {
-    const { engine, client, db, stores } = await liveEngine();
+  it('a change while idle syncs at once: one dashboard_sync from the cursor and the epoch', async () => {
+    const { engine, client, db, stores, api } = await liveEngine();
     db.addTicket();
     db.addTicket();
+    const before = vi.mocked(api.syncDashboard).mock.calls.length;
     client.openFor('tickets').change(change('tickets', 'INSERT', 'a'));
-    await settle(100);
-    expect(db.calls.find((c) => c.fn === 'activity_feed')?.params).toEqual({ after: 0, limit: 500 });
-    expect(new Set(db.calls.map((c) => c.fn))).toEqual(new Set(['activity_feed', 'dashboard_kpis', 'ticket_status_breakdown']));
+    // leading edge: the call starts in the same turn as the event
+    expect(vi.mocked(api.syncDashboard).mock.calls.length).toBe(before + 1);
+    await settle(20);
+    expect(db.calls.map((c) => c.fn)).toEqual(['dashboard_sync']);
+    await settle(20);
+    expect(syncs(db)[0]).toMatchObject({ after: 0, epoch: 'epoch-1', limit: 100, bucket: 'day' });
     const state = stores.dashboard.getState();
     expect(state.feed.items.map((i) => i.id)).toEqual([2, 1]);
-    expect(state.cursor).toBe(2);
+    expect(state).toMatchObject({ cursor: 2, epoch: 'epoch-1', ticketAging: [{ bucket: '0-1d', count: 2 }] });
     expect(state.kpis.data?.activeRepairs).toBe(2);
+    expect(state.ticketStatus.data).toEqual([{ status: 'open', count: 2 }]);
     db.calls.length = 0;
     db.addActivity('product_updated', 'product');
     client.openFor('products').change(change('products', 'UPDATE', 'p'));
-    await settle(600);
-    expect(db.calls).toEqual([{ fn: 'activity_feed', params: { after: 2, limit: 500 } }]);
+    await settle(20);
+    expect(syncs(db)).toHaveLength(1);
+    expect(syncs(db)[0]).toMatchObject({ after: 2, epoch: 'epoch-1' });
     engine.stop();
   });
 
-  it('an orders change refreshes the revenue series as well', async () => {
+  it('an orders change brings the revenue series in the same sync', async () => {
     const { engine, client, db, stores } = await liveEngine();
     db.revenueCents = 4_200;
     db.addActivity('order_placed', 'order');
     client.openFor('orders').change(change('orders'));
-    await settle(100);
-    expect(db.count('revenue_series')).toBe(1);
+    await settle(20);
+    expect(db.calls.map((c) => c.fn)).toEqual(['dashboard_sync']);
     expect(stores.dashboard.getState().revenue.data?.at(-1)?.revenueCents).toBe(4_200);
+    expect(stores.dashboard.getState().kpis.data?.totalRevenueCents).toBe(4_200);
     engine.stop();
   });
 
-  it('coalesces a burst of 10,000 events into a few bounded catch-ups', async () => {
+  it('coalesces a burst of 10,000 events into a few syncs', async () => {
     const { engine, client, db, stores } = await liveEngine();
     const tickets = client.openFor('tickets');
     for (let i = 0; i < 10_000; i++) {
@@ -60,19 +58,20 @@ describe('live engine: live changes', () => {
       tickets.change(change('tickets', 'INSERT', `t${i}`, Date.now() - 50));
     }
     await settle(2_000);
-    expect(db.count('activity_feed')).toBeLessThanOrEqual(4);
-    expect(db.count('dashboard_kpis')).toBeLessThanOrEqual(2);
+    // the first event syncs at once; the other 9,999 arrive while it is in flight: one more
+    expect(db.count('dashboard_sync')).toBeLessThanOrEqual(3);
     const state = stores.dashboard.getState();
     expect(state.cursor).toBe(10_000);
     expect(state.feed.items).toHaveLength(100);
     expect(state.feed.items[0]?.id).toBe(10_000);
+    expect(state.feed.hasMore).toBe(true);
     expect(stores.connection.getState().eventsReceived).toBe(10_000);
     expect(stores.connection.getState().lastCommitToScreenMs).not.toBeNull();
     engine.stop();
   });
 
-  it('keeps RPCs per second bounded under a steady stream of events', async () => {
-    const { engine, client, db } = await liveEngine();
+  it('keeps syncs per second within the token bucket under a steady stream of events', async () => {
+    const { engine, client, db, stores } = await liveEngine();
     const tickets = client.openFor('tickets');
     for (let ms = 0; ms < 10_000; ms += 10) {
       db.addTicket();
@@ -80,12 +79,14 @@ describe('live engine: live changes', () => {
       await settle(10);
     }
     await settle(1_000);
-    // one catch-up (≤ 3 RPCs for a tickets change) per 500 ms at most
-    expect(db.calls.length).toBeLessThanOrEqual((11_000 / 500 + 1) * 3);
+    // burst of 4, then 3 a second: 11 s → at most 4 + 33
+    expect(db.count('dashboard_sync')).toBeLessThanOrEqual(4 + 33);
+    expect(db.count('dashboard_sync')).toBeGreaterThanOrEqual(25);
+    expect(stores.dashboard.getState().cursor).toBe(1_000);
     engine.stop();
   });
 
-  it('dedupes and orders by id whatever order payloads and pages arrive in', async () => {
+  it('dedupes and orders by id whatever order payloads arrive in', async () => {
     const { engine, client, db, stores } = await liveEngine();
     for (let i = 0; i < 5; i++) db.addTicket();
     const tickets = client.openFor('tickets');
@@ -109,7 +110,7 @@ describe('live engine: live changes', () => {
     tickets.change({ table: 'tickets', eventType: 'INSERT', commit_timestamp: 'not a date' });
     await settle(1_000);
     expect(stores.connection.getState().droppedPayloads).toBe(5);
-    expect(db.count('activity_feed')).toBe(0);
+    expect(db.count('dashboard_sync')).toBe(0);
     expect(stores.dashboard.getState().feed.items).toHaveLength(0);
     tickets.change(change('tickets'));
     await settle(100);
@@ -117,50 +118,58 @@ describe('live engine: live changes', () => {
     engine.stop();
   });
 
-  it('counts RPC errors, keeps what is shown, and retry() fetches again', async () => {
+  it('a failed sync counts an error, keeps what is shown, stays live and retries by itself', async () => {
     const { engine, client, db, stores } = await liveEngine();
     db.addTicket();
-    db.failing.add('dashboard_kpis');
+    db.failing.add('dashboard_sync');
     client.openFor('tickets').change(change('tickets'));
-    await settle(100);
+    await settle(20);
     const conn = stores.connection.getState();
-    expect(conn.rpcErrors).toBe(1);
-    expect(conn.lastError).toMatch(/kpis/);
-    expect(conn.state).toBe('live');
-    expect(stores.dashboard.getState().kpis).toMatchObject({ status: 'ready', error: 'dashboard_kpis failed' });
-    expect(stores.dashboard.getState().feed.items).toHaveLength(1);
+    expect(conn).toMatchObject({ rpcErrors: 1, state: 'live', api: 'error' });
+    expect(conn.lastError).toMatch(/sync: dashboard_sync failed/);
+    expect(stores.dashboard.getState().kpis).toMatchObject({ status: 'ready', error: 'dashboard_sync failed' });
     db.failing.clear();
-    engine.retry('kpis');
-    await settle(600);
+    await settle(400); // first retry after 250 ms ± 20 %
     expect(stores.dashboard.getState().kpis).toMatchObject({ status: 'ready', error: null, data: { activeRepairs: 1 } });
+    expect(stores.dashboard.getState().feed.items).toHaveLength(1);
+    expect(stores.connection.getState()).toMatchObject({ api: 'ok', state: 'live', lastError: null });
     engine.stop();
   });
 
-  it('a first load that fails shows the error, and retry recovers', async () => {
-    const setup = setupEngine();
-    setup.db.failing.add('ticket_status_breakdown');
+  it('a first load that fails shows the error everywhere, and retry recovers', async () => {
+    const setup = setupEngine({ options: { syncRetryDelaysMs: [60_000] } });
+    setup.db.failing.add('dashboard_sync');
     setup.engine.start();
     await settle();
     setup.client.readyAll();
     await settle(100);
-    expect(setup.stores.dashboard.getState().ticketStatus).toMatchObject({ status: 'error', data: null });
+    const data = setup.stores.dashboard.getState();
+    expect(data.ticketStatus).toMatchObject({ status: 'error', data: null });
+    expect(data.kpis).toMatchObject({ status: 'error', data: null });
+    expect(data.feed).toMatchObject({ status: 'error' });
+    expect(setup.stores.connection.getState().state).toBe('connecting');
     setup.db.failing.clear();
     setup.engine.retry('ticketStatus');
-    expect(setup.stores.dashboard.getState().ticketStatus.status).toBe('error');
-    await settle(600);
+    expect(setup.engine.peek().data.ticketStatus.status).toBe('loading');
+    await settle(100);
     expect(setup.stores.dashboard.getState().ticketStatus.status).toBe('ready');
+    expect(setup.stores.connection.getState().state).toBe('live');
     setup.engine.stop();
   });
 
-  it('replaces the feed with the newest page when it is more than a page behind', async () => {
-    const { engine, client, db, stores } = await liveEngine({ options: { catchUpPageSize: 50 } });
-    for (let i = 0; i < 120; i++) db.addTicket();
+  it('more rows after the cursor than one answer holds (feed_complete = false): the answer replaces the feed', async () => {
+    const { engine, client, db, stores } = await liveEngine({ options: { syncPageSize: 50 } });
+    db.addTicket();
     client.openFor('tickets').change(change('tickets'));
-    await settle(100);
+    await settle(10);
+    const held = stores.dashboard.getState().feed.generation;
+    for (let i = 0; i < 120; i++) db.addTicket();
+    client.openFor('tickets').change(change('tickets', 'INSERT', 2));
+    await settle(10);
     const state = stores.dashboard.getState();
-    expect(state.cursor).toBe(120);
-    expect(state.feed.items.map((i) => i.id)).toEqual(Array.from({ length: 100 }, (_, i) => 120 - i));
-    expect(state.feed.hasMore).toBe(true);
+    expect(state.cursor).toBe(121);
+    expect(state.feed.items.map((i) => i.id)).toEqual(Array.from({ length: 50 }, (_, i) => 121 - i));
+    expect(state.feed).toMatchObject({ hasMore: true, generation: held + 1 });
     engine.stop();
   });
 
@@ -176,9 +185,11 @@ describe('live engine: live changes', () => {
     setup.engine.loadOlderActivity();
     await settle(100);
     const feed = setup.stores.dashboard.getState().feed;
+    expect(setup.db.calls.find((c) => c.fn === 'activity_feed')?.params).toEqual({ before: 81, limit: 50 });
     expect(feed.items).toHaveLength(150);
     expect(feed.items.at(-1)?.id).toBe(31);
     expect(feed.loadingOlder).toBe(false);
+    expect(feed.hasMore).toBe(true);
     setup.engine.stop();
   });
 
@@ -198,11 +209,17 @@ describe('live engine: live changes', () => {
     engine.stop();
   });
 
-  it('a KPI read that shows activity the feed has not seen triggers a feed catch-up', async () => {
+  it('a missed event is repaired everywhere by the next timed sync: feed, KPIs, ticket statuses, aging, revenue', async () => {
     const { engine, db, stores } = await liveEngine();
     db.addTicket(); // no event delivered for it
+    db.revenueCents = 900;
     await settle(31_000);
-    expect(stores.dashboard.getState().feed.items.map((i) => i.id)).toEqual([1]);
+    const state = stores.dashboard.getState();
+    expect(state.feed.items.map((i) => i.id)).toEqual([1]);
+    expect(state.kpis.data).toMatchObject({ activeRepairs: 1, totalRevenueCents: 900 });
+    expect(state.ticketStatus.data).toEqual([{ status: 'open', count: 1 }]);
+    expect(state.ticketAging).toEqual([{ bucket: '0-1d', count: 1 }]);
+    expect(state.revenue.data?.at(-1)?.revenueCents).toBe(900);
     engine.stop();
   });
 });
@@ -230,7 +247,7 @@ describe('live engine: time', () => {
     await settle(100);
     const before = setup.stores.dashboard.getState().revenue.data ?? [];
     expect(before.at(-1)?.bucketStart).toBe('2026-03-10T10:00:00.000Z');
-    setup.db.failing.add('revenue_series'); // the roll-over itself needs no request
+    setup.db.failing.add('dashboard_sync'); // the roll-over itself needs no request
     await settle(30 * 60_000 + 1_000);
     const after = setup.stores.dashboard.getState().revenue.data ?? [];
     expect(after).toHaveLength(24);
@@ -239,12 +256,12 @@ describe('live engine: time', () => {
     setup.engine.stop();
   });
 
-  it('setRevenueRange loads the new range', async () => {
+  it('setRevenueRange syncs with the new range', async () => {
     const { engine, db, stores } = await liveEngine();
     engine.setRevenueRange('30d');
     expect(engine.peek().data.revenue).toMatchObject({ status: 'loading', range: '30d', data: null });
     await settle(100);
-    expect(db.calls.find((c) => c.fn === 'revenue_series')?.params).toMatchObject({ bucket: 'day' });
+    expect(syncs(db)[0]).toMatchObject({ bucket: 'day' });
     expect(stores.dashboard.getState().revenue.data).toHaveLength(30);
     engine.stop();
   });

@@ -21,7 +21,7 @@ const failures: Failure[] = [
 ];
 
 describe('live engine: fallback and recovery', () => {
-  it.each(failures)('%s → polling at once, reconnect in the background, catch up once, then live', async (_name, fail) => {
+  it.each(failures)('%s → polling at once, reconnect in the background, sync once, then live', async (_name, fail) => {
     const { engine, client, db, stores } = await liveEngine();
     const orders = client.openFor('orders');
     db.addTicket(); // committed while the channel dies: no event for it
@@ -145,7 +145,7 @@ describe('live engine: hidden tab', () => {
     engine.stop();
   });
 
-  it('becoming visible while live catches up from the cursor', async () => {
+  it('becoming visible while live syncs from the cursor', async () => {
     const { engine, db, stores, fakeEnv } = await liveEngine();
     fakeEnv.setHidden(true);
     db.addTicket();
@@ -254,7 +254,7 @@ describe('live engine: pause and resume', () => {
     expect(stores.connection.getState().state).toBe('connecting');
     client.readyAll();
     await settle(100);
-    expect(db.calls.find((c) => c.fn === 'activity_feed')?.params).toEqual({ after: 1, limit: 500 });
+    expect(db.calls.find((c) => c.fn === 'dashboard_sync')?.params).toMatchObject({ after: 1, epoch: 'epoch-1' });
     expect(stores.dashboard.getState().feed.items.map((i) => i.id)).toEqual([3, 2, 1]);
     expect(stores.connection.getState().state).toBe('live');
     engine.stop();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api-error';
+import type { SyncParams } from '@/live/types';
 import { liveEngine, settle } from './fakes';
 
 const viewerZone = 'Mars/Olympus_Mons';
@@ -17,59 +18,60 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** revenue_series as a server whose tzdata lacks the viewer's zone answers */
-function rejectViewerZone(setup: Awaited<ReturnType<typeof liveEngine>>) {
-  const series = setup.api.getRevenueSeries;
-  const answer = vi.mocked(series).getMockImplementation()!;
-  vi.mocked(series).mockImplementation(async (client, params) => {
-    if (params.tz === viewerZone) {
-      setup.db.calls.push({ fn: 'revenue_series', params });
-      throw new ApiError(`unknown time zone '${viewerZone}'`, 400, '22023');
+type Setup = Awaited<ReturnType<typeof liveEngine>>;
+
+/** dashboard_sync as a server whose tzdata lacks the viewer's zone (or refuses otherwise) answers */
+function refuse(setup: Setup, when: (p: SyncParams) => boolean, message: string) {
+  const sync = setup.api.syncDashboard;
+  const answer = vi.mocked(sync).getMockImplementation()!;
+  vi.mocked(sync).mockImplementation(async (client, params) => {
+    if (when(params)) {
+      setup.db.calls.push({ fn: 'dashboard_sync', params });
+      throw new ApiError(message, 400, '22023');
     }
     return answer(client, params);
   });
 }
 
+const tzs = (setup: Setup) => setup.db.calls.filter((c) => c.fn === 'dashboard_sync').map((c) => (c.params as SyncParams).tz);
+
 describe('live engine: revenue time zone', () => {
   it('asks for the viewer\u2019s days in the viewer\u2019s zone', async () => {
-    const { engine, db } = await liveEngine();
-    engine.setRevenueRange('30d');
+    const setup = await liveEngine();
+    setup.engine.setRevenueRange('30d');
     await settle(100);
-    expect(db.calls.find((c) => c.fn === 'revenue_series')?.params).toMatchObject({ bucket: 'day', tz: viewerZone });
-    engine.stop();
+    expect(setup.db.calls.find((c) => c.fn === 'dashboard_sync')?.params).toMatchObject({ bucket: 'day', tz: viewerZone });
+    setup.engine.stop();
   });
 
   it('retries once in UTC when the server does not know the zone, and keeps UTC for the session', async () => {
     const setup = await liveEngine();
     const { engine, db, stores } = setup;
-    rejectViewerZone(setup);
+    refuse(setup, (p) => p.tz === viewerZone, `unknown time zone '${viewerZone}'`);
     engine.setRevenueRange('30d');
     await settle(100);
-    const tzs = () => db.calls.filter((c) => c.fn === 'revenue_series').map((c) => (c.params as { tz: string }).tz);
-    expect(tzs()).toEqual([viewerZone, 'UTC']);
+    expect(tzs(setup)).toEqual([viewerZone, 'UTC']);
     expect(stores.dashboard.getState().revenue).toMatchObject({ status: 'ready', error: null, range: '30d' });
     expect(stores.dashboard.getState().revenue.data).toHaveLength(30);
     expect(stores.connection.getState().rpcErrors).toBe(0);
 
     db.calls.length = 0;
     engine.setRevenueRange('7d');
-    await settle(600); // past the minimum gap between two catch-ups
-    expect(tzs()).toEqual(['UTC']);
+    await settle(600);
+    expect(tzs(setup)).toEqual(['UTC']);
     expect(stores.dashboard.getState().revenue.status).toBe('ready');
     engine.stop();
   });
 
-  it('other invalid-argument errors still show as an error, without a retry', async () => {
-    const setup = await liveEngine();
+  it('other invalid-argument errors show as an error (never offline), without a time-zone retry', async () => {
+    const setup = await liveEngine({ options: { syncRetryDelaysMs: [60_000] } });
     const { engine, db, stores } = setup;
-    vi.mocked(setup.api.getRevenueSeries).mockImplementation(async (_c, params) => {
-      db.calls.push({ fn: 'revenue_series', params });
-      throw new ApiError('too many buckets: at most 2200 day buckets per call', 400, '22023');
-    });
+    refuse(setup, () => true, 'p_limit must be between 1 and 1000');
     engine.setRevenueRange('30d');
     await settle(100);
-    expect(db.count('revenue_series')).toBe(1);
+    expect(db.count('dashboard_sync')).toBe(1);
     expect(stores.dashboard.getState().revenue).toMatchObject({ status: 'error', range: '30d' });
+    expect(stores.connection.getState()).toMatchObject({ state: 'live', api: 'error', rpcErrors: 1 });
     engine.stop();
   });
 });

@@ -8,7 +8,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const dataCalls = (db: { calls: { fn: string }[] }) => db.calls.filter((c) => c.fn !== 'current_staff');
+const dataCalls = (db: { calls: { fn: string; params: unknown }[] }) => db.calls.filter((c) => c.fn !== 'current_staff');
 
 describe('live engine: subscribe first, then snapshot', () => {
   it('opens one channel per table, each binding only its table', async () => {
@@ -56,8 +56,9 @@ describe('live engine: subscribe first, then snapshot', () => {
       ch.system({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL', channel: ch.name });
     }
     await settle(100);
-    expect(new Set(dataCalls(db).map((c) => c.fn))).toEqual(new Set(['dashboard_kpis', 'revenue_series', 'ticket_status_breakdown', 'activity_feed']));
-    expect(db.count('activity_feed')).toBe(1);
+    // one call, one snapshot: no cursor and no epoch yet
+    expect(dataCalls(db).map((c) => c.fn)).toEqual(['dashboard_sync']);
+    expect(dataCalls(db)[0]?.params).toMatchObject({ after: null, epoch: null, limit: 100, bucket: 'day' });
     const state = stores.dashboard.getState();
     expect(state.kpis.data?.newTickets24h).toBe(1);
     expect(state.feed.items.map((i) => i.id)).toEqual([1]);

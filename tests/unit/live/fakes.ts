@@ -7,7 +7,9 @@ import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createLiveEngine, type LiveEngineOptions } from '@/live/engine';
-import type { ActivityItem, ActivityPage, StaffRole } from '@/live/types';
+import type { ActivityItem, StaffRole, SyncParams } from '@/live/types';
+import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
+import { parseActivityFeed } from '@/lib/parse-activity';
 
 type Callback = (payload: unknown) => void;
 type StatusCallback = (status: string, err?: Error) => void;
@@ -118,26 +120,36 @@ export class FakeClient {
   }
 }
 
-/** The database as the RPCs see it. */
+/** The database as the RPCs see it: one activity log per epoch, read through dashboard_sync. */
 export class FakeDb {
   activity: ActivityItem[] = [];
+  epoch = 'epoch-1';
   tickets: { createdAt: number; status: string }[] = [];
   revenueCents = 0;
   role: StaffRole = 'admin';
   unreachable = false;
+  /** the HTTP status an unreachable server answers with (0 = fetch failed, or a 502/503/504 proxy) */
+  unreachableStatus = 0;
   /** PostgREST answers 401 "JWT expired" until the session is refreshed */
   jwtExpired = false;
   failing = new Set<string>();
+  /** dashboard_sync answers this raw JSON instead (a server off the contract) */
+  malformed: unknown = undefined;
+  /** on a reset, answer every row (true) or only rows after p_after (false, the contract read literally) */
+  resetIgnoresAfter = false;
   calls: { fn: string; params: unknown }[] = [];
+  private nextId = 1;
+  private epochs = 1;
 
   addActivity(kind: ActivityItem['kind'] = 'ticket_created', entityType: ActivityItem['entityType'] = 'ticket'): ActivityItem {
+    const id = this.nextId++;
     const item: ActivityItem = {
-      id: (this.activity.at(-1)?.id ?? 0) + 1,
+      id,
       kind,
       entityType,
-      entityId: `00000000-0000-0000-0000-${String(this.activity.length + 1).padStart(12, '0')}`,
+      entityId: `00000000-0000-0000-0000-${String(id).padStart(12, '0')}`,
       occurredAt: new Date(Date.now()).toISOString(),
-      summary: { ticket_number: 1000 + this.activity.length },
+      summary: { ticket_number: 1000 + id },
     };
     this.activity.push(item);
     return item;
@@ -148,13 +160,27 @@ export class FakeDb {
     this.addActivity('ticket_created', 'ticket');
   }
 
+  /** TRUNCATE, restore or failover: ids start again from 1 under a new epoch */
+  resetLog(): void {
+    this.activity = [];
+    this.tickets = [];
+    this.nextId = 1;
+    this.epochs += 1;
+    this.epoch = `epoch-${this.epochs}`;
+  }
+
+  /** the caller's visible log, oldest first (support never sees order rows) */
+  visible(): ActivityItem[] {
+    return this.role === 'support' ? this.activity.filter((a) => a.entityType !== 'order') : this.activity;
+  }
+
   newTickets24h(): number {
     return this.tickets.filter((t) => Date.now() - t.createdAt < 24 * 3_600_000).length;
   }
 
-  private guard(fn: string, params: unknown) {
+  guard(fn: string, params: unknown) {
     this.calls.push({ fn, params });
-    if (this.unreachable) throw new ApiError('TypeError: fetch failed', 0, '');
+    if (this.unreachable) throw new ApiError('TypeError: fetch failed', this.unreachableStatus, '');
     if (this.jwtExpired) throw new ApiError('JWT expired', 401, 'PGRST301');
     if (this.failing.has(fn)) throw new ApiError(`${fn} failed`, 500, 'XX000');
   }
@@ -162,61 +188,79 @@ export class FakeDb {
   count(fn: string): number {
     return this.calls.filter((c) => c.fn === fn).length;
   }
+
+  /** dashboard_sync's jsonb, as the contract describes it */
+  syncJson(p: SyncParams): Record<string, unknown> {
+    const visible = this.visible();
+    const cursor = visible.at(-1)?.id ?? 0;
+    const reset = p.epoch !== null && p.epoch !== this.epoch;
+    const after = reset && this.resetIgnoresAfter ? null : p.after;
+    const rows = visible.filter((a) => after === null || a.id > after).reverse();
+    const admin = this.role === 'admin';
+    const values = {
+      total_revenue_cents: admin ? this.revenueCents : null,
+      products_sold: admin ? 0 : null,
+      orders_count: admin ? 0 : null,
+      active_repairs: this.tickets.length,
+      new_tickets_24h: this.newTickets24h(),
+    };
+    let revenue: unknown = null;
+    if (admin && p.revenueFrom !== null) {
+      const size = p.bucket === 'hour' ? 3_600_000 : 86_400_000;
+      const points = [];
+      for (let t = Math.floor(Date.parse(p.revenueFrom) / size) * size; t <= Date.now(); t += size) {
+        points.push({ bucket_start: new Date(t).toISOString(), revenue_cents: 0, orders_count: 0 });
+      }
+      const last = points.at(-1);
+      if (last) last.revenue_cents = this.revenueCents;
+      revenue = points;
+    }
+    return {
+      epoch: this.epoch,
+      reset,
+      cursor,
+      feed: rows.slice(0, p.limit).map(toRow),
+      feed_complete: rows.length <= p.limit,
+      kpis: { ...values, as_of: new Date(Date.now()).toISOString(), cursor, role: this.role, previous: { ...values } },
+      ticket_status: [{ status: 'open', count: this.tickets.length }],
+      revenue,
+      ticket_aging: [{ bucket: '0-1d', count: this.tickets.length }],
+    };
+  }
+
+  /** activity_feed(p_before, p_limit): older rows, newest first */
+  olderJson(params: { limit: number; before?: number }): unknown[] {
+    const newest = [...this.visible()].reverse();
+    return (params.before !== undefined ? newest.filter((a) => a.id < params.before!) : newest).slice(0, params.limit).map(toRow);
+  }
+}
+
+export function toRow(a: ActivityItem) {
+  return { id: a.id, kind: a.kind, entity_type: a.entityType, entity_id: a.entityId, occurred_at: a.occurredAt, summary: a.summary };
 }
 
 export function createFakeApi(db: FakeDb, session: { valid: boolean; refreshable: boolean; token: string; refreshUnreachable?: boolean }) {
-  const feed = (params: { limit: number; after?: number; before?: number }): ActivityPage => {
-    let rows: ActivityItem[];
-    if (params.after !== undefined) rows = db.activity.filter((a) => a.id > params.after!).slice(0, params.limit);
-    else {
-      const newest = [...db.activity].reverse();
-      rows = (params.before !== undefined ? newest.filter((a) => a.id < params.before!) : newest).slice(0, params.limit);
-    }
-    return { items: rows, rowCount: rows.length, maxId: rows.length ? Math.max(...rows.map((r) => r.id)) : null, skipped: 0 };
-  };
   let refreshCount = 0;
   const api: LiveApi = {
-    getKpis: vi.fn(async () => {
+    syncDashboard: vi.fn(async (_c, params) => {
       await Promise.resolve();
-      db['guard']('dashboard_kpis', null);
-      const values = {
-        totalRevenueCents: db.role === 'admin' ? db.revenueCents : null,
-        productsSold: db.role === 'admin' ? 0 : null,
-        ordersCount: db.role === 'admin' ? 0 : null,
-        activeRepairs: db.tickets.length,
-        newTickets24h: db.newTickets24h(),
-      };
-      return {
-        kpis: { ...values, asOf: new Date(Date.now()).toISOString(), previous: { ...values } },
-        cursor: db.activity.at(-1)?.id ?? 0,
-        role: db.role,
-      };
+      db.guard('dashboard_sync', params);
+      return parseDashboardSync(db.malformed !== undefined ? db.malformed : db.syncJson(params));
     }),
     getRevenueSeries: vi.fn(async (_c, params) => {
       await Promise.resolve();
-      db['guard']('revenue_series', params);
-      const size = params.bucket === 'hour' ? 3_600_000 : 86_400_000;
-      const points = [];
-      for (let t = Math.floor(Date.parse(params.from) / size) * size; t <= Date.parse(params.to); t += size) {
-        points.push({ bucketStart: new Date(t).toISOString(), revenueCents: 0, ordersCount: 0 });
-      }
-      const last = points.at(-1);
-      if (last) last.revenueCents = db.revenueCents;
-      return points;
+      db.guard('revenue_series', params);
+      const json = db.syncJson({ after: null, epoch: null, limit: 1, revenueFrom: params.from, bucket: params.bucket, tz: params.tz ?? 'UTC' });
+      return parseDashboardSync(json).revenue ?? [];
     }),
     getActivityFeed: vi.fn(async (_c, params) => {
       await Promise.resolve();
-      db['guard']('activity_feed', params);
-      return feed(params);
-    }),
-    getTicketStatusBreakdown: vi.fn(async () => {
-      await Promise.resolve();
-      db['guard']('ticket_status_breakdown', null);
-      return [{ status: 'open', count: db.tickets.length }];
+      db.guard('activity_feed', params);
+      return parseActivityFeed(db.olderJson(params));
     }),
     getCurrentStaff: vi.fn(async () => {
       await Promise.resolve();
-      db['guard']('current_staff', null);
+      db.guard('current_staff', null);
       return { id: 'u1', email: `${db.role}@example.com`, displayName: db.role, role: db.role };
     }),
     signInWithPassword: vi.fn(async (_c, params) => {
@@ -255,6 +299,8 @@ export function createFakeEnv() {
   const onlineHandlers = new Set<(online: boolean) => void>();
   const env: LiveEnvironment = {
     now: () => Date.now(),
+    // vitest fakes performance.now() too; vi.setSystemTime() steps only the wall clock
+    monotonic: () => performance.now(),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h),
     random: () => 0.5,
@@ -288,10 +334,11 @@ export interface SetupOptions {
   role?: StaffRole;
   signedIn?: boolean;
   options?: Partial<LiveEngineOptions>;
+  /** share a database with another engine (a second tab) */
+  db?: FakeDb;
 }
 
-export function setupEngine({ role = 'admin', signedIn = true, options }: SetupOptions = {}) {
-  const db = new FakeDb();
+export function setupEngine({ role = 'admin', signedIn = true, options, db = new FakeDb() }: SetupOptions = {}) {
   db.role = role;
   const session = { valid: signedIn, refreshable: true, token: 'token-1', refreshUnreachable: false };
   const client = new FakeClient();

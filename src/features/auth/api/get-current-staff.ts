@@ -1,12 +1,12 @@
 import { toApiError } from '@/lib/api-error';
-import { requireObject, requireString } from '@/lib/parse';
+import { ParseError, requireObject, requireString } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { StaffUser } from '@/live/types';
 
 export function parseCurrentStaff(data: unknown): StaffUser {
   const o = requireObject(data, 'current_staff');
   const role = requireString(o.role, 'current_staff.role');
-  if (role !== 'admin' && role !== 'support') throw new TypeError(`Unexpected role: ${role}`);
+  if (role !== 'admin' && role !== 'support') throw new ParseError(`Unexpected role: ${role}`);
   const email = requireString(o.email, 'current_staff.email');
   return {
     id: requireString(o.id, 'current_staff.id'),

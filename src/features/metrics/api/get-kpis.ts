@@ -1,5 +1,5 @@
 import { toApiError } from '@/lib/api-error';
-import { requireInt, requireObject, requireString, requireTimestamp, toIntOrNull, type JsonObject } from '@/lib/parse';
+import { ParseError, requireInt, requireObject, requireString, requireTimestamp, toIntOrNull, type JsonObject } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { KpiSnapshot, KpiValues, StaffRole } from '@/live/types';
 
@@ -22,7 +22,7 @@ function toKpiValues(o: JsonObject, field: string): KpiValues {
 export function parseKpis(data: unknown): KpiSnapshot {
   const o = requireObject(data, 'dashboard_kpis');
   const role = requireString(o.role, 'dashboard_kpis.role');
-  if (role !== 'admin' && role !== 'support') throw new TypeError(`Unexpected role: ${role}`);
+  if (role !== 'admin' && role !== 'support') throw new ParseError(`Unexpected role: ${role}`);
   return {
     kpis: {
       ...toKpiValues(o, 'dashboard_kpis'),

@@ -246,9 +246,8 @@ export class FakeEngine implements LiveEngine {
 export function fakeApi(world: FakeWorld): LiveApi {
   const unused = () => Promise.reject(new Error('not used by the tabs'));
   return {
-    getKpis: unused,
+    syncDashboard: unused,
     getActivityFeed: unused,
-    getTicketStatusBreakdown: unused,
     refreshSession: unused,
     getRevenueSeries: vi.fn(async (_c, params) => {
       world.revenueSeriesCalls += 1;

@@ -1,0 +1,152 @@
+// Write throughput with concurrent writers, before and after the counters. Each writer is its
+// own connection committing small transactions as fast as it can for a few seconds:
+//   order:  an order (paid) and 1-3 items in one transaction (sales_hourly, totals, activity);
+//   ticket: a new ticket and a status change of the writer's previous one (ticket counters).
+// "before" puts the database as it was before the counters for the run (no ticket counter
+// triggers; one sales_hourly row per hour), "after" as it is now. The rows written stay, and the
+// ticket counters miss the "before" tickets: run it last, on a throwaway cluster.
+// Usage: DATABASE_URL=postgres://... npx tsx bench/db-writers.ts [seconds per run] [writers] [--json out]
+import { readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+
+interface Scenario {
+  name: string;
+  /** SQL that puts the database in its state before the counters, and back after. */
+  before: string[];
+  after: string[];
+  work: (c: pg.Client, n: number, state: { last?: string }) => Promise<void>;
+}
+
+const SLOT_FN = (body: string) =>
+  `create or replace function private.counter_slot() returns smallint language sql stable set search_path = '' as $$ ${body} $$`;
+const TICKET_TRIGGERS = ['tickets_counters_insert', 'tickets_counters_update', 'tickets_counters_delete'];
+
+const ROUNDS = 3;
+const uuidOf = (key: string) => `md5('${key}')::uuid`;
+
+const scenarios: Scenario[] = [
+  {
+    // Before: one sales_hourly row per hour (every writer shares slot 0), as before the spread.
+    name: 'order + items',
+    before: [SLOT_FN('select 0::smallint')],
+    after: [SLOT_FN('select (pg_backend_pid() % 16)::smallint')],
+    async work(c, n) {
+      const { rows } = await c.query<{ id: string }>(
+        `insert into public.orders (customer_id, status) values (${uuidOf(`c${1 + (n % 200000)}`)}, 'paid') returning id`,
+      );
+      await c.query(
+        `insert into public.order_items (order_id, product_id, quantity, unit_price_cents)
+         select $1, md5('p' || (1 + ($2::int * 37 + j * 101) % 5000))::uuid, 1 + j % 3, 1000 + j
+           from generate_series(1, 1 + $2::int % 3) j`,
+        [rows[0]?.id, n],
+      );
+    },
+  },
+  {
+    // Before: no ticket counters at all.
+    name: 'ticket + status change',
+    before: TICKET_TRIGGERS.map((t) => `alter table public.tickets disable trigger ${t}`),
+    after: TICKET_TRIGGERS.map((t) => `alter table public.tickets enable trigger ${t}`),
+    async work(c, n, state) {
+      const { rows } = await c.query<{ id: string }>(
+        `insert into public.tickets (customer_id, device, issue) values (${uuidOf(`c${1 + (n % 200000)}`)}, 'Bench phone', 'Bench')
+         returning id`,
+      );
+      if (state.last) await c.query(`update public.tickets set status = 'in_progress' where id = $1`, [state.last]);
+      state.last = rows[0]?.id;
+    },
+  },
+];
+
+/** CPU seconds a local backend has used (utime + stime from /proc; null when not readable). */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+interface RunResult {
+  perSecond: number;
+  /** Server CPU per commit, ms: what a busy machine's throughput depends on. */
+  cpuMsPerCommit: number | null;
+}
+
+async function run(url: string, s: Scenario, writers: number, seconds: number): Promise<RunResult> {
+  const clients = await Promise.all(
+    Array.from({ length: writers }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const { rows } = await c.query<{ pid: number }>('select pg_backend_pid() as pid');
+      return { c, pid: rows[0]?.pid ?? 0 };
+    }),
+  );
+  const cpuBefore = clients.map(({ pid }) => cpuSeconds(pid));
+  const deadline = Date.now() + seconds * 1000;
+  let commits = 0;
+  await Promise.all(
+    clients.map(async ({ c }, w) => {
+      const state: { last?: string } = {};
+      for (let n = w * 1_000_003; Date.now() < deadline; n += 1) {
+        await c.query('begin');
+        await s.work(c, n, state);
+        await c.query('commit');
+        commits += 1;
+      }
+    }),
+  );
+  const cpuAfter = clients.map(({ pid }) => cpuSeconds(pid));
+  await Promise.all(clients.map(({ c }) => c.end()));
+  const used = cpuAfter.every((v) => v !== null) && cpuBefore.every((v) => v !== null)
+    ? cpuAfter.reduce<number>((sum, v, i) => sum + (v ?? 0) - (cpuBefore[i] ?? 0), 0)
+    : null;
+  return { perSecond: commits / seconds, cpuMsPerCommit: used === null ? null : (used * 1000) / commits };
+}
+
+async function exec(url: string, statements: string[]): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  for (const sql of statements) await c.query(sql);
+  await c.end();
+}
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is required');
+  const [secondsArg, writersArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const seconds = Number(secondsArg ?? 4);
+  const writers = Number(writersArg ?? 8);
+  const jsonAt = process.argv.indexOf('--json');
+  const results: { scenario: string; before: number; after: number; cpuBefore: number; cpuAfter: number }[] = [];
+  console.log(`\nwrite throughput: ${writers} concurrent writers, ${ROUNDS} x ${seconds} s before and after, alternating`);
+  console.log(`${''.padEnd(26)} ${'commits/s'.padStart(25)}   ${'server CPU ms/commit'.padStart(23)}`);
+  console.log(
+    `${'transaction'.padEnd(26)} ${'before'.padStart(8)} ${'after'.padStart(8)} ${'change'.padStart(7)}   ${'before'.padStart(7)} ${'after'.padStart(7)} ${'change'.padStart(7)}`,
+  );
+  // Before and after alternate, ROUNDS times each, so a change in the machine's load hits both alike.
+  for (const s of scenarios) {
+    const before: RunResult[] = [];
+    const after: RunResult[] = [];
+    for (let r = 0; r < ROUNDS; r += 1) {
+      await exec(url, s.before);
+      before.push(await run(url, s, writers, seconds));
+      await exec(url, s.after);
+      after.push(await run(url, s, writers, seconds));
+    }
+    const rate = (xs: RunResult[]) => xs.reduce((sum, x) => sum + x.perSecond, 0) / xs.length;
+    const cpu = (xs: RunResult[]) =>
+      xs.every((x) => x.cpuMsPerCommit !== null) ? xs.reduce((sum, x) => sum + (x.cpuMsPerCommit ?? 0), 0) / xs.length : NaN;
+    const row = { scenario: s.name, before: rate(before), after: rate(after), cpuBefore: cpu(before), cpuAfter: cpu(after) };
+    results.push(row);
+    const pct = (a: number, b: number) => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)} %`;
+    console.log(
+      `${s.name.padEnd(26)} ${row.before.toFixed(0).padStart(8)} ${row.after.toFixed(0).padStart(8)} ${pct(row.before, row.after).padStart(7)}` +
+        `   ${row.cpuBefore.toFixed(2).padStart(7)} ${row.cpuAfter.toFixed(2).padStart(7)} ${pct(row.cpuBefore, row.cpuAfter).padStart(7)}`,
+    );
+  }
+  if (jsonAt > 0 && process.argv[jsonAt + 1]) writeFileSync(process.argv[jsonAt + 1] ?? '', JSON.stringify(results, null, 2));
+}
+
+await main();

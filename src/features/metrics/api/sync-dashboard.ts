@@ -1,0 +1,51 @@
+import { toApiError } from '@/lib/api-error';
+import { requireJson, requireObject, requireString, toInt, ParseError } from '@/lib/parse';
+import { parseActivityFeed } from '@/lib/parse-activity';
+import type { AppSupabaseClient } from '@/lib/supabase';
+import type { SyncParams, SyncSnapshot } from '@/live/types';
+import { parseKpis } from './get-kpis';
+import { parseRevenueSeries } from './get-revenue-series';
+import { parseTicketStatusBreakdown } from './get-ticket-status-breakdown';
+
+function requireBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new ParseError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** dashboard_sync's jsonb → SyncSnapshot; anything off-contract is a ParseError (an error, not "offline"). */
+export function parseDashboardSync(data: unknown): SyncSnapshot {
+  const o = requireObject(data, 'dashboard_sync');
+  const cursor = o.cursor === null ? 0 : toInt(o.cursor);
+  if (cursor === null || cursor < 0) throw new ParseError(`Unexpected value for dashboard_sync.cursor: ${JSON.stringify(o.cursor)}`);
+  const snapshot = parseKpis(o.kpis);
+  const feed = parseActivityFeed(o.feed);
+  if (feed.maxId !== null && feed.maxId > cursor) throw new ParseError('dashboard_sync.feed has rows above the cursor');
+  return {
+    epoch: requireString(o.epoch, 'dashboard_sync.epoch'),
+    reset: requireBoolean(o.reset, 'dashboard_sync.reset'),
+    cursor,
+    feed,
+    feedComplete: requireBoolean(o.feed_complete, 'dashboard_sync.feed_complete'),
+    kpis: snapshot.kpis,
+    role: snapshot.role,
+    ticketStatus: parseTicketStatusBreakdown(o.ticket_status),
+    revenue: o.revenue === null || o.revenue === undefined ? null : parseRevenueSeries(o.revenue),
+    ticketAging: o.ticket_aging === undefined ? null : requireJson(o.ticket_aging, 'dashboard_sync.ticket_aging'),
+  };
+}
+
+/** Everything the overview and the feed need to move from the cursor to now, in one call and one snapshot. */
+export async function syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot> {
+  // null arguments are left out: the function's defaults are null
+  const args: { p_after?: number; p_epoch?: string; p_limit: number; p_revenue_from?: string; p_bucket: string; p_tz: string } = {
+    p_limit: params.limit,
+    p_bucket: params.bucket,
+    p_tz: params.tz,
+  };
+  if (params.after !== null) args.p_after = params.after;
+  if (params.epoch !== null) args.p_epoch = params.epoch;
+  if (params.revenueFrom !== null) args.p_revenue_from = params.revenueFrom;
+  const { data, error, status } = await client.rpc('dashboard_sync', args);
+  if (error) throw toApiError(error, status);
+  return parseDashboardSync(data);
+}

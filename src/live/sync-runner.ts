@@ -1,0 +1,268 @@
+import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
+import type { AppSupabaseClient } from '@/lib/supabase';
+import type { ConnectionEvent } from './connection-machine';
+import type { DashboardAction, DashboardData } from './dashboard-reducer';
+import type { LiveEngineOptions } from './engine-options';
+import type { LiveEnvironment } from './environment';
+import { olderPageAnchor, type OlderPage } from './feed-window';
+import type { LiveApi } from './live-api';
+import { revenueWindow } from './revenue-window';
+import type { SyncOutcome } from './sync-scheduler';
+import type { LiveConnection, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
+
+export interface SyncRunnerDeps {
+  api: LiveApi;
+  client: AppSupabaseClient;
+  env: LiveEnvironment;
+  opts: LiveEngineOptions;
+  read(): DashboardData;
+  conn(): LiveConnection;
+  act(action: DashboardAction): void;
+  signal(event: ConnectionEvent): void;
+  role(): StaffRole;
+  /** the channels are all ready right now */
+  realtimeReady(): boolean;
+  isCurrent(generation: number): boolean;
+  /** sync again as soon as the scheduler allows */
+  markDirty(): void;
+  /** syncs run now (false while paused or before the channels are confirmed) */
+  canSync(): boolean;
+  /** PostgREST refused the JWT: refresh the session (then sync again) */
+  onUnauthorized(): void;
+}
+
+/** An older page waiting for the next sync to confirm the log's epoch did not change under it. */
+interface PendingOlder {
+  page: OlderPage;
+  /** order of events, not time: two clock readings can be equal */
+  receivedSeq: number;
+}
+
+/** How a sync answer lands on the held state. */
+export function syncMode(params: SyncParams, sync: SyncSnapshot): { replace: boolean; hasMore: boolean; snapshotNext: boolean } {
+  // ids went back without a new epoch: nothing held can be trusted
+  const wentBack = params.after !== null && sync.cursor < params.after;
+  if (params.after === null) return { replace: true, hasMore: !sync.feedComplete, snapshotNext: false };
+  if (sync.reset || wentBack) {
+    // the rows at or below p_after in the new log may never have been sent: take a snapshot next
+    return { replace: true, hasMore: true, snapshotNext: true };
+  }
+  if (!sync.feedComplete) return { replace: true, hasMore: true, snapshotNext: false };
+  return { replace: false, hasMore: false, snapshotNext: false };
+}
+
+/**
+ * One dashboard_sync call → the whole held state: the feed window, KPIs, ticket statuses, ticket
+ * aging and revenue come from one snapshot, so a missed event is repaired everywhere at once.
+ */
+export function createSyncRunner(deps: SyncRunnerDeps) {
+  const { api, client, env, opts, act, signal } = deps;
+  let snapshotNext = false;
+  let pendingCommitTs: number | null = null;
+  let pendingOlder: PendingOlder | null = null;
+  let olderRetries = 0;
+  let feedCap = opts.feedCap;
+  let lastOkAt = Number.NEGATIVE_INFINITY;
+  /** bumped by stop(): a detached sync's late answer is dropped */
+  let detached = 0;
+  /** orders sync starts against older pages' arrivals */
+  let seq = 0;
+  /** set once the server rejected the viewer's zone: day buckets are UTC days for the rest of the session */
+  let revenueTz: string | null = null;
+
+  function params(): SyncParams {
+    const data = deps.read();
+    const range = data.revenue.range;
+    const window = revenueWindow(range, env.now());
+    const admin = deps.role() === 'admin';
+    return {
+      after: snapshotNext || data.epoch === null ? null : data.cursor,
+      epoch: data.epoch,
+      limit: opts.syncPageSize,
+      revenueFrom: admin ? window.from : null,
+      bucket: window.bucket,
+      tz: window.bucket === 'hour' ? 'UTC' : (revenueTz ?? window.tz),
+    };
+  }
+
+  async function call(p: SyncParams): Promise<SyncSnapshot> {
+    try {
+      return await api.syncDashboard(client, p);
+    } catch (error) {
+      // a browser can name a zone the server's tzdata does not know: one retry in UTC keeps the chart
+      if (p.tz === 'UTC' || !isUnknownTimeZone(error)) throw error;
+      revenueTz = 'UTC';
+      return api.syncDashboard(client, { ...p, tz: 'UTC' });
+    }
+  }
+
+  async function run(generation: number): Promise<SyncOutcome> {
+    const p = params();
+    const range = deps.read().revenue.range;
+    const conn = deps.conn();
+    const mark = conn.realtime === 'ready' && deps.realtimeReady() ? conn.readyMark : null;
+    const commitTs = pendingCommitTs;
+    pendingCommitTs = null;
+    const startedSeq = ++seq;
+    let sync: SyncSnapshot;
+    try {
+      sync = await call(p);
+    } catch (error) {
+      if (!deps.isCurrent(generation)) return 'ok';
+      if (commitTs !== null) pendingCommitTs = Math.max(pendingCommitTs ?? 0, commitTs);
+      failed(error);
+      return 'failed';
+    }
+    if (!deps.isCurrent(generation)) return 'ok';
+    apply(p, sync, range);
+    signal({ type: 'sync-ok', at: env.now(), mark });
+    if (commitTs !== null) signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
+    landOlder(startedSeq, sync.reset || syncMode(p, sync).replace);
+    if (snapshotNext) deps.markDirty();
+    return 'ok';
+  }
+
+  function apply(p: SyncParams, sync: SyncSnapshot, range: RevenueRange) {
+    const mode = syncMode(p, sync);
+    snapshotNext = mode.snapshotNext;
+    if (mode.replace) feedCap = opts.feedCap;
+    if (sync.feed.skipped > 0) signal({ type: 'payload-dropped', count: sync.feed.skipped });
+    act({ type: 'sync/applied', sync, replace: mode.replace, hasMore: mode.hasMore, cap: feedCap, range, now: env.now() });
+    lastOkAt = env.monotonic();
+  }
+
+  /**
+   * One sync outside the schedule, while the engine is paused (a retry, or a new revenue range):
+   * `revenueOnly` keeps the paused view frozen except for the chart that was asked for.
+   */
+  async function runDetached(revenueOnly: boolean) {
+    const mine = ++detached;
+    const p = params();
+    const range = deps.read().revenue.range;
+    try {
+      const sync = await call(p);
+      if (mine !== detached) return;
+      if (!revenueOnly) apply(p, sync, range);
+      else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
+    } catch (error) {
+      if (mine === detached) failed(error);
+    }
+  }
+
+  function failed(error: unknown) {
+    const network = isNetworkError(error);
+    const message = network ? 'Cannot reach the server' : errorMessage(error);
+    signal({ type: 'sync-failed', at: env.now(), error: network ? message : `sync: ${message}`, network });
+    act({ type: 'sync/failed', error: message, network });
+    if (error instanceof ApiError && error.status === 401) deps.onUnauthorized();
+  }
+
+  /** An older page joins only after a sync that started once it had arrived saw the same epoch. */
+  function landOlder(syncStartedSeq: number, replaced: boolean) {
+    const pending = pendingOlder;
+    if (pending === null || pending.receivedSeq > syncStartedSeq) return;
+    pendingOlder = null;
+    if (replaced) return; // a new window (reset or snapshot): the page belonged to the old one
+    const feed = deps.read().feed;
+    feedCap = Math.min(opts.maxFeedCap, Math.max(feedCap, feed.items.length + pending.page.rows.length));
+    act({ type: 'feed/older-loaded', page: pending.page, cap: feedCap });
+    if (!deps.read().feed.loadingOlder) {
+      olderRetries = 0;
+      return;
+    }
+    // the window moved while the page was under way (trimmed by new rows): ask again from its new end
+    if (olderRetries < 3) {
+      olderRetries += 1;
+      void fetchOlder();
+    } else {
+      olderRetries = 0;
+      act({ type: 'feed/older-failed', error: 'The feed kept moving; try again' });
+    }
+  }
+
+  /**
+   * Paused: no scheduled sync will come, and applying one would unfreeze the view. One call only to
+   * learn whether the log's epoch is still the one held; the page joins only then.
+   */
+  async function confirmWhilePaused() {
+    const mine = detached;
+    const epoch = deps.read().epoch;
+    try {
+      const sync = await call(params());
+      if (mine !== detached) return;
+      if (!sync.reset && sync.epoch === epoch) landOlder(Number.POSITIVE_INFINITY, false);
+      else {
+        pendingOlder = null;
+        act({ type: 'feed/older-cancelled' });
+      }
+    } catch (error) {
+      if (mine !== detached) return;
+      pendingOlder = null;
+      act({ type: 'feed/older-failed', error: errorMessage(error) });
+    }
+  }
+
+  async function fetchOlder() {
+    const data = deps.read();
+    const before = olderPageAnchor(data.feed, data.cursor);
+    const generation = data.feed.generation;
+    try {
+      const page = await api.getActivityFeed(client, { before, limit: opts.olderPageSize });
+      if (deps.read().feed.generation !== generation || !deps.read().feed.loadingOlder) return;
+      pendingOlder = {
+        page: { before, generation, rows: page.items, full: page.rowCount >= opts.olderPageSize },
+        receivedSeq: ++seq,
+      };
+      if (deps.canSync()) deps.markDirty();
+      else await confirmWhilePaused();
+    } catch (error) {
+      if (deps.read().feed.generation !== generation) return;
+      const message = errorMessage(error);
+      if (!isNetworkError(error)) signal({ type: 'rpc-error', error: `feed: ${message}` });
+      act({ type: 'feed/older-failed', error: message });
+    }
+  }
+
+  return {
+    run,
+    runDetached,
+    loadOlder() {
+      const feed = deps.read().feed;
+      if (feed.loadingOlder || !feed.hasMore || feed.status !== 'ready') return;
+      act({ type: 'feed/older-loading' });
+      olderRetries = 0;
+      void fetchOlder();
+    },
+    /** the newest commit among the pushes waiting for the next sync (commit-to-screen delay) */
+    noteCommit(commitTs: number) {
+      pendingCommitTs = Math.max(pendingCommitTs ?? 0, commitTs);
+    },
+    lastOkAt: () => lastOkAt,
+    /** a follower taking over: its state is the held state; the cap must fit what it shows */
+    seeded(data: DashboardData) {
+      feedCap = Math.min(opts.maxFeedCap, Math.max(opts.feedCap, data.feed.items.length));
+      snapshotNext = false;
+    },
+    /** pause, sign-out, stop: late answers are dropped; what is held is kept */
+    stop() {
+      detached += 1;
+      pendingCommitTs = null;
+      if (pendingOlder !== null) act({ type: 'feed/older-cancelled' });
+      pendingOlder = null;
+    },
+    /** signed out: the next session starts from a fresh snapshot */
+    forget() {
+      detached += 1;
+      snapshotNext = false;
+      feedCap = opts.feedCap;
+      revenueTz = null;
+      pendingOlder = null;
+    },
+  };
+}
+
+function isUnknownTimeZone(error: unknown): boolean {
+  return error instanceof ApiError && error.code === '22023' && /time zone/i.test(error.message);
+}
+
+export type SyncRunner = ReturnType<typeof createSyncRunner>;

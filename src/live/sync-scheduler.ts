@@ -1,0 +1,110 @@
+import type { LiveEnvironment, TimerHandle } from './environment';
+import { fullBucket, takeToken, waitForToken, type BucketLimits } from './token-bucket';
+
+export type SyncOutcome = 'ok' | 'failed';
+
+export interface SyncSchedulerDeps {
+  env: LiveEnvironment;
+  limits: BucketLimits;
+  /** after the n-th failure in a row, wait retryDelaysMs[n-1] (the last one repeats), jittered */
+  retryDelaysMs: readonly number[];
+  jittered(ms: number): number;
+  /** one sync; `generation` tells it whether its answer is still wanted (isCurrent) */
+  run(generation: number): Promise<SyncOutcome>;
+}
+
+/**
+ * When to sync. Pushes, polls, timers and wake-ups only mark the engine dirty; one sync runs at a
+ * time; a change while idle syncs at once (leading edge); a token bucket bounds the rate whatever
+ * the event rate; a failed sync retries with backoff and jitter. Every interval here is on the
+ * monotonic clock. One generation: bumped by disable(), so answers from before are dropped.
+ */
+export function createSyncScheduler(deps: SyncSchedulerDeps) {
+  const { env, limits } = deps;
+  let bucket = fullBucket(limits, env.monotonic());
+  let enabled = false;
+  let dirty = false;
+  let inFlight = false;
+  let timer: TimerHandle | null = null;
+  let failures = 0;
+  let retryAt = Number.NEGATIVE_INFINITY;
+  let generation = 0;
+
+  function clearTimer() {
+    if (timer !== null) env.clearTimeout(timer);
+    timer = null;
+  }
+
+  function pump() {
+    if (!enabled || inFlight || !dirty || timer !== null) return;
+    const now = env.monotonic();
+    const wait = Math.max(waitForToken(bucket, limits, now), retryAt - now);
+    if (wait > 0) {
+      timer = env.setTimeout(() => {
+        timer = null;
+        pump();
+      }, wait);
+      return;
+    }
+    const taken = takeToken(bucket, limits, now);
+    if (taken === null) return; // cannot happen after waitForToken() = 0; pump again on the next mark
+    bucket = taken;
+    dirty = false;
+    inFlight = true;
+    const mine = generation;
+    void deps.run(mine).then(
+      (outcome) => finish(mine, outcome),
+      () => finish(mine, 'failed'),
+    );
+  }
+
+  function finish(mine: number, outcome: SyncOutcome) {
+    if (mine !== generation) return;
+    inFlight = false;
+    if (outcome === 'failed') {
+      failures += 1;
+      const delays = deps.retryDelaysMs;
+      retryAt = env.monotonic() + deps.jittered(delays[Math.min(failures, delays.length) - 1] ?? 1_000);
+      dirty = true;
+    } else {
+      failures = 0;
+      retryAt = Number.NEGATIVE_INFINITY;
+    }
+    pump();
+  }
+
+  return {
+    /** something may have changed: sync as soon as the bucket (and a backoff) allows */
+    markDirty() {
+      dirty = true;
+      pump();
+    },
+    /** a wake-up (back online, tab visible, resumed): forget the backoff and sync now if allowed */
+    kick() {
+      retryAt = Number.NEGATIVE_INFINITY;
+      dirty = true;
+      clearTimer();
+      pump();
+    },
+    enable() {
+      enabled = true;
+      pump();
+    },
+    /** nothing runs; an answer still under way is dropped (its generation is over) */
+    disable() {
+      generation += 1;
+      enabled = false;
+      inFlight = false;
+      dirty = false;
+      failures = 0;
+      retryAt = Number.NEGATIVE_INFINITY;
+      clearTimer();
+    },
+    isCurrent: (g: number) => g === generation && enabled,
+    isEnabled: () => enabled,
+    isIdle: () => !inFlight && timer === null && (!dirty || !enabled),
+    failures: () => failures,
+  };
+}
+
+export type SyncScheduler = ReturnType<typeof createSyncScheduler>;

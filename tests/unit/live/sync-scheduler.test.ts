@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { withJitter } from '@/live/engine-options';
+import { createSyncScheduler, type SyncOutcome } from '@/live/sync-scheduler';
+import { createFakeEnv, settle } from './fakes';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.parse('2026-03-10T10:30:00Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A scheduler whose syncs the test finishes by hand (or at once with `auto`). */
+function setup(opts: { auto?: SyncOutcome; random?: () => number } = {}) {
+  const { env } = createFakeEnv();
+  if (opts.random) env.random = opts.random;
+  const runs: { at: number; generation: number; finish: (o: SyncOutcome) => void }[] = [];
+  const scheduler = createSyncScheduler({
+    env,
+    limits: { burst: 4, ratePerSec: 3 },
+    retryDelaysMs: [250, 1_000, 2_000, 5_000],
+    jittered: (ms) => withJitter(ms, 0.2, env.random),
+    run: (generation) =>
+      new Promise<SyncOutcome>((resolve) => {
+        runs.push({ at: performance.now(), generation, finish: resolve });
+        if (opts.auto) resolve(opts.auto);
+      }),
+  });
+  scheduler.enable();
+  return { scheduler, runs, env };
+}
+
+describe('sync scheduler', () => {
+  it('leading edge: a change while idle syncs in the same turn', () => {
+    const { scheduler, runs } = setup();
+    scheduler.markDirty();
+    expect(runs).toHaveLength(1);
+  });
+
+  it('one in flight: any number of changes meanwhile coalesce into exactly one more sync', async () => {
+    const { scheduler, runs } = setup();
+    scheduler.markDirty();
+    for (let i = 0; i < 1_000; i++) scheduler.markDirty();
+    expect(runs).toHaveLength(1);
+    expect(scheduler.isIdle()).toBe(false);
+    runs[0]!.finish('ok');
+    await settle(0);
+    expect(runs).toHaveLength(2);
+    runs[1]!.finish('ok');
+    await settle(10_000);
+    expect(runs).toHaveLength(2);
+    expect(scheduler.isIdle()).toBe(true);
+  });
+
+  it('token bucket: a burst of 4 at once, then at most 3 a second however many changes arrive', async () => {
+    const { scheduler, runs } = setup({ auto: 'ok' });
+    const t0 = performance.now();
+    for (let ms = 0; ms < 10_000; ms += 5) {
+      scheduler.markDirty();
+      await settle(5);
+    }
+    await settle(2_000);
+    const starts = runs.map((r) => r.at - t0);
+    expect(starts.slice(0, 4).every((t) => t < 20)).toBe(true);
+    // past the burst, starts are at least a third of a second apart
+    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(333);
+    expect(runs.length).toBeLessThanOrEqual(4 + 30 + 1);
+    expect(runs.length).toBeGreaterThanOrEqual(30);
+    // an idle second refills the bucket: the next change syncs at once again
+    await settle(2_000);
+    const before = runs.length;
+    scheduler.markDirty();
+    expect(runs).toHaveLength(before + 1);
+  });
+
+  it('a failed sync retries by itself with backoff and jitter; a success resets the backoff', async () => {
+    const { scheduler, runs } = setup({ random: () => 1 }); // the top of the jitter band: +20 %
+    scheduler.markDirty();
+    const gaps: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const failedAt = performance.now();
+      runs.at(-1)!.finish('failed');
+      await settle(10_000);
+      gaps.push(Math.round(runs.at(-1)!.at - failedAt));
+    }
+    expect(gaps).toEqual([300, 1_200, 2_400, 6_000, 6_000]);
+    expect(scheduler.failures()).toBe(5);
+    runs.at(-1)!.finish('ok');
+    await settle(0);
+    expect(scheduler.failures()).toBe(0);
+    scheduler.markDirty();
+    expect(runs.at(-1)!.at).toBe(performance.now());
+  });
+
+  it('changes during a backoff wait for it; a wake-up (kick) ends it at once', async () => {
+    const { scheduler, runs } = setup();
+    scheduler.markDirty();
+    runs[0]!.finish('failed');
+    await settle(0);
+    runs.length = 0;
+    await settle(100);
+    scheduler.markDirty();
+    expect(runs).toHaveLength(0);
+    scheduler.kick();
+    expect(runs).toHaveLength(1);
+  });
+
+  it('disable ends the generation: a late answer is dropped and starts nothing', async () => {
+    const { scheduler, runs } = setup();
+    scheduler.markDirty();
+    const first = runs[0]!;
+    scheduler.markDirty();
+    scheduler.disable();
+    expect(scheduler.isCurrent(first.generation)).toBe(false);
+    first.finish('ok');
+    await settle(5_000);
+    expect(runs).toHaveLength(1);
+    scheduler.enable();
+    scheduler.markDirty();
+    expect(runs).toHaveLength(2);
+    expect(scheduler.isCurrent(runs[1]!.generation)).toBe(true);
+  });
+
+  it('the wall clock stepped back or forward changes nothing: every wait is on the monotonic clock', async () => {
+    const { scheduler, runs } = setup({ auto: 'ok' });
+    for (let i = 0; i < 4; i++) {
+      scheduler.markDirty();
+      await settle(0);
+    }
+    expect(runs).toHaveLength(4);
+    vi.setSystemTime(Date.now() - 3_600_000); // an hour back
+    scheduler.markDirty();
+    await settle(400);
+    expect(runs).toHaveLength(5);
+    vi.setSystemTime(Date.now() + 7_200_000); // two hours forward: no free burst either
+    for (let i = 0; i < 4; i++) {
+      scheduler.markDirty();
+      await settle(0);
+    }
+    expect(runs).toHaveLength(5);
+    await settle(400);
+    expect(runs).toHaveLength(6);
+  });
+});
