@@ -232,10 +232,12 @@ describe('dashboard in Chromium against the local stack', () => {
   });
 
   it('REST answering 503 for a few seconds while the socket stays up: offline, then back to Live by itself', async () => {
-    const page = await adminCtx.newPage();
+    // a browser of its own: in adminCtx this page would follow tab1, which makes the syncs
+    const blipCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await blipCtx.newPage();
     const sockets: string[] = [];
     page.on('websocket', (ws) => sockets.push(ws.url()));
-    await page.goto(`${URL_}/`);
+    await signIn(page, URL_, 'admin@example.com');
     await waitForState(page, ['live']);
     await page.waitForSelector('[data-testid="kpi-new-tickets-24h"]');
     const before = await kpiValue(page, 'new-tickets-24h');
@@ -260,7 +262,7 @@ describe('dashboard in Chromium against the local stack', () => {
     expect(refused).toBeGreaterThan(1); // it retried while failing
     expect(sockets).toHaveLength(1); // the socket stayed up throughout: never reopened
     await page.unroute(rpc);
-    await page.close();
+    await blipCtx.close();
   });
 
   it('never shows revenue to a support agent, nor sends them order data', async () => {

@@ -156,6 +156,12 @@ describe('tabs in Chromium: one realtime connection per browser and user', () =>
     console.log(`hand-over: new leader's socket opened ${handOverMs} ms after the leader closed`);
     expect(handOverMs).toBeLessThan(2_000 + 1_000); // the lock within 2 s, then the socket's own connect
     expect(probe.openSockets()).toBe(1);
+    // the new leader resumes from what it showed: one sync from that cursor, not a reload of everything
+    await Promise.all(pages.map((p) => waitForState(p, ['live'])));
+    const newLeader = probe.socketPage()!;
+    const syncs = probe.rpcCount('dashboard_sync', closedAt, newLeader);
+    console.log(`hand-over: the new leader made ${syncs} dashboard_sync call(s) and ${probe.rpcCount(undefined, closedAt, newLeader)} RPC call(s) in all`);
+    expect(syncs).toBe(1);
     const ticket = await insertTicket(admin, 'After Hand-over Phone');
     const id = await activityIdFor(stack, ticket.id);
     for (const p of pages) await p.waitForSelector(`[data-activity-id="${id}"]`, { timeout: 15_000 });
