@@ -27,6 +27,19 @@ export function changedFields<T extends object>(prev: T, next: T): Partial<T> | 
 }
 
 /**
+ * `next` with the fields whose content equals `prev`'s replaced by `prev`'s objects: a sync
+ * re-sends every slice, and an unchanged chart should neither cross the channel nor re-render.
+ */
+export function shareUnchanged<T extends object>(prev: T | undefined, next: T): T {
+  if (!prev) return next;
+  const out = { ...next };
+  for (const key of Object.keys(next) as Array<keyof T>) {
+    if (next[key] !== prev[key] && JSON.stringify(next[key]) === JSON.stringify(prev[key])) out[key] = prev[key];
+  }
+  return out;
+}
+
+/**
  * Reads the leader engine's private stores into snapshots and the deltas between them. While a
  * new leader's engine is still restoring the session, the state it resumes from stands in, so no
  * tab flashes "loading" during a hand-over.
@@ -53,7 +66,7 @@ export function createSnapshotSource(stores: ViewStores, resume: TabSnapshot | n
       // keep the previous objects where nothing changed, so followers' selectors stay quiet
       const connection = prev && !changedFields(prev.connection, read_.connection) ? prev.connection : read_.connection;
       const session = prev && !changedFields(prev.session, read_.session) ? prev.session : read_.session;
-      const snapshot: TabSnapshot = { ...read_, connection, session };
+      const snapshot: TabSnapshot = { ...read_, dashboard: shareUnchanged(prev?.dashboard, read_.dashboard), connection, session };
       last = snapshot;
       if (!prev) return { snapshot, delta: {} };
       const delta: SnapshotDelta = {};

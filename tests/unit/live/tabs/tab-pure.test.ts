@@ -9,7 +9,7 @@ import { jwtSubject } from '@/live/tabs/jwt-subject';
 import { createSharedVisibility, leaderEnvironment } from '@/live/tabs/leader-environment';
 import { heard, LEADER_QUIET_MS, PING_TIMEOUT_MS, watchdogStep } from '@/live/tabs/leader-watchdog';
 import { engineRangeFor, extraRangesFor, revenueFor } from '@/live/tabs/revenue-view';
-import { changedFields, createSnapshotSource } from '@/live/tabs/snapshot-source';
+import { changedFields, createSnapshotSource, shareUnchanged } from '@/live/tabs/snapshot-source';
 import { leaderLockName, parseTabMessage, type RevenueSlice, type TabSnapshot } from '@/live/tabs/tab-messages';
 import { detectTabsPlatform } from '@/live/tabs/tab-ports';
 import { createTabView } from '@/live/tabs/tab-view';
@@ -229,5 +229,16 @@ describe('leader environment', () => {
     await Promise.resolve();
     expect(ran).toEqual(['hidden']);
     expect(env.isHidden()).toBe(false); // every tab's, not this one's
+  });
+});
+
+describe('shareUnchanged', () => {
+  it('keeps the previous object for a field whose content did not change', () => {
+
+    const prev = { a: { x: [1, 2] }, b: { y: 1 } };
+    const next = shareUnchanged(prev, { a: { x: [1, 2] }, b: { y: 2 } });
+    expect(next.a).toBe(prev.a);
+    expect(next.b).toEqual({ y: 2 });
+    expect(changedFields(prev, next)).toEqual({ b: { y: 2 } });
   });
 });
