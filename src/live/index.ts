@@ -14,7 +14,7 @@ export {
 export type { DashboardData, FeedState } from './dashboard-reducer';
 export { createBrowserEnvironment, type LiveEnvironment } from './environment';
 export type { LiveApi } from './live-api';
-export { useLiveCommands, useLiveEngine } from './use-live-engine';
+export { useLiveCommands, useLiveEngine, type LiveAppDeps } from './use-live-engine';
 export { useConnectionStore } from './stores/connection-store';
 export { useDashboardStore } from './stores/dashboard-store';
 export { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE, useSessionStore } from './stores/session-store';

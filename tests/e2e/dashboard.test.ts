@@ -191,7 +191,9 @@ describe('dashboard in Chromium against the local stack', () => {
   });
 
   it('falls back to polling when the realtime socket is cut, and returns to live without gaps or duplicates', async () => {
-    const page = await adminCtx.newPage();
+    // a browser of its own: in adminCtx this page would follow tab1, whose socket is not routed
+    const cutCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await cutCtx.newPage();
     let cut = false;
     const routes: WebSocketRoute[] = [];
     await page.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
@@ -202,7 +204,7 @@ describe('dashboard in Chromium against the local stack', () => {
       ws.connectToServer();
       routes.push(ws);
     });
-    await page.goto(`${URL_}/`);
+    await signIn(page, URL_, 'admin@example.com');
     await waitForState(page, ['live']);
 
     cut = true;
@@ -226,14 +228,16 @@ describe('dashboard in Chromium against the local stack', () => {
     const shown = await feedIds(page);
     expect(new Set(shown).size).toBe(shown.length);
     expect(shown).toEqual(await newestActivityIds(stack, shown.length));
-    await page.close();
+    await cutCtx.close();
   });
 
   it('REST answering 503 for a few seconds while the socket stays up: offline, then back to Live by itself', async () => {
-    const page = await adminCtx.newPage();
+    // a browser of its own: in adminCtx this page would follow tab1, which makes the syncs
+    const blipCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await blipCtx.newPage();
     const sockets: string[] = [];
     page.on('websocket', (ws) => sockets.push(ws.url()));
-    await page.goto(`${URL_}/`);
+    await signIn(page, URL_, 'admin@example.com');
     await waitForState(page, ['live']);
     await page.waitForSelector('[data-testid="kpi-new-tickets-24h"]');
     const before = await kpiValue(page, 'new-tickets-24h');
@@ -258,7 +262,7 @@ describe('dashboard in Chromium against the local stack', () => {
     expect(refused).toBeGreaterThan(1); // it retried while failing
     expect(sockets).toHaveLength(1); // the socket stayed up throughout: never reopened
     await page.unroute(rpc);
-    await page.close();
+    await blipCtx.close();
   });
 
   it('never shows revenue to a support agent, nor sends them order data', async () => {

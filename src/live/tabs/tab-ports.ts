@@ -1,0 +1,95 @@
+/**
+ * What the tabs module needs from the browser, as small interfaces so unit tests pass fakes of
+ * Web Locks, BroadcastChannel, page lifecycle and the clock.
+ */
+import type { TimerHandle } from '../environment';
+
+export interface LockOptions {
+  signal?: AbortSignal;
+  /** take the lock from a holder that no longer answers (its request rejects with AbortError) */
+  steal?: boolean;
+}
+
+export interface LockManagerLike {
+  request(name: string, options: LockOptions, callback: () => Promise<void>): Promise<void>;
+}
+
+export interface ChannelLike {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  close(): void;
+}
+
+/** `suspend`: the page is being hidden into the back/forward cache or frozen; `restore`: it is back. */
+export type PageLifecycleEvent = 'suspend' | 'restore';
+
+export interface TabsPlatform {
+  locks: LockManagerLike;
+  openChannel(name: string): ChannelLike;
+  onLifecycle(handler: (event: PageLifecycleEvent) => void): () => void;
+}
+
+/** Monotonic time for heartbeats and watchdogs. */
+export interface TabsClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  random(): number;
+}
+
+export function createBrowserTabsClock(): TabsClock {
+  return {
+    now: () => (typeof performance === 'undefined' ? Date.now() : performance.now()),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (handle) => clearTimeout(handle),
+    random: () => Math.random(),
+  };
+}
+
+interface BrowserLike {
+  navigator?: { locks?: LockManagerLike };
+  BroadcastChannel?: new (name: string) => ChannelLike;
+  addEventListener(type: string, fn: (event: Event) => void): void;
+  removeEventListener(type: string, fn: (event: Event) => void): void;
+}
+
+interface DocumentLike {
+  addEventListener(type: string, fn: () => void): void;
+  removeEventListener(type: string, fn: () => void): void;
+}
+
+/** Web Locks and BroadcastChannel, or null where either is missing (every tab then runs on its own). */
+export function detectTabsPlatform(
+  win: BrowserLike | undefined = typeof window === 'undefined' ? undefined : (window as unknown as BrowserLike),
+  doc: DocumentLike | undefined = typeof document === 'undefined' ? undefined : document,
+): TabsPlatform | null {
+  const locks = win?.navigator?.locks;
+  const Channel = win?.BroadcastChannel;
+  if (!win || !locks || typeof locks.request !== 'function' || !Channel) return null;
+  return {
+    locks,
+    openChannel: (name) => new Channel(name),
+    onLifecycle(handler) {
+      const suspend = () => handler('suspend');
+      const restore = () => handler('restore');
+      // pagehide covers bfcache and unload; freeze/resume is Chrome's page lifecycle for background tabs
+      win.addEventListener('pagehide', suspend);
+      win.addEventListener('pageshow', restore);
+      doc?.addEventListener('freeze', suspend);
+      doc?.addEventListener('resume', restore);
+      return () => {
+        win.removeEventListener('pagehide', suspend);
+        win.removeEventListener('pageshow', restore);
+        doc?.removeEventListener('freeze', suspend);
+        doc?.removeEventListener('resume', restore);
+      };
+    },
+  };
+}
+
+/** Whether the page is hidden, as the engine's environment has it. */
+export interface PageVisibility {
+  isHidden(): boolean;
+  onVisibilityChange(handler: (hidden: boolean) => void): () => void;
+}
