@@ -75,8 +75,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const range = data.revenue.range;
     const window = revenueWindow(range, env.now());
     const admin = deps.role() === 'admin';
+    const after = snapshotNext || data.epoch === null ? null : data.cursor;
     return {
-      after: snapshotNext || data.epoch === null ? null : data.cursor,
+      after,
+      afterAt: after === null ? null : (data.feed.items.find((i) => i.id === after)?.occurredAt ?? null),
       epoch: data.epoch,
       limit: opts.syncPageSize,
       revenueFrom: admin ? window.from : null,

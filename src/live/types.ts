@@ -135,6 +135,11 @@ export interface LiveCommands {
 export interface SyncParams {
   /** null = a fresh snapshot */
   after: number | null;
+  /**
+   * the anchor (dashboard_sync p_after_at): occurred_at of the held row whose id = after, when it is
+   * held. The server answers reset when that row is gone or changed (ids reissued, same epoch).
+   */
+  afterAt?: string | null;
   epoch: string | null;
   limit: number;
   /** null = no revenue series (support, or no chart) */

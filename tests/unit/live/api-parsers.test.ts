@@ -111,9 +111,14 @@ describe('data access: parsing RPC results at the edge', () => {
     const ok = rpcClient({ data: json, error: null, status: 200 });
     await syncDashboard(ok.client, { after: null, epoch: null, limit: 100, revenueFrom: null, bucket: 'day', tz: 'UTC' });
     await syncDashboard(ok.client, { after: 14, epoch: 'e1', limit: 50, revenueFrom: '2026-03-04T00:00:00.000Z', bucket: 'hour', tz: 'UTC' });
+    await syncDashboard(ok.client, { after: 14, afterAt: '2026-03-10T10:00:00.000Z', epoch: 'e1', limit: 50, revenueFrom: null, bucket: 'day', tz: 'UTC' });
+    await syncDashboard(ok.client, { after: null, afterAt: '2026-03-10T10:00:00.000Z', epoch: null, limit: 50, revenueFrom: null, bucket: 'day', tz: 'UTC' });
     expect(ok.calls).toEqual([
       { fn: 'dashboard_sync', args: { p_limit: 100, p_bucket: 'day', p_tz: 'UTC' } },
       { fn: 'dashboard_sync', args: { p_limit: 50, p_bucket: 'hour', p_tz: 'UTC', p_after: 14, p_epoch: 'e1', p_revenue_from: '2026-03-04T00:00:00.000Z' } },
+      { fn: 'dashboard_sync', args: { p_limit: 50, p_bucket: 'day', p_tz: 'UTC', p_after: 14, p_after_at: '2026-03-10T10:00:00.000Z', p_epoch: 'e1' } },
+      // no cursor, no anchor
+      { fn: 'dashboard_sync', args: { p_limit: 50, p_bucket: 'day', p_tz: 'UTC' } },
     ]);
     const garbage = rpcClient({ data: '<html>502</html>', error: null, status: 200 });
     await expect(syncDashboard(garbage.client, { after: null, epoch: null, limit: 100, revenueFrom: null, bucket: 'day', tz: 'UTC' })).rejects.toBeInstanceOf(ParseError);

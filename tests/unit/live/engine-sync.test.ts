@@ -67,6 +67,25 @@ describe('live engine: epoch and reset', () => {
     s.engine.stop();
   });
 
+  it('ids reissued under the same epoch and up past the cursor: the anchor (p_after_at) makes it a reset', async () => {
+    const s = await withRows(30);
+    const held = s.stores.dashboard.getState().feed.items[0]!;
+    expect(held.id).toBe(30);
+    s.db.resetLog();
+    s.db.epoch = 'epoch-1'; // a failover that kept the epoch row and reissued ids 1..32
+    vi.setSystemTime(Date.now() + 60_000);
+    for (let i = 0; i < 32; i++) s.db.addTicket();
+    push(s);
+    await settle(400);
+    expect(syncParams(s)[0]).toMatchObject({ after: 30, afterAt: held.occurredAt, epoch: 'epoch-1' });
+    const state = s.stores.dashboard.getState();
+    expect(state.cursor).toBe(32);
+    // every row held is the new log's: none of the old rows 1..30 is left under the new ids
+    expect(ids(s)).toEqual(Array.from({ length: 32 }, (_, i) => 32 - i));
+    expect(state.feed.items.every((i) => Date.parse(i.occurredAt) >= Date.parse(held.occurredAt) + 60_000)).toBe(true);
+    s.engine.stop();
+  });
+
   it('feed_complete = false: the answer is a fresh snapshot of the newest rows, with hasMore', async () => {
     const s = await withRows(10);
     for (let i = 0; i < 250; i++) s.db.addTicket();

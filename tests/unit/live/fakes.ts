@@ -193,7 +193,10 @@ export class FakeDb {
   syncJson(p: SyncParams): Record<string, unknown> {
     const visible = this.visible();
     const cursor = visible.at(-1)?.id ?? 0;
-    const reset = p.epoch !== null && p.epoch !== this.epoch;
+    // the anchor: the row with id = p_after must still be there with the same occurred_at
+    const anchor = p.after !== null && p.afterAt != null ? visible.find((a) => a.id === p.after) : undefined;
+    const anchorGone = p.after !== null && p.afterAt != null && (anchor === undefined || anchor.occurredAt !== p.afterAt);
+    const reset = (p.epoch !== null && p.epoch !== this.epoch) || anchorGone;
     const after = reset && this.resetIgnoresAfter ? null : p.after;
     const rows = visible.filter((a) => after === null || a.id > after).reverse();
     const admin = this.role === 'admin';

@@ -37,12 +37,13 @@ export function parseDashboardSync(data: unknown): SyncSnapshot {
 /** Everything the overview and the feed need to move from the cursor to now, in one call and one snapshot. */
 export async function syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot> {
   // null arguments are left out: the function's defaults are null
-  const args: { p_after?: number; p_epoch?: string; p_limit: number; p_revenue_from?: string; p_bucket: string; p_tz: string } = {
+  const args: { p_after?: number; p_after_at?: string; p_epoch?: string; p_limit: number; p_revenue_from?: string; p_bucket: string; p_tz: string } = {
     p_limit: params.limit,
     p_bucket: params.bucket,
     p_tz: params.tz,
   };
   if (params.after !== null) args.p_after = params.after;
+  if (params.after !== null && params.afterAt != null) args.p_after_at = params.afterAt;
   if (params.epoch !== null) args.p_epoch = params.epoch;
   if (params.revenueFrom !== null) args.p_revenue_from = params.revenueFrom;
   const { data, error, status } = await client.rpc('dashboard_sync', args);
