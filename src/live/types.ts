@@ -14,6 +14,8 @@ export interface ConnectionHealth {
   /** the readyMark the last successful sync started under (-1: none) */
   coveredMark: number;
   syncsMade: number;
+  /** consecutive syncs refused or malformed (not network-class); SYNC_ERROR_LIMIT of them leave live */
+  failedSyncs: number;
 }
 
 /** What the connection store holds. */
