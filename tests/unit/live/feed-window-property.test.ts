@@ -38,8 +38,6 @@ async function runSeed(seed: number, role: StaffRole, steps: number) {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const setup = setupEngine({ role, options: { feedCap: 40, maxFeedCap: 120, olderPageSize: 15, syncPageSize: 30 } });
   const { db, client, engine, api } = setup;
-  // both readings of the contract: on a reset the server sends every row, or only those after p_after
-  db.resetIgnoresAfter = rnd() < 0.5;
   /** the visible log of every epoch, newest first, as it stood when the epoch ended (or now) */
   const logs = new Map<string, number[]>();
   const visibleDesc = () => db.visible().map((a) => a.id).reverse();
