@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getActivityFeed, parseActivityFeed } from '@/features/activity/api/get-activity-feed';
 import { getCurrentStaff, parseCurrentStaff } from '@/features/auth/api/get-current-staff';
-import { getKpis, parseKpis } from '@/features/metrics/api/get-kpis';
+import { parseKpis } from '@/features/metrics/api/get-kpis';
 import { parseRevenueSeries } from '@/features/metrics/api/get-revenue-series';
 import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import { parseDashboardSync, syncDashboard } from '@/features/metrics/api/sync-dashboard';
@@ -83,7 +83,7 @@ describe('data access: parsing RPC results at the edge', () => {
     const denied = rpcClient({ data: null, error: { message: 'staff only', code: '42501' }, status: 403 });
     await expect(getCurrentStaff(denied.client)).rejects.toMatchObject({ name: 'ApiError', code: '42501', status: 403 });
     const down = rpcClient({ data: null, error: { message: 'TypeError: fetch failed', code: '' }, status: 0 });
-    const err = await getKpis(down.client).catch((e: unknown) => e);
+    const err = await getActivityFeed(down.client, { limit: 10 }).catch((e: unknown) => e);
     expect(isNetworkError(err)).toBe(true);
   });
 

@@ -1,13 +1,5 @@
-import { toApiError } from '@/lib/api-error';
 import { ParseError, requireInt, requireObject, requireString, requireTimestamp, toIntOrNull, type JsonObject } from '@/lib/parse';
-import type { AppSupabaseClient } from '@/lib/supabase';
 import type { KpiSnapshot, KpiValues, StaffRole } from '@/live/types';
-
-export interface GetKpisParams {
-  /** ISO timestamps; omitted → the server's defaults (last 30 days up to now()). */
-  from?: string;
-  to?: string;
-}
 
 function toKpiValues(o: JsonObject, field: string): KpiValues {
   return {
@@ -34,11 +26,3 @@ export function parseKpis(data: unknown): KpiSnapshot {
   };
 }
 
-export async function getKpis(client: AppSupabaseClient, params: GetKpisParams = {}): Promise<KpiSnapshot> {
-  const args: { p_from?: string; p_to?: string } = {};
-  if (params.from) args.p_from = params.from;
-  if (params.to) args.p_to = params.to;
-  const { data, error, status } = await client.rpc('dashboard_kpis', args);
-  if (error) throw toApiError(error, status);
-  return parseKpis(data);
-}
