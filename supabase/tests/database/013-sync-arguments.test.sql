@@ -1,7 +1,8 @@
 -- dashboard_sync / revenue_series arguments that were accepted by mistake: a null p_tz or
--- p_bucket (22023, never empty revenue); the p_after_at anchor (reissued ids under one epoch).
+-- p_bucket (22023, never empty revenue); the p_after_at anchor (reissued ids under one epoch);
+-- entity_detail's deleted customer: open_tickets is null (the log never held it).
 begin;
-select plan(12);
+select plan(14);
 
 truncate public.order_items, public.orders, public.tickets, public.customers, public.products,
   public.activity_log, public.sales_hourly;
@@ -61,6 +62,18 @@ select is((select (public.dashboard_sync(p_after => id, p_epoch => epoch) ->> 'r
 select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
              where n.nspname = 'public' and p.proname = 'dashboard_sync'),
   1, 'one dashboard_sync: the old signature was dropped, no overload');
+
+-- entity_detail: a deleted customer's open_tickets is null, not 0
+reset role;
+insert into public.customers (id, full_name, email) values
+  ('c1300000-0000-4000-8000-000000000009', 'Gone Args', 'gone.args@example.com');
+delete from public.customers where id = 'c1300000-0000-4000-8000-000000000009';
+select set_config('request.jwt.claims', '{"sub":"b1300000-0000-4000-8000-000000000001","role":"authenticated"}', true);
+set local role authenticated;
+select is(jsonb_typeof(public.entity_detail('customer', 'c1300000-0000-4000-8000-000000000009') -> 'entity' -> 'open_tickets'),
+  'null', 'deleted customer: open_tickets is null (the log never held it)');
+select is((public.entity_detail('customer', 'c1300000-0000-4000-8000-000000000009') ->> 'deleted')::boolean,
+  true, 'deleted customer: deleted');
 
 select * from finish();
 rollback;
