@@ -11,17 +11,18 @@ function toKpiValues(o: JsonObject, field: string): KpiValues {
   };
 }
 
-export function parseKpis(data: unknown): KpiSnapshot {
-  const o = requireObject(data, 'dashboard_kpis');
-  const role = requireString(o.role, 'dashboard_kpis.role');
-  if (role !== 'admin' && role !== 'support') throw new ParseError(`Unexpected role: ${role}`);
+/** `label` names the field in parse errors (`dashboard_sync.kpis` when it comes from a sync). */
+export function parseKpis(data: unknown, label = 'dashboard_kpis'): KpiSnapshot {
+  const o = requireObject(data, label);
+  const role = requireString(o.role, `${label}.role`);
+  if (role !== 'admin' && role !== 'support') throw new ParseError(`Unexpected value for ${label}.role: ${role}`);
   return {
     kpis: {
-      ...toKpiValues(o, 'dashboard_kpis'),
-      asOf: requireTimestamp(o.as_of, 'dashboard_kpis.as_of'),
-      previous: toKpiValues(requireObject(o.previous, 'dashboard_kpis.previous'), 'dashboard_kpis.previous'),
+      ...toKpiValues(o, label),
+      asOf: requireTimestamp(o.as_of, `${label}.as_of`),
+      previous: toKpiValues(requireObject(o.previous, `${label}.previous`), `${label}.previous`),
     },
-    cursor: o.cursor === null || o.cursor === undefined ? 0 : requireInt(o.cursor, 'dashboard_kpis.cursor'),
+    cursor: o.cursor === null || o.cursor === undefined ? 0 : requireInt(o.cursor, `${label}.cursor`),
     role: role satisfies StaffRole,
   };
 }
