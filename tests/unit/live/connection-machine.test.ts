@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYNC_ERROR_LIMIT, connectionReducer, initialConnectionInfo, mergeConnectionEvents, type ConnectionEvent } from '@/live/connection-machine';
 import type { LiveConnection } from '@/live/types';
+import { mulberry32 } from '../../support/rng.ts';
 
 const at = 1_000;
 const run = (info: LiveConnection, ...events: ConnectionEvent[]) => events.reduce(connectionReducer, info);
@@ -82,8 +83,7 @@ describe('connection state machine', () => {
   it('seeded random interleavings: never live after SYNC_ERROR_LIMIT failed syncs in a row, never offline on them', () => {
     const events: ConnectionEvent[] = [ready, lost, ok(null), parseError, unreachable];
     for (let seed = 1; seed <= 50; seed++) {
-      let x = seed;
-      const next = () => ((x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+      const next = mulberry32(seed);
       let info = start();
       let streak = 0;
       for (let i = 0; i < 60; i++) {

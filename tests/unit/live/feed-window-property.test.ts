@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import { parseActivityFeed } from '@/lib/parse-activity';
 import type { ActivityItem, StaffRole } from '@/live/types';
+import { mulberry32 } from '../../support/rng.ts';
 import { change, settle, setupEngine } from './fakes';
 
 // The feed window invariant, under random interleavings of pushes (some never delivered), bursts
@@ -17,16 +18,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Held {
   kind: 'sync' | 'older';
