@@ -38,6 +38,14 @@ export function mergeConnectionEvents(last: ConnectionEvent, next: ConnectionEve
   return null;
 }
 
+/**
+ * Consecutive failed syncs (reachable server, refused or malformed answer) after which the state
+ * leaves live: the view is no longer kept current, whatever the channels say. It shows polling
+ * with the error as its reason (the poller keeps retrying) and returns to live by itself on the
+ * first sync that succeeds while the channels are ready. Never offline: the server answered.
+ */
+export const SYNC_ERROR_LIMIT = 3;
+
 export function initialConnectionInfo(now: number): LiveConnection {
   return {
     state: 'connecting',
@@ -47,6 +55,7 @@ export function initialConnectionInfo(now: number): LiveConnection {
     readyMark: 0,
     coveredMark: -1,
     syncsMade: 0,
+    failedSyncs: 0,
     lastEventAt: null,
     reconnectAttempts: 0,
     eventsReceived: 0,
@@ -60,13 +69,15 @@ export function initialConnectionInfo(now: number): LiveConnection {
 }
 
 /**
- * The state shown, from the two healths: unreachable API → offline; channels ready and a sync
+ * The state shown, from the two healths: unreachable API → offline; SYNC_ERROR_LIMIT syncs in a
+ * row refused or malformed → polling (lastError says why); channels ready and a sync
  * started since then succeeded → live; channels down → polling; otherwise unchanged (connecting
  * stays connecting until the first covering sync, a reconnect waits in polling).
  */
 export function deriveState(info: LiveConnection): ConnectionState {
   if (info.state === 'paused') return 'paused';
   if (info.api === 'unreachable') return 'offline';
+  if (info.api === 'error' && info.failedSyncs >= SYNC_ERROR_LIMIT) return info.state === 'connecting' ? 'connecting' : 'polling';
   if (info.realtime === 'ready' && info.coveredMark === info.readyMark) return 'live';
   if (info.realtime === 'down') return 'polling';
   return info.state === 'connecting' ? 'connecting' : 'polling';
@@ -88,7 +99,7 @@ const settle = (info: LiveConnection, at: number) => moveTo(info, deriveState(in
 export function connectionReducer(info: LiveConnection, event: ConnectionEvent): LiveConnection {
   switch (event.type) {
     case 'connect':
-      return moveTo({ ...info, realtime: 'connecting', api: 'unknown', coveredMark: -1 }, 'connecting', event.at);
+      return moveTo({ ...info, realtime: 'connecting', api: 'unknown', coveredMark: -1, failedSyncs: 0 }, 'connecting', event.at);
     case 'pause':
       return moveTo(info, 'paused', event.at);
     case 'reset':
@@ -102,7 +113,7 @@ export function connectionReducer(info: LiveConnection, event: ConnectionEvent):
     case 'sync-ok': {
       if (info.state === 'paused') return info;
       const covered = info.realtime === 'ready' && event.mark === info.readyMark;
-      const next = { ...info, api: 'ok' as const, syncsMade: info.syncsMade + 1, coveredMark: covered && event.mark !== null ? event.mark : info.coveredMark };
+      const next = { ...info, api: 'ok' as const, failedSyncs: 0, syncsMade: info.syncsMade + 1, coveredMark: covered && event.mark !== null ? event.mark : info.coveredMark };
       // a failed sync's message goes once the API answers again
       if (info.api !== 'ok' && info.realtime !== 'down') next.lastError = null;
       return settle(next, event.at);
@@ -110,8 +121,8 @@ export function connectionReducer(info: LiveConnection, event: ConnectionEvent):
     case 'sync-failed': {
       if (info.state === 'paused') return info;
       const next: LiveConnection = event.network
-        ? { ...info, api: 'unreachable', lastError: event.error }
-        : { ...info, api: 'error', rpcErrors: info.rpcErrors + 1, lastError: event.error };
+        ? { ...info, api: 'unreachable', failedSyncs: 0, lastError: event.error }
+        : { ...info, api: 'error', failedSyncs: info.failedSyncs + 1, rpcErrors: info.rpcErrors + 1, lastError: event.error };
       return settle(next, event.at);
     }
     case 'reconnect-attempt':

@@ -18,7 +18,7 @@ export interface LiveApi {
     params: { from: string; to: string; bucket: 'hour' | 'day'; tz?: string },
   ): Promise<RevenuePoint[]>;
   /** activity_feed: older pages below the window (p_before) */
-  getActivityFeed(client: AppSupabaseClient, params: { limit: number; after?: number; before?: number }): Promise<ActivityPage>;
+  getActivityFeed(client: AppSupabaseClient, params: { limit: number; before?: number }): Promise<ActivityPage>;
   getCurrentStaff(client: AppSupabaseClient): Promise<StaffUser>;
   signInWithPassword(client: AppSupabaseClient, params: { email: string; password: string }): Promise<SessionInfo>;
   signOut(client: AppSupabaseClient): Promise<void>;

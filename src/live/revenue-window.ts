@@ -74,11 +74,3 @@ export function rollRevenueSeries(series: readonly RevenuePoint[], range: Revenu
   }
   return next.length > count ? next.slice(next.length - count) : next;
 }
-
-/**
- * Applies a freshly fetched series; a response for a window older than the one shown (it overtook
- * a roll-over) is rolled forward instead of moving the chart back in time.
- */
-export function applyRevenueSeries(fetched: readonly RevenuePoint[], range: RevenueRange, now: number): RevenuePoint[] {
-  return rollRevenueSeries(fetched, range, now);
-}

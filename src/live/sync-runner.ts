@@ -42,9 +42,10 @@ interface PendingOlder {
 export function syncMode(params: SyncParams, sync: SyncSnapshot): { replace: boolean; hasMore: boolean; snapshotNext: boolean } {
   // ids went back without a new epoch: nothing held can be trusted
   const wentBack = params.after !== null && sync.cursor < params.after;
-  if (params.after === null) return { replace: true, hasMore: !sync.feedComplete, snapshotNext: false };
-  if (sync.reset || wentBack) {
-    // the rows at or below p_after in the new log may never have been sent: take a snapshot next
+  // a fresh snapshot: asked for, or the server's reset (it then ignores p_after and sends the newest rows)
+  if (params.after === null || sync.reset) return { replace: true, hasMore: !sync.feedComplete, snapshotNext: false };
+  if (wentBack) {
+    // only rows above p_after were sent, and the new log's rows at or below it never were: snapshot next
     return { replace: true, hasMore: true, snapshotNext: true };
   }
   if (!sync.feedComplete) return { replace: true, hasMore: true, snapshotNext: false };
@@ -75,8 +76,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const range = data.revenue.range;
     const window = revenueWindow(range, env.now());
     const admin = deps.role() === 'admin';
+    const after = snapshotNext || data.epoch === null ? null : data.cursor;
     return {
-      after: snapshotNext || data.epoch === null ? null : data.cursor,
+      after,
+      afterAt: after === null ? null : (data.feed.items.find((i) => i.id === after)?.occurredAt ?? null),
       epoch: data.epoch,
       limit: opts.syncPageSize,
       revenueFrom: admin ? window.from : null,

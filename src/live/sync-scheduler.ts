@@ -24,6 +24,7 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
   let bucket = fullBucket(limits, env.monotonic());
   let enabled = false;
   let dirty = false;
+  /** a request is outstanding, whatever its generation: never two at once (pause/resume included) */
   let inFlight = false;
   let timer: TimerHandle | null = null;
   let failures = 0;
@@ -59,8 +60,12 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
   }
 
   function finish(mine: number, outcome: SyncOutcome) {
-    if (mine !== generation) return;
     inFlight = false;
+    if (mine !== generation) {
+      // an answer from before disable(): dropped, but the way is free for the one now wanted
+      pump();
+      return;
+    }
     if (outcome === 'failed') {
       failures += 1;
       const delays = deps.retryDelaysMs;
@@ -90,11 +95,13 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
       enabled = true;
       pump();
     },
-    /** nothing runs; an answer still under way is dropped (its generation is over) */
+    /**
+     * nothing runs; an answer still under way is dropped (its generation is over), but it stays
+     * outstanding: the next sync starts only once it has settled
+     */
     disable() {
       generation += 1;
       enabled = false;
-      inFlight = false;
       dirty = false;
       failures = 0;
       retryAt = Number.NEGATIVE_INFINITY;

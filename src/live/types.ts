@@ -14,6 +14,8 @@ export interface ConnectionHealth {
   /** the readyMark the last successful sync started under (-1: none) */
   coveredMark: number;
   syncsMade: number;
+  /** consecutive syncs refused or malformed (not network-class); SYNC_ERROR_LIMIT of them leave live */
+  failedSyncs: number;
 }
 
 /** What the connection store holds. */
@@ -135,6 +137,11 @@ export interface LiveCommands {
 export interface SyncParams {
   /** null = a fresh snapshot */
   after: number | null;
+  /**
+   * the anchor (dashboard_sync p_after_at): occurred_at of the held row whose id = after, when it is
+   * held. The server answers reset when that row is gone or changed (ids reissued, same epoch).
+   */
+  afterAt?: string | null;
   epoch: string | null;
   limit: number;
   /** null = no revenue series (support, or no chart) */

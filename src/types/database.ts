@@ -164,7 +164,7 @@ isOneToOne: false
 { Args: { "p_from"?: string,"p_to"?: string }; Returns: Json
                            },
 "dashboard_sync":
-{ Args: { "p_after"?: number,"p_bucket"?: string,"p_epoch"?: string,"p_limit"?: number,"p_revenue_from"?: string,"p_tz"?: string }; Returns: Json
+{ Args: { "p_after"?: number,"p_after_at"?: string,"p_bucket"?: string,"p_epoch"?: string,"p_limit"?: number,"p_revenue_from"?: string,"p_tz"?: string }; Returns: Json
                            },
 "entity_detail":
 { Args: { "p_id": string,"p_type": string }; Returns: Json

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { liveApi } from '@/app/live-api';
-import { getKpis } from '@/features/metrics/api/get-kpis';
-import { getTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
+import { parseKpis } from '@/features/metrics/api/get-kpis';
+import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import type { LiveApi } from '@/live/live-api';
 import { createSupabaseClient, type AppSupabaseClient } from '@/lib/supabase';
 import { createLiveEngine, type LiveEngine, type LiveEngineOptions } from '@/live/engine';
@@ -166,12 +166,18 @@ export function socketOf(client: AppSupabaseClient): WebSocket | null {
 
 const withoutAsOf = <T extends { asOf: string }>(k: T) => ({ ...k, asOf: '' });
 
+async function rpcData(client: AppSupabaseClient, fn: 'dashboard_kpis' | 'ticket_status_breakdown'): Promise<unknown> {
+  const { data, error } = await client.rpc(fn);
+  if (error) throw new Error(`${fn}: ${error.message}`);
+  return data;
+}
+
 /** What the database says, read directly with the same RPCs and the same user. */
 export async function directView(client: AppSupabaseClient, limit: number) {
   const [feed, kpis, statuses] = await Promise.all([
     liveApi.getActivityFeed(client, { limit }),
-    getKpis(client),
-    getTicketStatusBreakdown(client),
+    rpcData(client, 'dashboard_kpis').then(parseKpis),
+    rpcData(client, 'ticket_status_breakdown').then(parseTicketStatusBreakdown),
   ]);
   return { ids: feed.items.map((i) => i.id), kpis: withoutAsOf(kpis.kpis), cursor: feed.maxId ?? 0, statuses: JSON.stringify(statuses) };
 }

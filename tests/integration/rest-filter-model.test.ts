@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_KEY } from '../../local-supabase/auth/keys.ts';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { startTestStack } from './stack-setup.ts';
-import { seeded } from '../unit/local-supabase/rest/rest-error.ts';
+import { mulberry32 as seeded } from '../support/rng.ts';
 
 // Seeded property test: random filter trees (every comparison operator, in, is, like/ilike and
 // their (any)/(all) forms, not., nested or/and) give the same rows as a model of SQL's

@@ -3,7 +3,7 @@ import { ANON_KEY, SERVICE_ROLE_KEY } from '../../local-supabase/auth/keys.ts';
 import { MAX_EMBED_DEPTH, MAX_JSON_DEPTH, MAX_LOGIC_DEPTH } from '../../local-supabase/rest/cursor.ts';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { ADMIN, serviceClient, signedIn, startTestStack } from './stack-setup.ts';
-import { seeded } from '../unit/local-supabase/rest/rest-error.ts';
+import { mulberry32 as seeded } from '../support/rng.ts';
 
 // Hostile input gets a clear 4xx in PostgREST's error shape, never a 500 or silence, and the
 // stack keeps serving everyone else afterwards. max_rows comes from supabase/config.toml.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { client, serviceClient, startTestStack } from './stack-setup.ts';
+import { mulberry32 as rng } from '../support/rng.ts';
 
 // Invariant of auth.users under concurrent sign-ups, admin creations and deletions (seeded):
 // one user per address at most, each with exactly one e-mail identity; among simultaneous
@@ -14,17 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TAKEN = new Set(['user_already_exists', 'email_exists']);
 

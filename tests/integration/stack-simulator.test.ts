@@ -3,18 +3,9 @@ import type { SimEvent } from '../../local-supabase/simulator/simulator.ts';
 import { startSimulator } from '../../local-supabase/simulator/simulator.ts';
 import type { Stack } from '../../local-supabase/stack.ts';
 import { startStack } from '../../local-supabase/stack.ts';
+import { mulberry32 } from '../support/rng.ts';
 import { startTestStack } from './stack-setup.ts';
 
-/** Deterministic PRNG so the run is the same every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let stack: Stack;
 beforeAll(async () => {

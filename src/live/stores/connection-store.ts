@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { connectionReducer, initialConnectionInfo, type ConnectionEvent } from '../connection-machine';
+import { createBrowserEnvironment, type LiveEnvironment } from '../environment';
 import type { LiveConnection } from '../types';
 
 export interface ConnectionStoreState extends LiveConnection {
@@ -11,9 +12,10 @@ function infoOf(state: ConnectionStoreState): LiveConnection {
   return info;
 }
 
-export function createConnectionStore(now: number = Date.now()) {
+/** `since` starts at the environment's wall clock (the one the engine's events carry). */
+export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = createBrowserEnvironment()) {
   return create<ConnectionStoreState>()((set, get) => ({
-    ...initialConnectionInfo(now),
+    ...initialConnectionInfo(env.now()),
     dispatch: (events) => {
       const before = infoOf(get());
       let info = before;

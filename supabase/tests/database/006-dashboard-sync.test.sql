@@ -45,8 +45,8 @@ select max(id) as cursor_admin, max(id) filter (where entity_type <> 'order') as
 
 -- 1-2 signatures
 select has_function('public', 'dashboard_sync',
-  array['bigint', 'text', 'integer', 'timestamp with time zone', 'text', 'text'],
-  'dashboard_sync(after, epoch, limit, revenue_from, bucket, tz)');
+  array['bigint', 'text', 'integer', 'timestamp with time zone', 'text', 'text', 'timestamp with time zone'],
+  'dashboard_sync(after, epoch, limit, revenue_from, bucket, tz, after_at)');
 select has_function('public', 'ticket_aging', array[]::text[], 'ticket_aging()');
 
 -- As admin -------------------------------------------------------------------------------------

@@ -153,8 +153,8 @@ select is(entity_detail('order', 'e1200000-0000-4000-8000-000000000002') -> 'ent
   'deleted order: its last known state (items are not in the log)');
 select is(entity_detail('customer', 'c1200000-0000-4000-8000-000000000002') -> 'entity',
   '{"id": "c1200000-0000-4000-8000-000000000002", "full_name": "Gone Customer", "email": "gone@example.com",
-    "phone": null, "open_tickets": 0}'::jsonb,
-  'deleted customer: its last known state (the phone is not in the log)');
+    "phone": null, "open_tickets": null}'::jsonb,
+  'deleted customer: its last known state (the phone and open tickets are not in the log: null)');
 select is((entity_detail('customer', 'c1200000-0000-4000-8000-000000000002') ->> 'deleted')::boolean, true,
   'deleted customer: deleted');
 select is(entity_detail('product', 'd1200000-0000-4000-8000-000000000003') -> 'entity',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getActivityFeed, parseActivityFeed } from '@/features/activity/api/get-activity-feed';
 import { getCurrentStaff, parseCurrentStaff } from '@/features/auth/api/get-current-staff';
-import { getKpis, parseKpis } from '@/features/metrics/api/get-kpis';
+import { parseKpis } from '@/features/metrics/api/get-kpis';
 import { parseRevenueSeries } from '@/features/metrics/api/get-revenue-series';
 import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import { parseDashboardSync, syncDashboard } from '@/features/metrics/api/sync-dashboard';
@@ -83,7 +83,7 @@ describe('data access: parsing RPC results at the edge', () => {
     const denied = rpcClient({ data: null, error: { message: 'staff only', code: '42501' }, status: 403 });
     await expect(getCurrentStaff(denied.client)).rejects.toMatchObject({ name: 'ApiError', code: '42501', status: 403 });
     const down = rpcClient({ data: null, error: { message: 'TypeError: fetch failed', code: '' }, status: 0 });
-    const err = await getKpis(down.client).catch((e: unknown) => e);
+    const err = await getActivityFeed(down.client, { limit: 10 }).catch((e: unknown) => e);
     expect(isNetworkError(err)).toBe(true);
   });
 
@@ -91,7 +91,7 @@ describe('data access: parsing RPC results at the edge', () => {
     const json = {
       epoch: 'e1', reset: false, cursor: '14', feed_complete: true,
       feed: [{ id: 14, kind: 'ticket_created', entity_type: 'ticket', entity_id: 't1', occurred_at: '2026-03-10T10:00:00Z', summary: { ticket_number: 7 } }],
-      kpis: kpiJson, ticket_status: [{ status: 'open', count: 2 }],
+      kpis: { ...kpiJson, cursor: 14 }, ticket_status: [{ status: 'open', count: 2 }],
       revenue: [{ bucket_start: '2026-03-10T00:00:00+00:00', revenue_cents: 100, orders_count: 1 }],
       ticket_aging: { active: [{ status: 'open', count: 2, oldest_seconds: 60 }], done_30d: { closed: 1, cancelled: 0 } },
     };
@@ -102,18 +102,34 @@ describe('data access: parsing RPC results at the edge', () => {
     expect(sync.ticketAging).toEqual(json.ticket_aging);
     expect(structuredClone(sync)).toEqual(sync);
     expect(parseDashboardSync({ ...json, revenue: null, ticket_aging: undefined })).toMatchObject({ revenue: null, ticketAging: null });
-    for (const bad of [null, [], { ...json, reset: 'no' }, { ...json, feed_complete: undefined }, { ...json, kpis: null }, { ...json, cursor: -1 }, { ...json, ticket_status: {} }]) {
+    for (const bad of [
+      null, [], { ...json, reset: 'no' }, { ...json, feed_complete: undefined }, { ...json, kpis: null }, { ...json, cursor: -1 },
+      { ...json, ticket_status: {} },
+      // the KPIs must be from the same snapshot as the feed and the cursor
+      { ...json, kpis: { ...kpiJson, cursor: 13 } }, { ...json, kpis: { ...kpiJson, cursor: null } },
+      { ...json, kpis: { ...kpiJson, cursor: 14, role: 'customer' } },
+      { ...json, feed: [{ id: 'x' }] }, { ...json, revenue: [{ bucket_start: 'soon' }] },
+    ]) {
       const err = (() => { try { parseDashboardSync(bad); } catch (e) { return e; } })();
       expect(err).toBeInstanceOf(ParseError);
+      // every message names the part of dashboard_sync it is about
+      expect((err as Error).message).toContain('dashboard_sync');
       expect(isNetworkError(err)).toBe(false);
     }
+    expect(() => parseDashboardSync({ ...json, kpis: { ...kpiJson, cursor: 13 } })).toThrow(/dashboard_sync\.kpis\.cursor/);
+    expect(() => parseDashboardSync({ ...json, ticket_status: [{ status: 1, count: 1 }] })).toThrow(/^dashboard_sync\.ticket_status: /);
 
     const ok = rpcClient({ data: json, error: null, status: 200 });
     await syncDashboard(ok.client, { after: null, epoch: null, limit: 100, revenueFrom: null, bucket: 'day', tz: 'UTC' });
     await syncDashboard(ok.client, { after: 14, epoch: 'e1', limit: 50, revenueFrom: '2026-03-04T00:00:00.000Z', bucket: 'hour', tz: 'UTC' });
+    await syncDashboard(ok.client, { after: 14, afterAt: '2026-03-10T10:00:00.000Z', epoch: 'e1', limit: 50, revenueFrom: null, bucket: 'day', tz: 'UTC' });
+    await syncDashboard(ok.client, { after: null, afterAt: '2026-03-10T10:00:00.000Z', epoch: null, limit: 50, revenueFrom: null, bucket: 'day', tz: 'UTC' });
     expect(ok.calls).toEqual([
       { fn: 'dashboard_sync', args: { p_limit: 100, p_bucket: 'day', p_tz: 'UTC' } },
       { fn: 'dashboard_sync', args: { p_limit: 50, p_bucket: 'hour', p_tz: 'UTC', p_after: 14, p_epoch: 'e1', p_revenue_from: '2026-03-04T00:00:00.000Z' } },
+      { fn: 'dashboard_sync', args: { p_limit: 50, p_bucket: 'day', p_tz: 'UTC', p_after: 14, p_after_at: '2026-03-10T10:00:00.000Z', p_epoch: 'e1' } },
+      // no cursor, no anchor
+      { fn: 'dashboard_sync', args: { p_limit: 50, p_bucket: 'day', p_tz: 'UTC' } },
     ]);
     const garbage = rpcClient({ data: '<html>502</html>', error: null, status: 200 });
     await expect(syncDashboard(garbage.client, { after: null, epoch: null, limit: 100, revenueFrom: null, bucket: 'day', tz: 'UTC' })).rejects.toBeInstanceOf(ParseError);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { connectionReducer, initialConnectionInfo, mergeConnectionEvents, type ConnectionEvent } from '@/live/connection-machine';
+import { SYNC_ERROR_LIMIT, connectionReducer, initialConnectionInfo, mergeConnectionEvents, type ConnectionEvent } from '@/live/connection-machine';
 import type { LiveConnection } from '@/live/types';
+import { mulberry32 } from '../../support/rng.ts';
 
 const at = 1_000;
 const run = (info: LiveConnection, ...events: ConnectionEvent[]) => events.reduce(connectionReducer, info);
@@ -61,6 +62,41 @@ describe('connection state machine', () => {
     expect(run(start(), ready, parseError).state).toBe('connecting');
     // the next good answer clears it
     expect(run(info, ok(info.readyMark))).toMatchObject({ state: 'live', api: 'ok', lastError: null, rpcErrors: 1 });
+  });
+
+  it(`${SYNC_ERROR_LIMIT} failed syncs in a row (not network) leave live for polling with the reason; one good sync → live`, () => {
+    const once = run(live(), parseError, parseError);
+    expect(once).toMatchObject({ state: 'live', failedSyncs: 2 });
+    const stuck = run(once, parseError);
+    expect(stuck).toMatchObject({ state: 'polling', api: 'error', failedSyncs: 3, realtime: 'ready', lastError: 'sync: Unexpected value for dashboard_sync.cursor' });
+    expect(run(stuck, parseError, parseError).state).toBe('polling');
+    expect(run(stuck, ok(stuck.readyMark))).toMatchObject({ state: 'live', api: 'ok', failedSyncs: 0, lastError: null });
+    // a good sync in between starts the count again
+    expect(run(live(), parseError, parseError, ok(1), parseError, parseError).state).toBe('live');
+    // a network failure is offline, and breaks the run
+    expect(run(live(), parseError, parseError, unreachable)).toMatchObject({ state: 'offline', failedSyncs: 0 });
+    expect(run(live(), parseError, parseError, unreachable, parseError).state).toBe('live');
+    // still before the first covering sync: connecting stays connecting
+    expect(run(start(), ready, parseError, parseError, parseError).state).toBe('connecting');
+  });
+
+  it('seeded random interleavings: never live after SYNC_ERROR_LIMIT failed syncs in a row, never offline on them', () => {
+    const events: ConnectionEvent[] = [ready, lost, ok(null), parseError, unreachable];
+    for (let seed = 1; seed <= 50; seed++) {
+      const next = mulberry32(seed);
+      let info = start();
+      let streak = 0;
+      for (let i = 0; i < 60; i++) {
+        const pick = Math.floor(next() * (events.length + 1));
+        const event = pick === events.length ? ok(info.readyMark) : events[pick]!;
+        info = connectionReducer(info, event);
+        if (event.type === 'sync-failed' && !event.network) streak += 1;
+        else if (event.type === 'sync-ok' || event.type === 'sync-failed') streak = 0;
+        expect(info.failedSyncs).toBe(streak);
+        if (streak >= SYNC_ERROR_LIMIT) expect(info.state).not.toBe('live');
+        if (event === parseError) expect(info.state).not.toBe('offline');
+      }
+    }
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SyncParams } from '@/live/types';
+import { syncMode } from '@/live/sync-runner';
+import type { SyncParams, SyncSnapshot } from '@/live/types';
 import { change, liveEngine, settle, setupEngine } from './fakes';
 
 beforeEach(() => {
@@ -24,21 +25,16 @@ async function withRows(n: number) {
 }
 
 describe('live engine: epoch and reset', () => {
-  it.each([
-    ['only rows after p_after', false],
-    ['a fresh snapshot', true],
-  ])('a reset (new epoch, ids start again) replaces everything held; the server answering %s', async (_name, ignoresAfter) => {
+  it('a reset (new epoch, ids start again) replaces everything held with the snapshot in the answer, in one sync', async () => {
     const s = await withRows(30);
-    s.db.resetIgnoresAfter = ignoresAfter;
     s.db.resetLog();
     for (let i = 0; i < 5; i++) s.db.addTicket();
     push(s);
     await settle(20);
     const params = syncParams(s);
     expect(params[0]).toMatchObject({ after: 30, epoch: 'epoch-1' });
-    // rows at or below the old cursor may exist in the new log: one fresh snapshot to be sure
-    expect(params[1]).toMatchObject({ after: null });
-    expect(params).toHaveLength(2);
+    // the server's reset answer is a fresh snapshot: no second sync for it
+    expect(params).toHaveLength(1);
     const state = s.stores.dashboard.getState();
     expect(state).toMatchObject({ epoch: 'epoch-2', cursor: 5 });
     expect(ids(s)).toEqual([5, 4, 3, 2, 1]);
@@ -64,7 +60,38 @@ describe('live engine: epoch and reset', () => {
     await settle(400);
     expect(ids(s)).toEqual([2, 1]);
     expect(s.stores.dashboard.getState().cursor).toBe(2);
+    // the anchor row (id 30) is gone: the server flags the reset and its answer is the snapshot
+    expect(syncParams(s).map((p) => p.after)).toEqual([30]);
     s.engine.stop();
+  });
+
+  it('ids reissued under the same epoch and up past the cursor: the anchor (p_after_at) makes it a reset', async () => {
+    const s = await withRows(30);
+    const held = s.stores.dashboard.getState().feed.items[0]!;
+    expect(held.id).toBe(30);
+    s.db.resetLog();
+    s.db.epoch = 'epoch-1'; // a failover that kept the epoch row and reissued ids 1..32
+    vi.setSystemTime(Date.now() + 60_000);
+    for (let i = 0; i < 32; i++) s.db.addTicket();
+    push(s);
+    await settle(400);
+    expect(syncParams(s)[0]).toMatchObject({ after: 30, afterAt: held.occurredAt, epoch: 'epoch-1' });
+    const state = s.stores.dashboard.getState();
+    expect(state.cursor).toBe(32);
+    // every row held is the new log's: none of the old rows 1..30 is left under the new ids
+    expect(ids(s)).toEqual(Array.from({ length: 32 }, (_, i) => 32 - i));
+    expect(state.feed.items.every((i) => Date.parse(i.occurredAt) >= Date.parse(held.occurredAt) + 60_000)).toBe(true);
+    s.engine.stop();
+  });
+
+  it('syncMode: a server reset takes the answer as the snapshot (hasMore = !feed_complete); only ids going back unflagged cost a second sync', () => {
+    const p: SyncParams = { after: 30, epoch: 'e1', limit: 100, revenueFrom: null, bucket: 'day', tz: 'UTC' };
+    const answer = (o: { reset: boolean; cursor: number; feedComplete: boolean }) => ({ ...o }) as unknown as SyncSnapshot;
+    expect(syncMode(p, answer({ reset: true, cursor: 5, feedComplete: true }))).toEqual({ replace: true, hasMore: false, snapshotNext: false });
+    expect(syncMode(p, answer({ reset: true, cursor: 500, feedComplete: false }))).toEqual({ replace: true, hasMore: true, snapshotNext: false });
+    // no reset flag, but the cursor went below p_after (a server without the anchor, or the cursor row not held)
+    expect(syncMode(p, answer({ reset: false, cursor: 5, feedComplete: true }))).toEqual({ replace: true, hasMore: true, snapshotNext: true });
+    expect(syncMode(p, answer({ reset: false, cursor: 40, feedComplete: true }))).toEqual({ replace: false, hasMore: false, snapshotNext: false });
   });
 
   it('feed_complete = false: the answer is a fresh snapshot of the newest rows, with hasMore', async () => {

@@ -135,8 +135,6 @@ export class FakeDb {
   failing = new Set<string>();
   /** dashboard_sync answers this raw JSON instead (a server off the contract) */
   malformed: unknown = undefined;
-  /** on a reset, answer every row (true) or only rows after p_after (false, the contract read literally) */
-  resetIgnoresAfter = false;
   calls: { fn: string; params: unknown }[] = [];
   private nextId = 1;
   private epochs = 1;
@@ -193,8 +191,12 @@ export class FakeDb {
   syncJson(p: SyncParams): Record<string, unknown> {
     const visible = this.visible();
     const cursor = visible.at(-1)?.id ?? 0;
-    const reset = p.epoch !== null && p.epoch !== this.epoch;
-    const after = reset && this.resetIgnoresAfter ? null : p.after;
+    // the anchor: the row with id = p_after must still be there with the same occurred_at
+    const anchor = p.after !== null && p.afterAt != null ? visible.find((a) => a.id === p.after) : undefined;
+    const anchorGone = p.after !== null && p.afterAt != null && (anchor === undefined || anchor.occurredAt !== p.afterAt);
+    const reset = (p.epoch !== null && p.epoch !== this.epoch) || anchorGone;
+    // as dashboard_sync does: a reset answers a fresh snapshot (p_after is ignored)
+    const after = reset ? null : p.after;
     const rows = visible.filter((a) => after === null || a.id > after).reverse();
     const admin = this.role === 'admin';
     const values = {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import { parseActivityFeed } from '@/lib/parse-activity';
 import type { ActivityItem, StaffRole } from '@/live/types';
+import { mulberry32 } from '../../support/rng.ts';
 import { change, settle, setupEngine } from './fakes';
 
 // The feed window invariant, under random interleavings of pushes (some never delivered), bursts
@@ -17,16 +18,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Held {
   kind: 'sync' | 'older';
@@ -38,8 +29,6 @@ async function runSeed(seed: number, role: StaffRole, steps: number) {
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const setup = setupEngine({ role, options: { feedCap: 40, maxFeedCap: 120, olderPageSize: 15, syncPageSize: 30 } });
   const { db, client, engine, api } = setup;
-  // both readings of the contract: on a reset the server sends every row, or only those after p_after
-  db.resetIgnoresAfter = rnd() < 0.5;
   /** the visible log of every epoch, newest first, as it stood when the epoch ended (or now) */
   const logs = new Map<string, number[]>();
   const visibleDesc = () => db.visible().map((a) => a.id).reverse();

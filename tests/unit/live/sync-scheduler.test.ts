@@ -121,6 +121,48 @@ describe('sync scheduler', () => {
     expect(scheduler.isCurrent(runs[1]!.generation)).toBe(true);
   });
 
+  it('one in flight across pause/resume: a slow sync still under way holds the next one back until it settles', async () => {
+    const { env } = createFakeEnv();
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const calls: { generation: number; finish: () => void }[] = [];
+    const scheduler = createSyncScheduler({
+      env,
+      limits: { burst: 4, ratePerSec: 3 },
+      retryDelaysMs: [250],
+      jittered: (ms) => ms,
+      // a fake api: each call is outstanding until the test answers it
+      run: (generation) =>
+        new Promise<SyncOutcome>((resolve) => {
+          concurrent += 1;
+          maxConcurrent = Math.max(maxConcurrent, concurrent);
+          calls.push({ generation, finish: () => { concurrent -= 1; resolve('ok'); } });
+        }),
+    });
+    scheduler.enable();
+    scheduler.markDirty();
+    expect(calls).toHaveLength(1);
+    // pause + resume while the first one is slow: the resumed engine wants a sync at once
+    for (let i = 0; i < 3; i++) {
+      scheduler.disable();
+      scheduler.enable();
+      scheduler.markDirty();
+      await settle(1_000);
+    }
+    expect(calls).toHaveLength(1);
+    expect(scheduler.isIdle()).toBe(false);
+    calls[0]!.finish();
+    await settle(10);
+    // the old answer is dropped (its generation is over) and the wanted sync starts now, alone
+    expect(scheduler.isCurrent(calls[0]!.generation)).toBe(false);
+    expect(calls).toHaveLength(2);
+    expect(scheduler.isCurrent(calls[1]!.generation)).toBe(true);
+    calls[1]!.finish();
+    await settle(1_000);
+    expect(calls).toHaveLength(2);
+    expect(maxConcurrent).toBe(1);
+  });
+
   it('the wall clock stepped back or forward changes nothing: every wait is on the monotonic clock', async () => {
     const { scheduler, runs } = setup({ auto: 'ok' });
     for (let i = 0; i < 4; i++) {

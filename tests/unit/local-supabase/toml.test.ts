@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseToml, TomlError } from '../../../local-supabase/toml.ts';
+import { mulberry32 as rng } from '../../support/rng.ts';
 
-/** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('parseToml', () => {
   it('reads tables, dotted and quoted keys, and every scalar the config uses', () => {

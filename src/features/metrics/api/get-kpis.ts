@@ -1,13 +1,5 @@
-import { toApiError } from '@/lib/api-error';
 import { ParseError, requireInt, requireObject, requireString, requireTimestamp, toIntOrNull, type JsonObject } from '@/lib/parse';
-import type { AppSupabaseClient } from '@/lib/supabase';
 import type { KpiSnapshot, KpiValues, StaffRole } from '@/live/types';
-
-export interface GetKpisParams {
-  /** ISO timestamps; omitted → the server's defaults (last 30 days up to now()). */
-  from?: string;
-  to?: string;
-}
 
 function toKpiValues(o: JsonObject, field: string): KpiValues {
   return {
@@ -19,26 +11,19 @@ function toKpiValues(o: JsonObject, field: string): KpiValues {
   };
 }
 
-export function parseKpis(data: unknown): KpiSnapshot {
-  const o = requireObject(data, 'dashboard_kpis');
-  const role = requireString(o.role, 'dashboard_kpis.role');
-  if (role !== 'admin' && role !== 'support') throw new ParseError(`Unexpected role: ${role}`);
+/** `label` names the field in parse errors (`dashboard_sync.kpis` when it comes from a sync). */
+export function parseKpis(data: unknown, label = 'dashboard_kpis'): KpiSnapshot {
+  const o = requireObject(data, label);
+  const role = requireString(o.role, `${label}.role`);
+  if (role !== 'admin' && role !== 'support') throw new ParseError(`Unexpected value for ${label}.role: ${role}`);
   return {
     kpis: {
-      ...toKpiValues(o, 'dashboard_kpis'),
-      asOf: requireTimestamp(o.as_of, 'dashboard_kpis.as_of'),
-      previous: toKpiValues(requireObject(o.previous, 'dashboard_kpis.previous'), 'dashboard_kpis.previous'),
+      ...toKpiValues(o, label),
+      asOf: requireTimestamp(o.as_of, `${label}.as_of`),
+      previous: toKpiValues(requireObject(o.previous, `${label}.previous`), `${label}.previous`),
     },
-    cursor: o.cursor === null || o.cursor === undefined ? 0 : requireInt(o.cursor, 'dashboard_kpis.cursor'),
+    cursor: o.cursor === null || o.cursor === undefined ? 0 : requireInt(o.cursor, `${label}.cursor`),
     role: role satisfies StaffRole,
   };
 }
 
-export async function getKpis(client: AppSupabaseClient, params: GetKpisParams = {}): Promise<KpiSnapshot> {
-  const args: { p_from?: string; p_to?: string } = {};
-  if (params.from) args.p_from = params.from;
-  if (params.to) args.p_to = params.to;
-  const { data, error, status } = await client.rpc('dashboard_kpis', args);
-  if (error) throw toApiError(error, status);
-  return parseKpis(data);
-}

@@ -1,6 +1,4 @@
-import { toApiError } from '@/lib/api-error';
 import { requireArray, requireInt, requireObject, requireString } from '@/lib/parse';
-import type { AppSupabaseClient } from '@/lib/supabase';
 import type { TicketStatusCount } from '@/live/types';
 
 export function parseTicketStatusBreakdown(data: unknown): TicketStatusCount[] {
@@ -10,8 +8,3 @@ export function parseTicketStatusBreakdown(data: unknown): TicketStatusCount[] {
   });
 }
 
-export async function getTicketStatusBreakdown(client: AppSupabaseClient): Promise<TicketStatusCount[]> {
-  const { data, error, status } = await client.rpc('ticket_status_breakdown');
-  if (error) throw toApiError(error, status);
-  return parseTicketStatusBreakdown(data);
-}

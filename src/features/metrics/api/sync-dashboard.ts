@@ -12,13 +12,28 @@ function requireBoolean(value: unknown, field: string): boolean {
   return value;
 }
 
+/** Runs a part's parser; its ParseError is labelled with the part of dashboard_sync it came from. */
+function part<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ParseError && !error.message.includes('dashboard_sync.')) {
+      throw new ParseError(`dashboard_sync.${name}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
 /** dashboard_sync's jsonb → SyncSnapshot; anything off-contract is a ParseError (an error, not "offline"). */
 export function parseDashboardSync(data: unknown): SyncSnapshot {
   const o = requireObject(data, 'dashboard_sync');
   const cursor = o.cursor === null ? 0 : toInt(o.cursor);
   if (cursor === null || cursor < 0) throw new ParseError(`Unexpected value for dashboard_sync.cursor: ${JSON.stringify(o.cursor)}`);
-  const snapshot = parseKpis(o.kpis);
-  const feed = parseActivityFeed(o.feed);
+  const snapshot = parseKpis(o.kpis, 'dashboard_sync.kpis');
+  if (snapshot.cursor !== cursor) {
+    throw new ParseError(`dashboard_sync.kpis.cursor (${snapshot.cursor}) is not dashboard_sync.cursor (${cursor})`);
+  }
+  const feed = part('feed', () => parseActivityFeed(o.feed));
   if (feed.maxId !== null && feed.maxId > cursor) throw new ParseError('dashboard_sync.feed has rows above the cursor');
   return {
     epoch: requireString(o.epoch, 'dashboard_sync.epoch'),
@@ -28,8 +43,8 @@ export function parseDashboardSync(data: unknown): SyncSnapshot {
     feedComplete: requireBoolean(o.feed_complete, 'dashboard_sync.feed_complete'),
     kpis: snapshot.kpis,
     role: snapshot.role,
-    ticketStatus: parseTicketStatusBreakdown(o.ticket_status),
-    revenue: o.revenue === null || o.revenue === undefined ? null : parseRevenueSeries(o.revenue),
+    ticketStatus: part('ticket_status', () => parseTicketStatusBreakdown(o.ticket_status)),
+    revenue: o.revenue === null || o.revenue === undefined ? null : part('revenue', () => parseRevenueSeries(o.revenue)),
     ticketAging: o.ticket_aging === undefined ? null : requireJson(o.ticket_aging, 'dashboard_sync.ticket_aging'),
   };
 }
@@ -37,12 +52,13 @@ export function parseDashboardSync(data: unknown): SyncSnapshot {
 /** Everything the overview and the feed need to move from the cursor to now, in one call and one snapshot. */
 export async function syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot> {
   // null arguments are left out: the function's defaults are null
-  const args: { p_after?: number; p_epoch?: string; p_limit: number; p_revenue_from?: string; p_bucket: string; p_tz: string } = {
+  const args: { p_after?: number; p_after_at?: string; p_epoch?: string; p_limit: number; p_revenue_from?: string; p_bucket: string; p_tz: string } = {
     p_limit: params.limit,
     p_bucket: params.bucket,
     p_tz: params.tz,
   };
   if (params.after !== null) args.p_after = params.after;
+  if (params.after !== null && params.afterAt != null) args.p_after_at = params.afterAt;
   if (params.epoch !== null) args.p_epoch = params.epoch;
   if (params.revenueFrom !== null) args.p_revenue_from = params.revenueFrom;
   const { data, error, status } = await client.rpc('dashboard_sync', args);

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthLimiters, createRateLimiter, MAX_BUCKETS } from '../../../../local-supabase/auth/rate-limit.ts';
+import { mulberry32 as rng } from '../../../support/rng.ts';
 
 function clock(start = 1_000_000) {
   let t = start;
   return { now: () => t, advance: (ms: number) => (t += ms) };
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIVE_MIN = 300_000;

@@ -3,17 +3,7 @@ import type { TableInfo } from '../../../../local-supabase/realtime/capture.ts';
 import type { ChangeRow } from '../../../../local-supabase/realtime/payload.ts';
 import { groupForRls, type RlsFacts } from '../../../../local-supabase/realtime/rls.ts';
 import { rlsKeyOf, type ChannelSink, type Subscription } from '../../../../local-supabase/realtime/subscriptions.ts';
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../support/rng.ts';
 
 const table = (name: string, rls: boolean, pk: string[]): TableInfo => ({
   oid: name.length,

@@ -7,7 +7,7 @@ import { readPlan } from '../../../../local-supabase/rest/plan.ts';
 import { findRelationship, toRelationships } from '../../../../local-supabase/rest/relations.ts';
 import { parseSelect } from '../../../../local-supabase/rest/select.ts';
 import { conditionSql, nodeSql, Params } from '../../../../local-supabase/rest/sql.ts';
-import { seeded } from './rest-error.ts';
+import { mulberry32 as seeded } from '../../../support/rng.ts';
 
 // Seeded fuzzing of every parser: whatever the input, the only thing thrown is the typed
 // RestError (PGRST100, or PGRST103 for a negative limit), and what parses renders to SQL.
