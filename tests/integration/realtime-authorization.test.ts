@@ -3,6 +3,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, RawSocket, RUN, sleep, startHarness, SUPPORT, waitFor, type Harness, type SystemMessage } from './realtime-harness.ts';
+import { mulberry32 as rng } from '../support/rng.ts';
 
 // Realtime Authorization and Broadcast from the database, with the real supabase-js: private joins
 // decided by SELECT policies on realtime.messages, client broadcasts by INSERT policies, policies
@@ -40,16 +41,6 @@ function join(client: SupabaseClient, name: string, config: Record<string, unkno
   return j;
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const subscribed = (j: Joined, what: string) => waitFor(() => j.statuses.includes('SUBSCRIBED'), what);
 const refused = (j: Joined, what: string) => waitFor(() => j.error !== undefined, what);

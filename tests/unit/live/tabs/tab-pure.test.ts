@@ -132,7 +132,7 @@ describe('revenue ranges', () => {
 
 describe('tab view', () => {
   function stores() {
-    return { dashboard: createDashboardStore(), connection: createConnectionStore(0), session: createSessionStore() };
+    return { dashboard: createDashboardStore(), connection: createConnectionStore({ now: () => 0 }), session: createSessionStore() };
   }
 
   it('pause freezes the dashboard and shows Paused, while the session stays live', () => {
@@ -178,7 +178,7 @@ describe('snapshot source', () => {
     expect(changedFields({ a: 1 }, { a: 1 })).toBeNull();
   });
   function stores2() {
-    return { dashboard: createDashboardStore(), connection: createConnectionStore(0), session: createSessionStore() };
+    return { dashboard: createDashboardStore(), connection: createConnectionStore({ now: () => 0 }), session: createSessionStore() };
   }
 });
 

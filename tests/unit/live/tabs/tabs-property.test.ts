@@ -2,18 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RevenueRange } from '@/live/types';
 import { dataOf } from '@/live/tabs/snapshot-source';
 import { advance, createBrowser, kpiOf, type FakeTab } from './fakes';
+import { mulberry32 as rng } from '../../../support/rng.ts';
 
-/** mulberry32: the same seed replays the same interleaving */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RANGES: RevenueRange[] = ['24h', '7d', '30d', '90d'];
 /** the hand-over bound of the issue */

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDbMessage, receives, type MemberState } from '../../../../local-supabase/realtime/db-message.ts';
+import { mulberry32 as rng } from '../../../support/rng.ts';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('readDbMessage', () => {
   it('reads a realtime.messages row as the capture trigger records it', () => {
