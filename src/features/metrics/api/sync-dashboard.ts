@@ -49,6 +49,13 @@ export function parseDashboardSync(data: unknown): SyncSnapshot {
   };
 }
 
+/**
+ * A sync normally answers in milliseconds; one that hangs (a stalled proxy, a half-open socket)
+ * would hold back every later sync, so it is aborted and counts as a network failure (status 0),
+ * which the engine retries with backoff.
+ */
+export const SYNC_TIMEOUT_MS = 15_000;
+
 /** Everything the overview and the feed need to move from the cursor to now, in one call and one snapshot. */
 export async function syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot> {
   // null arguments are left out: the function's defaults are null
@@ -61,7 +68,13 @@ export async function syncDashboard(client: AppSupabaseClient, params: SyncParam
   if (params.after !== null && params.afterAt != null) args.p_after_at = params.afterAt;
   if (params.epoch !== null) args.p_epoch = params.epoch;
   if (params.revenueFrom !== null) args.p_revenue_from = params.revenueFrom;
-  const { data, error, status } = await client.rpc('dashboard_sync', args);
-  if (error) throw toApiError(error, status);
-  return parseDashboardSync(data);
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), SYNC_TIMEOUT_MS);
+  try {
+    const { data, error, status } = await client.rpc('dashboard_sync', args).abortSignal(abort.signal);
+    if (error) throw toApiError(error, status);
+    return parseDashboardSync(data);
+  } finally {
+    clearTimeout(timer);
+  }
 }
