@@ -11,7 +11,13 @@ import type { AppSupabaseClient } from '@/lib/supabase';
 
 const rpcClient = (result: { data: unknown; error: unknown; status: number }) => {
   const calls: { fn: string; args: unknown }[] = [];
-  const client = { rpc: async (fn: string, args: unknown) => (calls.push({ fn, args }), result) } as unknown as AppSupabaseClient;
+  // like postgrest-js's builder: a thenable that also takes an abort signal
+  const rpc = (fn: string, args: unknown) => {
+    calls.push({ fn, args });
+    const answer = Promise.resolve(result);
+    return Object.assign(answer, { abortSignal: () => answer });
+  };
+  const client = { rpc } as unknown as AppSupabaseClient;
   return { client, calls };
 };
 
