@@ -50,7 +50,7 @@ export function createAdminRoutes(deps: AuthDeps): Hono {
       });
     } catch (err) {
       // A table that references auth.users without ON DELETE CASCADE keeps the user, as on Supabase.
-      if (isDbError(err)) throw new AuthError(500, 'unexpected_failure', 'Database error deleting user');
+      if (isDbError(err)) throw new AuthError(500, 'unexpected_failure', 'Database error deleting user', false, undefined, err);
       throw err;
     }
     return c.json({});

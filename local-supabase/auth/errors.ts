@@ -8,8 +8,10 @@ export class AuthError extends Error {
     readonly oauth = false,
     /** The `weak_password` payload GoTrue adds to weak_password errors. */
     readonly weakPassword?: { reasons: string[] },
+    /** What went wrong underneath, for the server's log only. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, { cause });
     this.name = 'AuthError';
   }
 }

@@ -28,6 +28,8 @@ export function createAuthRoutes(deps: AuthDeps): Hono {
     const apiVersion = c.req.header('X-Supabase-Api-Version');
     const authErr =
       err instanceof AuthError ? err : new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information');
+    // the client only learns "unexpected failure"; the server's log says what happened
+    if (authErr.status >= 500) console.error(`[auth] ${c.req.method} ${c.req.path}:`, authErr.cause ?? err);
     c.header('X-Supabase-Api-Version', AUTH_API_VERSION);
     c.header('x-sb-error-code', authErr.code);
     return c.json(authErrorBody(authErr, apiVersion), authErr.status as 400);
