@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Queryable } from '../db/types.ts';
 import { isDbError } from '../db/types.ts';
@@ -66,24 +67,33 @@ async function findUser(db: Queryable, id: string): Promise<AuthUserRow> {
   return user;
 }
 
+/** base64(sha256(text)), as GoTrue obfuscates soft-deleted contact data (in the server, not in SQL). */
+const obfuscate = (text: string) => createHash('sha256').update(text).digest('base64');
+
 /** Soft delete (models.User.SoftDeleteUser): contact data hashed, secrets and metadata cleared, sessions ended. */
 async function softDeleteUser(tx: Queryable, user: AuthUserRow): Promise<void> {
   if (user.deleted_at) return;
+  const current = await tx.query<{ email: string | null; phone: string | null }>('select email, phone from auth.users where id = $1', [user.id]);
+  const row = current.rows[0];
+  if (!row) return;
   await tx.query(
     `update auth.users set
-       email = encode(extensions.digest(id::text || coalesce(email, ''), 'sha256'), 'base64'),
-       phone = left(encode(extensions.digest(id::text || coalesce(phone, ''), 'sha256'), 'base64'), 15),
+       email = $2, phone = $3,
        encrypted_password = null, confirmation_token = '', recovery_token = '', email_change_token_current = '',
        email_change_token_new = '', phone_change_token = '', raw_user_meta_data = '{}', raw_app_meta_data = '{}',
        deleted_at = now(), updated_at = now()
      where id = $1`,
+    [user.id, obfuscate(user.id + (row.email ?? '')), obfuscate(user.id + (row.phone ?? '')).slice(0, 15)],
+  );
+  const identities = await tx.query<{ id: string; provider: string; provider_id: string }>(
+    'select id, provider, provider_id from auth.identities where user_id = $1',
     [user.id],
   );
-  await tx.query(
-    `update auth.identities set identity_data = '{}',
-       provider_id = encode(extensions.digest(user_id::text || provider || ':' || provider_id, 'sha256'), 'base64')
-     where user_id = $1`,
-    [user.id],
-  );
+  for (const identity of identities.rows) {
+    await tx.query(`update auth.identities set identity_data = '{}', provider_id = $2 where id = $1`, [
+      identity.id,
+      obfuscate(`${user.id}${identity.provider}:${identity.provider_id}`),
+    ]);
+  }
   await logoutAll(tx, user.id);
 }
