@@ -46,6 +46,14 @@ export class Client {
   lastSeen = Date.now();
   private joinTimes: number[] = [];
   private closed = false;
+  /**
+   * Frames waiting behind a join. A socket's joins run one at a time, in order, as Phoenix's socket
+   * process runs them, each after a turn of the event loop: a storm of joins in one read (50 joins
+   * of 100 bindings each) would otherwise hold the process for 100-200 ms, and every HTTP request
+   * with it. Later frames wait behind a join so that a leave or a broadcast never overtakes it.
+   */
+  private inbox: Frame[] = [];
+  private pumping = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -117,20 +125,45 @@ export class Client {
       this.host.log(`realtime: ignoring malformed frame (${decoded.error})`);
       return;
     }
+    const frame = decoded.frame;
+    // Heartbeats are answered at once, even behind a slow join, so the client does not drop the socket.
+    if (frame.topic === 'phoenix' || (!this.pumping && frame.event !== 'phx_join')) {
+      this.routeSafely(frame);
+      return;
+    }
+    this.inbox.push(frame);
+    if (!this.pumping) void this.pump();
+  }
+
+  private routeSafely(frame: Frame): void {
     try {
-      this.route(decoded.frame);
+      this.route(frame);
     } catch (err) {
-      this.crashed(decoded.frame.topic, err);
+      this.crashed(frame.topic, err);
+    }
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      for (let frame = this.inbox.shift(); frame && !this.closed; frame = this.inbox.shift()) {
+        if (frame.event !== 'phx_join') {
+          this.routeSafely(frame);
+          continue;
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.closed) break;
+        await this.join(frame).catch((err: unknown) => this.joinCrashed(frame, err));
+      }
+    } finally {
+      this.inbox = [];
+      this.pumping = false;
     }
   }
 
   private route(frame: Frame): void {
     if (frame.topic === 'phoenix') {
       if (frame.event === 'heartbeat') this.send(reply({ ...frame, joinRef: null }, 'ok', {}));
-      return;
-    }
-    if (frame.event === 'phx_join') {
-      void this.join(frame).catch((err) => this.joinCrashed(frame, err));
       return;
     }
     const channel = this.channels.get(frame.topic);

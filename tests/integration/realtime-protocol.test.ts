@@ -70,6 +70,25 @@ describe('realtime socket protocol', () => {
     raw.close();
   });
 
+  it('runs a socket\'s joins in order: a leave and a broadcast sent right behind a join wait for it, a heartbeat does not', async () => {
+    const raw = await RawSocket.open(h, h.keys.anonKey);
+    const token = await h.tokenFor(ADMIN);
+    const bindings = Array.from({ length: 50 }, (_, i) => ({ event: '*', schema: 'public', table: 'customers', filter: `full_name=eq.n${i}` }));
+    // one write: the frames reach the server in one read
+    for (let j = 0; j < 5; j++) raw.join(`realtime:order${j}`, `j${j}`, { access_token: token, config: { postgres_changes: bindings } });
+    raw.send(['j4', 'b1', 'realtime:order4', 'broadcast', { type: 'broadcast', event: 'x', payload: {} }]);
+    raw.send(['j4', 'l1', 'realtime:order4', 'phx_leave', {}]);
+    raw.send([null, 'h1', 'phoenix', 'heartbeat', {}]);
+    await raw.reply('l1');
+    const replies = raw.frames.filter((f) => (f as unknown[])[3] === 'phx_reply') as unknown[][];
+    const refs = replies.map((f) => f[1]);
+    // the heartbeat was answered before the joins were done; the broadcast and the leave after their join
+    expect(refs.indexOf('h1')).toBeLessThan(refs.indexOf('j4'));
+    expect(refs.filter((r) => r !== 'h1')).toEqual(['j0', 'j1', 'j2', 'j3', 'j4', 'b1', 'l1']);
+    for (const f of replies) expect((f[4] as { status: string }).status).toBe('ok');
+    raw.close();
+  });
+
   it('holds the reply until attached when postgres_changes_options.wait is set', async () => {
     const raw = await RawSocket.open(h);
     raw.join('realtime:wait', '1', {
