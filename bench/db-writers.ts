@@ -134,6 +134,44 @@ async function run(url: string, s: Scenario, writers: number, seconds: number): 
   return { perSecond: commits / seconds, cpuMsPerCommit: used === null ? null : (used * 1000) / commits };
 }
 
+/**
+ * The delta's own part of a commit, timed in the server: private.send_dashboard_deltas for a
+ * transaction with one new row, admin only (an order) and both audiences with ticket aging (a
+ * ticket), 200 calls each in a rolled-back transaction. This is what the numbering lock is held
+ * for on top of the numbering and the commit.
+ */
+async function deltaBuildTime(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('begin');
+    await c.query(`create function pg_temp.time_deltas(p_support boolean, n int) returns setof double precision
+      language plpgsql as $$
+      declare
+        v_at timestamptz;
+        v_cursor bigint := private.visible_cursor(true);
+      begin
+        for i in 1 .. n loop
+          v_at := clock_timestamp();
+          perform private.send_dashboard_deltas(v_cursor - 1, v_cursor - 1, v_cursor, 1, case when p_support then 1 else 0 end, p_support);
+          return next extract(epoch from clock_timestamp() - v_at) * 1000;
+        end loop;
+      end $$`);
+    console.log('\nbuilding and sending the deltas at commit (server time, 200 calls)   median     p95');
+    for (const [label, support] of [['admin only (an order)', false], ['admin + support with ticket aging', true]] as const) {
+      const { rows } = await c.query<{ p50: number; p95: number }>(
+        `select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.95) within group (order by ms) as p95
+           from pg_temp.time_deltas($1, 200) ms`,
+        [support],
+      );
+      console.log(`${label.padEnd(66)} ${rows[0]!.p50.toFixed(2).padStart(6)} ms ${rows[0]!.p95.toFixed(2).padStart(6)} ms`);
+    }
+  } finally {
+    await c.query('rollback');
+    await c.end();
+  }
+}
+
 async function exec(url: string, statements: string[]): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -189,6 +227,7 @@ async function main(): Promise<void> {
         `   ${row.cpuBefore.toFixed(2).padStart(7)} ${row.cpuAfter.toFixed(2).padStart(7)} ${pct(row.cpuBefore, row.cpuAfter).padStart(7)}`,
     );
   }
+  await deltaBuildTime(url);
   if (jsonAt > 0 && process.argv[jsonAt + 1]) writeFileSync(process.argv[jsonAt + 1] ?? '', JSON.stringify(results, null, 2));
 }
 
