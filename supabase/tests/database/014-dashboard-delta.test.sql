@@ -4,7 +4,7 @@
 -- again; the flush consumes everything the transaction queued, so each one stands for one
 -- writing transaction. The messages are read from realtime.messages as the migration owner.
 begin;
-select plan(59);
+select plan(63);
 
 truncate public.order_items, public.orders, public.tickets, public.customers, public.products,
   public.activity_log, public.sales_hourly;
@@ -289,6 +289,31 @@ set constraints all deferred;
 select isnt(pg_temp.delta('dashboard:support') ->> 'epoch', :'epoch0', 'TRUNCATE of the log: support gets the new epoch');
 select is(pg_temp.delta('dashboard:admin') ->> 'epoch', private.activity_epoch(), 'and admin');
 select is((select count(*)::int from private.activity_flush_requests), 0, 'no flush request is left');
+
+-- Slot rows of hours that are over are folded into one row per hour (slot -1), same figures ---------------
+-- 60-63
+delete from realtime.messages;
+-- The 1,001 hours above are folded 32 rows a delta; fold them at once here.
+select private.compact_counter_slots(date_trunc('hour', now(), 'UTC'), 100000);
+insert into public.sales_hourly (bucket, slot, revenue_cents, orders_count, items_sold)
+  select date_trunc('hour', now() - interval '3 days', 'UTC'), s, 100 * s, s, 2 * s from generate_series(3, 5) s;
+insert into private.ticket_hourly (bucket, slot, opened, activated, closed, cancelled)
+  select date_trunc('hour', now() - interval '3 days', 'UTC'), s, s, s, 0, 0 from generate_series(3, 5) s;
+create temporary table before_fold as
+  select private.kpis('admin', now() - interval '30 days', now(), 0, now()) - 'as_of' as k,
+         private.ticket_window(now() - interval '30 days', null)::text as w;
+update public.tickets set priority = 'high' where id = 'a1400000-0000-4000-8000-000000000001';
+set constraints all immediate;
+set constraints all deferred;
+select is((select count(*)::int from public.sales_hourly where slot >= 0 and bucket < date_trunc('hour', now(), 'UTC')), 0,
+  'the delta folded every sales_hourly slot row of the hours that are over');
+select is((select array_agg(slot order by slot) from private.ticket_hourly
+            where bucket = date_trunc('hour', now() - interval '3 days', 'UTC')), array[-1]::smallint[],
+  'and ticket_hourly''s: one row per hour, slot -1');
+select is(private.kpis('admin', now() - interval '30 days', now(), 0, now()) - 'as_of', (select k from before_fold),
+  'the KPIs are the same after the fold');
+select is(private.ticket_window(now() - interval '30 days', null)::text, (select w from before_fold),
+  'and so are the ticket windows');
 
 select * from finish();
 rollback;
