@@ -1,7 +1,7 @@
 import { applyDelta } from './apply-delta';
 import type { ConnectionEvent } from './connection-machine';
 import type { DashboardAction, DashboardData } from './dashboard-reducer';
-import { applied, blocked, initialLedger, judgeDelta, judgeSync, rebased, received, syncSent, type DeltaLedger, type SyncVerdict } from './delta-ledger';
+import { applied, held, initialLedger, isBlocked, judgeDelta, judgeSync, rebased, received, syncSent, unknown, type DeltaLedger, type SyncVerdict } from './delta-ledger';
 import type { DashboardDelta, SyncParams, SyncSnapshot } from './types';
 
 export interface DeltaIntakeDeps {
@@ -12,6 +12,8 @@ export interface DeltaIntakeDeps {
   signal(event: ConnectionEvent): void;
   /** one dashboard_sync as soon as the scheduler allows (it coalesces: never two in flight) */
   markDirty(): void;
+  /** a sync is outstanding: its landing judges what was kept meanwhile (and asks again if needed) */
+  syncInFlight(): boolean;
   /** the feed window's cap now (older pages raise it); a delta that replaces the window resets it */
   feedCap(): number;
   resetFeedCap(): void;
@@ -28,10 +30,30 @@ export interface DeltaIntakeDeps {
 export function createDeltaIntake(deps: DeltaIntakeDeps) {
   let ledger: DeltaLedger = initialLedger();
   let lastAppliedAt = Number.NEGATIVE_INFINITY;
+  /** kept deltas to judge again once the answer just taken has been applied */
+  let replay: DashboardDelta[] = [];
 
-  function resync() {
-    ledger = blocked(ledger);
-    deps.markDirty();
+  /** judge one delta against what is held, and apply it, ignore it, or keep it for the next sync */
+  function place(delta: DashboardDelta) {
+    const data = deps.read();
+    const verdict = judgeDelta(ledger, data, delta);
+    if (verdict.action === 'ignore') {
+      if (verdict.reason === 'duplicate') deps.signal({ type: 'payload-dropped' });
+      return;
+    }
+    const now = deps.now();
+    if (verdict.action === 'apply' && applyDelta(data, delta, deps.feedCap(), now) !== null) {
+      // more rows than the delta holds: the window starts again from its rows
+      if (!delta.feedComplete && delta.cursor > delta.fromCursor) deps.resetFeedCap();
+      deps.act({ type: 'delta/applied', delta, cap: deps.feedCap(), now });
+      ledger = applied(ledger, delta);
+      lastAppliedAt = deps.monotonic();
+      deps.signal({ type: 'commit-to-screen', ms: now - delta.sentAtMicros / 1000 });
+      return;
+    }
+    ledger = held(ledger, delta);
+    // 'hold': a sync is owed already (the first delta kept asked for it); one in flight judges it on landing
+    if (verdict.action !== 'hold' && !deps.syncInFlight()) deps.markDirty();
   }
 
   return {
@@ -42,25 +64,12 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
         delta = deps.parse(payload);
       } catch {
         deps.signal({ type: 'payload-dropped' });
-        resync();
+        ledger = unknown(ledger);
+        if (!deps.syncInFlight()) deps.markDirty();
         return;
       }
-      const now = deps.now();
-      deps.signal({ type: 'event-received', at: now });
-      const data = deps.read();
-      const verdict = judgeDelta(ledger, data, delta);
-      if (verdict.action === 'ignore') {
-        if (verdict.reason === 'duplicate') deps.signal({ type: 'payload-dropped' });
-        return;
-      }
-      if (verdict.action === 'sync') return resync();
-      if (!delta.feedComplete && delta.cursor > delta.fromCursor) deps.resetFeedCap();
-      const cap = deps.feedCap();
-      if (applyDelta(data, delta, cap, now) === null) return resync();
-      deps.act({ type: 'delta/applied', delta, cap, now });
-      ledger = applied(ledger, delta);
-      lastAppliedAt = deps.monotonic();
-      deps.signal({ type: 'commit-to-screen', ms: now - delta.sentAtMicros / 1000 });
+      deps.signal({ type: 'event-received', at: deps.now() });
+      place(delta);
     },
     /** a sync request is about to be sent; pass the result to landed() */
     sent(): number {
@@ -71,19 +80,31 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
     /** a sync answer arrived: 'take' = apply it (it is the new base); otherwise it is older than what is held */
     landed(p: SyncParams, s: SyncSnapshot, sentSeq: number): SyncVerdict {
       const verdict = judgeSync(ledger, deps.read(), p, s, sentSeq);
-      if (verdict === 'take') ledger = rebased(ledger, s, sentSeq);
-      if (verdict === 'ignore-and-sync') deps.markDirty();
+      if (verdict === 'take') {
+        const next = rebased(ledger, s, sentSeq);
+        ledger = next.ledger;
+        replay = next.replay;
+      } else if (verdict === 'ignore-and-sync' || isBlocked(ledger)) deps.markDirty();
       return verdict;
+    },
+    /** the answer landed() said to take is applied: what was kept since it was sent is judged again */
+    afterTaken() {
+      const kept = replay;
+      replay = [];
+      for (const delta of kept) place(delta);
+      if (isBlocked(ledger)) deps.markDirty();
     },
     /** a follower took over with what it was shown: that is the base, its order unknown */
     seeded(data: DashboardData) {
       ledger = initialLedger(data.cursor);
+      replay = [];
     },
     reset() {
       ledger = initialLedger();
+      replay = [];
       lastAppliedAt = Number.NEGATIVE_INFINITY;
     },
-    /** monotonic time of the last delta applied (its KPIs are as fresh as a sync's) */
+    /** monotonic time of the last delta applied */
     lastAppliedAt: () => lastAppliedAt,
   };
 }

@@ -23,23 +23,30 @@ export interface DeltaLedger {
   applied: number[];
   /** local order of events (deltas received, syncs sent) */
   seq: number;
-  /** a delta could not be placed at this seq: nothing applies until a sync sent after it lands */
-  blockedAt: number | null;
+  /** deltas that could not be placed (oldest first), judged again once a sync has landed */
+  pending: { seq: number; delta: DashboardDelta }[];
+  /** the latest delta that could not even be read (or kept): only a sync sent after it covers it */
+  unknownAt: number | null;
   lastAppliedSeq: number;
   /** the latest applied delta without rows: when, and at which cursor */
   lastNoRow: { seq: number; cursor: number } | null;
 }
 
 const APPLIED_KEPT = 64;
+const PENDING_KEPT = 256;
 
 export function initialLedger(baseCursor = 0): DeltaLedger {
-  return { baseCursor, baseAfterMicros: Number.POSITIVE_INFINITY, applied: [], seq: 0, blockedAt: null, lastAppliedSeq: 0, lastNoRow: null };
+  return { baseCursor, baseAfterMicros: Number.POSITIVE_INFINITY, applied: [], seq: 0, pending: [], unknownAt: null, lastAppliedSeq: 0, lastNoRow: null };
 }
+
+/** Something received is not placed yet: nothing applies until a sync sent after it lands. */
+export const isBlocked = (ledger: DeltaLedger): boolean => ledger.pending.length > 0 || ledger.unknownAt !== null;
 
 export type DeltaVerdict =
   | { action: 'apply' }
   | { action: 'ignore'; reason: 'duplicate' | 'covered' }
-  | { action: 'sync'; reason: string };
+  /** it cannot be placed: keep it (held) and sync; 'hold' = a sync is already owed */
+  | { action: 'sync' | 'hold'; reason: string };
 
 export interface HeldPosition {
   epoch: string | null;
@@ -57,7 +64,7 @@ export function judgeDelta(ledger: DeltaLedger, held: HeldPosition, d: Dashboard
   if (hasRows(d) && d.cursor <= held.cursor) return { action: 'ignore', reason: 'covered' };
   // no rows, and the visible log had already moved past it when the base snapshot was taken
   if (!hasRows(d) && d.cursor < ledger.baseCursor) return { action: 'ignore', reason: 'covered' };
-  if (ledger.blockedAt !== null) return { action: 'sync', reason: 'waiting for a catch-up' };
+  if (isBlocked(ledger)) return { action: 'hold', reason: 'waiting for a catch-up' };
   const oldest = ledger.applied[0];
   const afterBase = d.cursor > ledger.baseCursor || d.sentAtMicros >= ledger.baseAfterMicros || (oldest !== undefined && d.sentAtMicros > oldest);
   if (!afterBase) return { action: 'sync', reason: 'maybe in the last snapshot' };
@@ -82,9 +89,15 @@ export function applied(ledger: DeltaLedger, d: DashboardDelta): DeltaLedger {
   };
 }
 
-/** The delta could not be placed: nothing applies until a sync sent after now lands. */
-export function blocked(ledger: DeltaLedger): DeltaLedger {
-  return ledger.blockedAt === null ? { ...ledger, blockedAt: ledger.seq } : ledger;
+/** The delta (just received) could not be placed: kept for the next landing sync to judge again. */
+export function held(ledger: DeltaLedger, delta: DashboardDelta): DeltaLedger {
+  if (ledger.pending.length >= PENDING_KEPT) return unknown(ledger);
+  return { ...ledger, pending: [...ledger.pending, { seq: ledger.seq, delta }] };
+}
+
+/** The delta just received could not be read: only a sync sent after it covers it. */
+export function unknown(ledger: DeltaLedger): DeltaLedger {
+  return { ...ledger, unknownAt: ledger.seq };
 }
 
 /** A sync request is about to be sent: its place in the local order. */
@@ -108,16 +121,24 @@ export function judgeSync(ledger: DeltaLedger, held: HeldPosition, p: SyncParams
   return noRow !== null && noRow.seq > sentSeq && noRow.cursor === held.cursor ? 'ignore-and-sync' : 'take';
 }
 
-/** A sync answer was taken: it is the new base. */
-export function rebased(ledger: DeltaLedger, s: SyncSnapshot, sentSeq: number): DeltaLedger {
+/**
+ * A sync answer was taken: it is the new base. What was received before it was sent is in it; the
+ * deltas kept since are returned, to be judged again (in order) against the new base.
+ */
+export function rebased(ledger: DeltaLedger, s: SyncSnapshot, sentSeq: number): { ledger: DeltaLedger; replay: DashboardDelta[] } {
   const asOf = Date.parse(s.kpis.asOf);
+  const replay = ledger.pending.filter((p) => p.seq > sentSeq).map((p) => p.delta);
   return {
-    ...ledger,
-    baseCursor: s.cursor,
-    // as_of reaches us in milliseconds: the next millisecond is surely after the clock read
-    baseAfterMicros: Number.isNaN(asOf) ? Number.POSITIVE_INFINITY : (asOf + 1) * 1000,
-    applied: [],
-    blockedAt: ledger.blockedAt !== null && sentSeq > ledger.blockedAt ? null : ledger.blockedAt,
-    lastNoRow: null,
+    ledger: {
+      ...ledger,
+      baseCursor: s.cursor,
+      // as_of reaches us in milliseconds: the next millisecond is surely after the clock read
+      baseAfterMicros: Number.isNaN(asOf) ? Number.POSITIVE_INFINITY : (asOf + 1) * 1000,
+      applied: [],
+      pending: [],
+      unknownAt: ledger.unknownAt !== null && ledger.unknownAt > sentSeq ? ledger.unknownAt : null,
+      lastNoRow: null,
+    },
+    replay,
   };
 }

@@ -100,6 +100,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     act,
     signal,
     markDirty: () => scheduler.markDirty(),
+    syncInFlight: () => scheduler.inFlight(),
     feedCap: () => runner.feedCap(),
     resetFeedCap: () => runner.resetFeedCap(),
     now: () => env.now(),

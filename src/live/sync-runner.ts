@@ -31,7 +31,7 @@ export interface SyncRunnerDeps {
   /** PostgREST refused the JWT: refresh the session (then sync again) */
   onUnauthorized(): void;
   /** broadcast mode: deltas applied meanwhile decide whether an answer is newer than what is held */
-  deltas?: Pick<DeltaIntake, 'sent' | 'landed'>;
+  deltas?: Pick<DeltaIntake, 'sent' | 'landed' | 'afterTaken'>;
 }
 
 /** An older page waiting for the next sync to confirm the log's epoch did not change under it. */
@@ -122,8 +122,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     }
     if (!deps.isCurrent(generation)) return 'ok';
     const taken = (deps.deltas?.landed(p, sync, sentSeq) ?? 'take') === 'take';
-    if (taken) apply(p, sync, range);
-    else keepNewer(sync, range);
+    if (taken) {
+      apply(p, sync, range);
+      deps.deltas?.afterTaken();
+    } else keepNewer(sync, range);
     signal({ type: 'sync-ok', at: env.now(), mark });
     if (commitTs !== null) signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
     landOlder(startedSeq, taken && (sync.reset || syncMode(p, sync).replace));
@@ -166,7 +168,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       const sync = await call(p);
       if (mine !== detached) return;
       if (!revenueOnly) {
-        if ((deps.deltas?.landed(p, sync, sentSeq) ?? 'take') === 'take') apply(p, sync, range);
+        if ((deps.deltas?.landed(p, sync, sentSeq) ?? 'take') === 'take') {
+          apply(p, sync, range);
+          deps.deltas?.afterTaken();
+        }
       } else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
     } catch (error) {
       if (mine === detached) failed(error);
