@@ -43,6 +43,8 @@ function takeKpis(current: Loadable<Kpis>, next: Kpis): Loadable<Kpis> {
  * or it has no rows at the held cursor). Null when its revenue cannot be placed (→ sync instead).
  */
 export function applyDelta(state: DashboardData, d: DashboardDelta, cap: number, now: number): DashboardData | null {
+  // rows were left out and none came (the newest alone is too big for a message): a sync shows them
+  if (d.cursor > d.fromCursor && !d.feedComplete && d.feed.items.length === 0) return null;
   let revenue = state.revenue;
   if (d.revenue !== null && d.revenue.some((r) => r.revenueCents !== 0 || r.ordersCount !== 0)) {
     if (revenue.status !== 'ready' || revenue.data === null) return null; // loading a range, or failed: the sync brings it

@@ -59,6 +59,8 @@ const hasRows = (d: DashboardDelta) => d.cursor > d.fromCursor;
 export function judgeDelta(ledger: DeltaLedger, held: HeldPosition, d: DashboardDelta): DeltaVerdict {
   if (held.epoch === null) return { action: 'sync', reason: 'no snapshot yet' };
   if (d.epoch !== held.epoch) return { action: 'sync', reason: 'another epoch' };
+  // from_cursor -1: its writer read an older snapshot, so its figures may be behind
+  if (d.fromCursor < 0) return { action: 'sync', reason: 'written from an older snapshot' };
   if (ledger.applied.includes(d.sentAtMicros)) return { action: 'ignore', reason: 'duplicate' };
   // its rows are at or below the held cursor: the contiguous run held already has them
   if (hasRows(d) && d.cursor <= held.cursor) return { action: 'ignore', reason: 'covered' };

@@ -6,9 +6,9 @@ import { parseTicketStatusBreakdown } from './get-ticket-status-breakdown';
 
 const HOUR_MS = 3_600_000;
 
-function cursorOf(value: unknown, field: string): number {
+function cursorOf(value: unknown, field: string, min = 0): number {
   const n = toInt(value);
-  if (n === null || n < 0) throw new ParseError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
+  if (n === null || n < min) throw new ParseError(`Unexpected value for ${field}: ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -42,7 +42,8 @@ function parseIncrement(row: unknown, i: number): RevenueIncrement {
  */
 export function parseDashboardDelta(payload: unknown): DashboardDelta {
   const o = requireObject(payload, 'dashboard_delta');
-  const fromCursor = cursorOf(o.from_cursor, 'dashboard_delta.from_cursor');
+  // -1: written under an older snapshot (REPEATABLE READ); no client holds it, so every one syncs
+  const fromCursor = cursorOf(o.from_cursor, 'dashboard_delta.from_cursor', -1);
   const cursor = cursorOf(o.cursor, 'dashboard_delta.cursor');
   if (cursor < fromCursor) throw new ParseError(`dashboard_delta.cursor (${cursor}) is below from_cursor (${fromCursor})`);
   const snapshot = parseKpis(o.kpis, 'dashboard_delta.kpis');
@@ -52,10 +53,12 @@ export function parseDashboardDelta(payload: unknown): DashboardDelta {
   if (ids.some((id) => id === null || id <= fromCursor || id > cursor)) {
     throw new ParseError(`dashboard_delta.feed has rows outside (${fromCursor}, ${cursor}]`);
   }
-  // the transaction's rows are exactly the visible ids in (from_cursor, cursor]: its newest is the cursor
-  if (cursor > fromCursor && feed.maxId !== cursor) throw new ParseError('dashboard_delta.feed lacks the row at the cursor');
   const feedComplete = o.feed_complete;
   if (typeof feedComplete !== 'boolean') throw new ParseError(`Unexpected value for dashboard_delta.feed_complete: ${JSON.stringify(feedComplete)}`);
+  // the transaction's rows are exactly the visible ids in (from_cursor, cursor]: all of them, its newest at the cursor
+  if (feedComplete && fromCursor >= 0 && cursor > fromCursor && feed.maxId !== cursor) {
+    throw new ParseError('dashboard_delta.feed lacks the row at the cursor');
+  }
   let revenue: RevenueIncrement[] | null = null;
   if (o.revenue !== null && o.revenue !== undefined) {
     if (snapshot.role === 'support') throw new ParseError('dashboard_delta.revenue must be null for support');
