@@ -254,6 +254,20 @@ describe('live engine, broadcast mode', () => {
     expect(engine.peek().data.revenue.data!.at(-3)!.revenueCents).toBe(250);
   });
 
+  it('a lost delta without rows (it has no link to the one before) is repaired by the minute’s timer sync', async () => {
+    const { db, send, syncs, engine } = await broadcastEngine();
+    await settle(5);
+    db.commit({ revenue: [{ hour: thisHour() - HOUR, cents: 80, orders: 1 }] }); // never delivered
+    send(db.commit({ ticket: true, revenue: [{ hour: thisHour(), cents: 20, orders: 1 }] }).admin);
+    await settle(50);
+    expect(syncs()).toBe(0);
+    expect(engine.peek().data.kpis.data?.totalRevenueCents).toBe(100); // absolute figures are right at once
+    expect(engine.peek().data.revenue.data!.at(-2)!.revenueCents).toBe(0); // the chart misses it …
+    await settle(66_000);
+    expect(syncs()).toBe(1);
+    expect(engine.peek().data.revenue.data!.at(-2)!.revenueCents).toBe(80); // … until the timer sync
+  });
+
   it('revenue for an hour outside the held buckets syncs instead of guessing', async () => {
     const { db, send, syncs, engine } = await broadcastEngine();
     send(db.commit({ ticket: true, revenue: [{ hour: thisHour() + 5 * HOUR, cents: 99, orders: 1 }] }).admin);
