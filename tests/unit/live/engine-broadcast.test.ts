@@ -238,6 +238,7 @@ describe('live engine, broadcast mode', () => {
       await settle(10);
       send(noRow); // delivered late: maybe in the snapshot, maybe not
       await settle(400);
+      expect(held).toHaveLength(1);
       expect(syncs()).toBe(2);
       land();
       await settle(50);
