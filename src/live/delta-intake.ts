@@ -2,7 +2,7 @@ import { applyDelta } from './apply-delta';
 import type { ConnectionEvent } from './connection-machine';
 import type { DashboardAction, DashboardData } from './dashboard-reducer';
 import { applied, held, initialLedger, isBlocked, judgeDelta, judgeSync, rebased, received, syncSent, unknown, type DeltaLedger, type SyncVerdict } from './delta-ledger';
-import type { DashboardDelta, SyncParams, SyncSnapshot } from './types';
+import type { DashboardDelta, RevenueIncrement, SyncParams, SyncSnapshot } from './types';
 
 export interface DeltaIntakeDeps {
   /** the typed parser at the edge (features/metrics/api); throws on a payload off the contract */
@@ -19,6 +19,8 @@ export interface DeltaIntakeDeps {
   resetFeedCap(): void;
   now(): number;
   monotonic(): number;
+  /** an applied delta moved the revenue series by these increments */
+  onRevenueIncrements?(increments: RevenueIncrement[]): void;
 }
 
 /**
@@ -45,7 +47,9 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
     if (verdict.action === 'apply' && applyDelta(data, delta, deps.feedCap(), now) !== null) {
       // more rows than the delta holds: the window starts again from its rows
       if (!delta.feedComplete && delta.cursor > delta.fromCursor) deps.resetFeedCap();
+      const before = deps.read().revenue.data;
       deps.act({ type: 'delta/applied', delta, cap: deps.feedCap(), now });
+      if (delta.revenue !== null && deps.read().revenue.data !== before) deps.onRevenueIncrements?.(delta.revenue);
       ledger = applied(ledger, delta);
       lastAppliedAt = deps.monotonic();
       deps.signal({ type: 'commit-to-screen', ms: now - delta.sentAtMicros / 1000 });

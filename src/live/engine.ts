@@ -18,7 +18,7 @@ import { createSyncRunner } from './sync-runner';
 import { createSyncScheduler } from './sync-scheduler';
 import type { LiveTable } from './parse-change';
 import { openTableChannel } from './table-channel';
-import type { LiveConnection, LiveCommands, StaffRole } from './types';
+import type { LiveConnection, LiveCommands, RevenueChange, StaffRole } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 
@@ -45,6 +45,11 @@ export interface LiveEngine extends LiveCommands {
   isIdle(): boolean;
   /** what the engine holds right now, ahead of the next frame's store update */
   peek(): { data: DashboardData; connection: LiveConnection };
+  /**
+   * broadcast mode: each change of the revenue series, as it happens (the tabs' leader keeps its
+   * extra hourly series with it); never called in postgres_changes mode. Returns its unsubscribe.
+   */
+  onRevenueChange?(listener: (change: RevenueChange) => void): () => void;
 }
 
 /**
@@ -76,6 +81,10 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   let readyTimer: TimerHandle | null = null;
   let offlineSince: number | null = null;
   const unsubscribers: Array<() => void> = [];
+  const revenueListeners = new Set<(change: RevenueChange) => void>();
+  const revenueChanged = (change: RevenueChange) => {
+    for (const listener of revenueListeners) listener(change);
+  };
 
   const clear = (handle: TimerHandle | null) => {
     if (handle !== null) env.clearTimeout(handle);
@@ -105,6 +114,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     resetFeedCap: () => runner.resetFeedCap(),
     now: () => env.now(),
     monotonic: () => env.monotonic(),
+    onRevenueIncrements: (increments) => revenueChanged({ source: 'delta', increments }),
   });
 
   const runner = createSyncRunner({
@@ -122,6 +132,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     markDirty: () => scheduler.markDirty(),
     canSync: () => scheduler.isEnabled(),
     deltas: broadcast ? deltas : undefined,
+    onRevenueReplaced: () => revenueChanged({ source: 'sync' }),
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
@@ -383,6 +394,12 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signOut: () => session.end(null),
     isIdle: () => scheduler.isIdle(),
     peek: () => ({ data: state.data, connection: state.conn }),
+    onRevenueChange: broadcast
+      ? (listener) => {
+          revenueListeners.add(listener);
+          return () => revenueListeners.delete(listener);
+        }
+      : undefined,
   };
   return engine;
 }

@@ -32,6 +32,8 @@ export interface SyncRunnerDeps {
   onUnauthorized(): void;
   /** broadcast mode: deltas applied meanwhile decide whether an answer is newer than what is held */
   deltas?: Pick<DeltaIntake, 'sent' | 'landed' | 'afterTaken'>;
+  /** an answer changed the revenue series (not merely re-sent it) */
+  onRevenueReplaced?(): void;
 }
 
 /** An older page waiting for the next sync to confirm the log's epoch did not change under it. */
@@ -138,8 +140,11 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     snapshotNext = mode.snapshotNext;
     if (mode.replace) feedCap = opts.feedCap;
     if (sync.feed.skipped > 0) signal({ type: 'payload-dropped', count: sync.feed.skipped });
+    const before = deps.read().revenue;
     act({ type: 'sync/applied', sync, replace: mode.replace, hasMore: mode.hasMore, cap: feedCap, range, now: env.now() });
     lastOkAt = env.monotonic();
+    const after = deps.read().revenue;
+    if (after.data !== null && (after.range !== before.range || JSON.stringify(after.data) !== JSON.stringify(before.data))) deps.onRevenueReplaced?.();
   }
 
   /**
@@ -152,6 +157,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const revenue = deps.read().revenue;
     if (sync.revenue !== null && revenue.range === range && revenue.data === null && revenue.status !== 'ready') {
       act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
+      deps.onRevenueReplaced?.();
     }
   }
 

@@ -176,6 +176,12 @@ export type TicketAging = string | number | boolean | null | TicketAging[] | { [
 /** How the leader tab hears about changes: per-table postgres_changes, or the database's deltas. */
 export type LiveTransport = 'postgres_changes' | 'broadcast';
 
+/**
+ * How the engine's revenue series just moved (broadcast mode): by a delta's increments, which a
+ * series kept beside it can add too, or by a sync (read such a series again).
+ */
+export type RevenueChange = { source: 'delta'; increments: RevenueIncrement[] } | { source: 'sync' };
+
 /** A net revenue change a transaction made to one UTC hour (admin deltas only). */
 export interface RevenueIncrement {
   /** UTC hour start (ms since the epoch) */

@@ -137,6 +137,31 @@ export function tabsSuite(transport: LiveTransportSetting) {
       expect(probe.openSockets()).toBe(1);
     });
 
+    it('a tab showing 24 h (hours, while the engine keeps days) gets an order live from the leader', async () => {
+      const hourly = await openTab('/?range=24h');
+      await hourly.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+      const leader = probe.socketPage()!;
+      await sleep(1_000); // the leader's first read of the hourly series
+      const since = Date.now();
+      await insertPaidOrder(admin);
+      const csvTotal = async () => {
+        const [download] = await Promise.all([hourly.waitForEvent('download'), hourly.click('button:has-text("Download CSV")')]);
+        const rows = readFileSync(await download.path(), 'utf8').trim().split('\r\n').slice(1);
+        return rows.reduce((sum, row) => sum + Number(row.split(',')[1]), 0);
+      };
+      const rpcTotal = async () => {
+        const w = revenueWindow('24h', Date.now());
+        const { data, error } = await reader.rpc('revenue_series', { p_from: w.from, p_to: w.to, p_bucket: w.bucket, p_tz: w.tz });
+        if (error) throw error;
+        return (data as Array<{ revenue_cents: number | string }>).reduce((sum, r) => sum + Number(r.revenue_cents), 0);
+      };
+      await expect.poll(async () => (await csvTotal()) - (await rpcTotal()), { timeout: 20_000, interval: 500 }).toBe(0);
+      expect(probe.rpcCount(undefined, since, hourly)).toBe(0);
+      // postgres_changes: the leader syncs and reads the hourly series; broadcast: the deltas carry both
+      if (transport === 'broadcast') expect(probe.rpcCount(undefined, since, leader)).toBe(0);
+      else expect(probe.rpcCount('revenue_series', since, leader)).toBeGreaterThan(0);
+    });
+
     it('a paused tab is frozen while the others stay live on the same connection', async () => {
       const follower = pages.find((p) => p !== probe.socketPage())!;
       await follower.click('[data-testid="live-toggle"]');

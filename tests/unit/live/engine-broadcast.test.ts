@@ -269,6 +269,19 @@ describe('live engine, broadcast mode', () => {
     expect(engine.peek().data.revenue.data!.at(-2)!.revenueCents).toBe(80); // … until the timer sync
   });
 
+  it('reports how its revenue moved (a delta’s increments, a sync that changed it); not at all in postgres_changes mode', async () => {
+    const { db, send, engine } = await broadcastEngine();
+    const changes: unknown[] = [];
+    engine.onRevenueChange!((c) => changes.push(c));
+    send(db.commit({ ticket: true, revenue: [{ hour: thisHour(), cents: 30, orders: 1 }] }).admin);
+    send(db.commit({ ticket: true }).admin); // no revenue: nothing to report
+    db.commit({ revenue: [{ hour: thisHour(), cents: 5, orders: 1 }], rows: [['order_placed', 'order']] }); // missed → a sync
+    send(db.commit({ ticket: true }).admin);
+    await settle(700);
+    expect(changes).toEqual([{ source: 'delta', increments: [{ hour: thisHour(), revenueCents: 30, ordersCount: 1, itemsSold: 1 }] }, { source: 'sync' }]);
+    expect(setupEngine().engine.onRevenueChange).toBeUndefined();
+  });
+
   it('revenue for an hour outside the held buckets syncs instead of guessing', async () => {
     const { db, send, syncs, engine } = await broadcastEngine();
     send(db.commit({ ticket: true, revenue: [{ hour: thisHour() + 5 * HOUR, cents: 99, orders: 1 }] }).admin);
