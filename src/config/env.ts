@@ -8,7 +8,7 @@ export interface Env {
 }
 
 const TRANSPORTS: readonly LiveTransportSetting[] = ['postgres_changes', 'broadcast'];
-export const DEFAULT_LIVE_TRANSPORT: LiveTransportSetting = 'postgres_changes';
+export const DEFAULT_LIVE_TRANSPORT: LiveTransportSetting = 'broadcast';
 
 function required(name: 'VITE_SUPABASE_URL' | 'VITE_SUPABASE_ANON_KEY'): string {
   const value: unknown = import.meta.env[name];

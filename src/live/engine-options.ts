@@ -44,7 +44,7 @@ export interface LiveEngineOptions {
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
-  transport: 'postgres_changes',
+  transport: 'broadcast',
   feedCap: 100,
   maxFeedCap: 1000,
   olderPageSize: 50,

@@ -10,15 +10,15 @@ describe('config/env', () => {
     vi.stubEnv('VITE_SUPABASE_URL', 'http://127.0.0.1:54321');
     vi.stubEnv('VITE_SUPABASE_ANON_KEY', 'anon');
     const { getEnv } = await import('@/config/env');
-    expect(getEnv()).toEqual({ supabaseUrl: 'http://127.0.0.1:54321', supabaseAnonKey: 'anon', liveTransport: 'postgres_changes' });
+    expect(getEnv()).toEqual({ supabaseUrl: 'http://127.0.0.1:54321', supabaseAnonKey: 'anon', liveTransport: 'broadcast' });
   });
 
-  it('reads the live transport, postgres_changes unless told otherwise', async () => {
+  it('reads the live transport, broadcast unless told otherwise', async () => {
     vi.stubEnv('VITE_SUPABASE_URL', 'http://127.0.0.1:54321');
     vi.stubEnv('VITE_SUPABASE_ANON_KEY', 'anon');
-    vi.stubEnv('VITE_LIVE_TRANSPORT', ' broadcast ');
+    vi.stubEnv('VITE_LIVE_TRANSPORT', ' postgres_changes ');
     const { getEnv } = await import('@/config/env');
-    expect(getEnv().liveTransport).toBe('broadcast');
+    expect(getEnv().liveTransport).toBe('postgres_changes');
   });
 
   it('refuses an unknown live transport with an error naming the variable and the choices', async () => {

@@ -452,7 +452,8 @@ export function setupEngine({ role = 'admin', signedIn = true, options, db = new
   const api = createFakeApi(db, session);
   const fakeEnv = createFakeEnv();
   const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
-  const engine = createLiveEngine({ client: client.asClient(), api, env: fakeEnv.env, stores, options });
+  // these fakes drive postgres_changes unless a test asks for broadcast (engine-broadcast, delta-property)
+  const engine = createLiveEngine({ client: client.asClient(), api, env: fakeEnv.env, stores, options: { transport: 'postgres_changes', ...options } });
   return { db, session, client, api, fakeEnv, stores, engine };
 }
 
