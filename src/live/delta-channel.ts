@@ -7,6 +7,18 @@ import type { StaffRole } from './types';
 /** The private topic each role's deltas are sent on (a contract with the database). */
 export const deltaTopic = (role: StaffRole): string => `dashboard:${role}`;
 
+/** Channels this module is removing: a rejoin waits for that leave instead of sending a second one. */
+const leaving = new WeakMap<RealtimeChannel, Promise<unknown>>();
+
+function remove(client: AppSupabaseClient, channel: RealtimeChannel): Promise<unknown> {
+  let done = leaving.get(channel);
+  if (!done) {
+    done = client.removeChannel(channel).catch(() => undefined);
+    leaving.set(channel, done);
+  }
+  return done;
+}
+
 /** A token the server no longer takes, or policies that no longer let us read: refresh, then rejoin. */
 const TOKEN_PROBLEM = /token|jwt|expired|no longer have permission|do not have permissions/i;
 
@@ -24,7 +36,7 @@ export function openDeltaChannel(client: AppSupabaseClient, topic: string, handl
     if (disposed) return;
     ready = false;
     disposed = true;
-    if (channel) void client.removeChannel(channel);
+    if (channel) void remove(client, channel);
     handlers.onFailure(reason, tokenProblem);
   };
 
@@ -61,7 +73,7 @@ export function openDeltaChannel(client: AppSupabaseClient, topic: string, handl
   // there: the previous one (being removed after a failure) must be gone before we join again.
   const stale = client.getChannels().filter((c) => c.topic === `realtime:${topic}`);
   if (stale.length === 0) join();
-  else void Promise.all(stale.map((c) => client.removeChannel(c))).finally(join);
+  else void Promise.all(stale.map((c) => remove(client, c))).finally(join);
 
   return {
     get ready() {
@@ -71,7 +83,7 @@ export function openDeltaChannel(client: AppSupabaseClient, topic: string, handl
       if (disposed) return;
       disposed = true;
       ready = false;
-      if (channel) void client.removeChannel(channel);
+      if (channel) void remove(client, channel);
     },
   };
 }

@@ -367,6 +367,34 @@ describe('live engine, broadcast mode', () => {
     expect(stores.connection.getState().state).toBe('live');
   });
 
+  it('a rejoin of the same topic waits for the old channel’s leave (sent once) before joining again', async () => {
+    const { engine, client, channel, syncs } = await broadcastEngine();
+    const old = channel();
+    const leaves: unknown[] = [];
+    let finishLeave!: () => void;
+    client.removeChannel = (ch) => {
+      leaves.push(ch);
+      return new Promise((resolve) => {
+        finishLeave = () => {
+          ch.removed = true;
+          resolve('ok');
+        };
+      });
+    };
+    engine.pause();
+    engine.resume();
+    await settle();
+    expect(client.channels).toHaveLength(1); // supabase-js would hand back the leaving channel: not yet
+    finishLeave();
+    await settle();
+    expect(leaves).toEqual([old]);
+    const again = channel();
+    expect(again).not.toBe(old);
+    again.status('SUBSCRIBED');
+    await settle(700);
+    expect(syncs()).toBe(1);
+  });
+
   it('sign-out leaves the topic and forgets the ledger; a new session starts from a snapshot', async () => {
     const { db, engine, client, channel, send } = await broadcastEngine();
     send(db.commit({ ticket: true }).admin);
