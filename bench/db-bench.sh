@@ -5,7 +5,8 @@
 #   2. the adversarial fill, bench/fill-adversarial.sql, written through the triggers as postgres
 #      (150 k open tickets, 150 k closed by one bulk update, 1 M orders over a year), and db-kpis.ts;
 #   3. both side by side (bench/db-compare.ts);
-#   4. write throughput with concurrent writers before and after the counters (bench/db-writers.ts).
+#   4. write throughput with concurrent writers before and after the counters, and without and with
+#      the dashboard delta (bench/db-writers.ts; BENCH_WRITERS_ARGS=--delta-only for the delta alone).
 # About 10 minutes on 2 cores. Env: BENCH_KEEP=1 leaves the cluster running; BENCH_ITERATIONS (50)
 # calls per query; BENCH_WRITE_SECONDS (4) per writer run, 3 rounds; BENCH_WRITERS (8); BENCH_ONLY=kind|adversarial.
 set -euo pipefail
@@ -41,4 +42,4 @@ fi
 if [[ -z "$ONLY" ]]; then
   npx --no-install tsx "$ROOT/bench/db-compare.ts" "kind=$OUT/kind.json" "adversarial=$OUT/adversarial.json"
 fi
-DATABASE_URL="$URL" npx --no-install tsx "$ROOT/bench/db-writers.ts" "${BENCH_WRITE_SECONDS:-4}" "${BENCH_WRITERS:-8}"
+DATABASE_URL="$URL" npx --no-install tsx "$ROOT/bench/db-writers.ts" "${BENCH_WRITE_SECONDS:-4}" "${BENCH_WRITERS:-8}" ${BENCH_WRITERS_ARGS:-}

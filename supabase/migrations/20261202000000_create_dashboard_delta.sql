@@ -178,6 +178,9 @@ declare
   -- what committed just before it: its delta says from_cursor -1 (no client holds it), so every
   -- client syncs instead of applying figures that could be behind.
   v_fresh boolean := current_setting('transaction_isolation') = 'read committed';
+  -- Likewise when the revenue changes would not fit one message (a bulk import across more than
+  -- 1,000 hours): the admin delta carries none and says from_cursor -1.
+  v_apply_admin boolean;
   v_now timestamptz := clock_timestamp();
   v_epoch text := private.activity_epoch();
   v_last bigint := p_first + p_count - 1;
@@ -202,6 +205,11 @@ begin
             from gone g group by g.bucket
           having sum(g.revenue_cents) <> 0 or sum(g.orders_count) <> 0 or sum(g.items_sold) <> 0) r;
 
+  v_apply_admin := v_fresh and jsonb_array_length(v_revenue) <= 1000;
+  if jsonb_array_length(v_revenue) > 1000 then
+    v_revenue := '[]';
+  end if;
+
   v_status := private.ticket_status_counts();
   if p_support_delta then
     v_aging := private.ticket_aging_json(v_now);
@@ -218,7 +226,7 @@ begin
   v_kpis := private.kpis('admin', v_now - interval '30 days', v_now, v_cursor, v_now);
   perform realtime.send(jsonb_build_object(
     'epoch', v_epoch,
-    'from_cursor', case when v_fresh then p_from_admin else -1 end,
+    'from_cursor', case when v_apply_admin then p_from_admin else -1 end,
     'cursor', v_cursor,
     'feed', v_feed,
     'feed_complete', v_rows = p_count,

@@ -4,7 +4,7 @@
 -- again; the flush consumes everything the transaction queued, so each one stands for one
 -- writing transaction. The messages are read from realtime.messages as the migration owner.
 begin;
-select plan(56);
+select plan(63);
 
 truncate public.order_items, public.orders, public.tickets, public.customers, public.products,
   public.activity_log, public.sales_hourly;
@@ -163,8 +163,22 @@ select is(jsonb_array_length(pg_temp.delta('dashboard:admin') -> 'revenue'), 3, 
 select is((select count(*)::int from private.delta_revenue_pending), 0, 'nothing is left pending');
 delete from realtime.messages;
 
+-- 28-30 revenue across more than 1,000 hours (a bulk import) does not fit one message: none, and -1
+insert into public.orders (customer_id, status, created_at)
+  select 'c1400000-0000-4000-8000-000000000001', 'paid', now() - interval '3 hours' - i * interval '1 hour'
+    from generate_series(1, 1001) i;
+set constraints all immediate;
+set constraints all deferred;
+select is(pg_temp.delta('dashboard:admin') -> 'revenue', '[]'::jsonb, 'revenue in 1,001 hours: not sent');
+select is(pg_temp.delta('dashboard:admin') -> 'from_cursor', '-1'::jsonb, 'and from_cursor -1 makes every admin sync');
+select is(jsonb_array_length(pg_temp.delta('dashboard:admin') -> 'feed'), 100, 'the feed is sent as usual');
+delete from public.orders where item_count = 0 and created_at < now() - interval '3 hours';
+set constraints all immediate;
+set constraints all deferred;
+delete from realtime.messages;
+
 -- No activity row, a revenue change (an item edit): from_cursor = cursor ---------------------------
--- 28-31
+-- 31-34
 update public.order_items set quantity = 4 where order_id = 'e1400000-0000-4000-8000-000000000001'
    and product_id = 'd1400000-0000-4000-8000-000000000001';
 set constraints all immediate;
@@ -179,7 +193,7 @@ select is(pg_temp.deltas('dashboard:support'), 0, 'support hears nothing of it')
 delete from realtime.messages;
 
 -- A ticket priority change (no activity row): both audiences, aging updated -------------------------
--- 32-35
+-- 35-38
 update public.tickets set priority = 'low' where id = 'a1400000-0000-4000-8000-000000000001';
 set constraints all immediate;
 set constraints all deferred;
@@ -200,7 +214,7 @@ insert into public.order_items (order_id, product_id, quantity, unit_price_cents
 update public.tickets set status = 'in_progress' where id = 'a1400000-0000-4000-8000-000000000001';
 set constraints all immediate;
 set constraints all deferred;
--- 36-40
+-- 39-43
 select is(jsonb_array_length(pg_temp.delta('dashboard:admin') -> 'feed'), 2, 'admin: the order and the ticket rows');
 select is((select jsonb_agg(e ->> 'kind') from jsonb_array_elements(pg_temp.delta('dashboard:support') -> 'feed') e),
   '["ticket_status_changed"]'::jsonb, 'support: only the ticket row');
@@ -222,7 +236,7 @@ select private.visible_cursor(true) as from_admin \gset
 update public.tickets set status = 'waiting_parts' where device like 'Bulk %';
 set constraints all immediate;
 set constraints all deferred;
--- 41-45
+-- 44-48
 select is(jsonb_array_length(pg_temp.delta('dashboard:admin') -> 'feed'), 100, 'a 150-row transaction: 100 rows');
 select is((pg_temp.delta('dashboard:admin') -> 'feed_complete')::boolean, false, 'feed_complete false');
 select is((pg_temp.delta('dashboard:admin') #>> '{feed,0,id}')::bigint, (pg_temp.delta('dashboard:admin') ->> 'cursor')::bigint,
@@ -241,7 +255,7 @@ insert into public.tickets (customer_id, device, issue)
   select 'c1400000-0000-4000-8000-000000000001', repeat('D', 200), repeat(chr(65 + i % 26), 2000) from generate_series(1, 100) i;
 set constraints all immediate;
 set constraints all deferred;
--- 46-48
+-- 49-51
 select cmp_ok(jsonb_array_length(pg_temp.delta('dashboard:admin') -> 'feed'), '<', 100, 'long rows: fewer than 100 rows sent');
 select is((pg_temp.delta('dashboard:admin') -> 'feed_complete')::boolean, false, 'and feed_complete says rows were left out');
 select cmp_ok(octet_length(pg_temp.delta('dashboard:admin')::text), '<', 200 * 1024,
@@ -249,7 +263,7 @@ select cmp_ok(octet_length(pg_temp.delta('dashboard:admin')::text), '<', 200 * 1
 delete from realtime.messages;
 
 -- A rolled-back subtransaction sends nothing -----------------------------------------------------------
--- 49-50
+-- 52-53
 savepoint before_rollback;
 insert into public.tickets (customer_id, device, issue)
   values ('c1400000-0000-4000-8000-000000000001', 'Rolled back', 'Rolled back');
@@ -260,7 +274,7 @@ set constraints all deferred;
 select is(pg_temp.deltas('dashboard:admin') + pg_temp.deltas('dashboard:support'), 0, 'rolled back: no message left');
 
 -- Deletes and a new epoch -------------------------------------------------------------------------------
--- 51-56
+-- 54-59
 delete from public.orders where id = 'e1400000-0000-4000-8000-000000000006';
 set constraints all immediate;
 set constraints all deferred;
@@ -275,6 +289,31 @@ set constraints all deferred;
 select isnt(pg_temp.delta('dashboard:support') ->> 'epoch', :'epoch0', 'TRUNCATE of the log: support gets the new epoch');
 select is(pg_temp.delta('dashboard:admin') ->> 'epoch', private.activity_epoch(), 'and admin');
 select is((select count(*)::int from private.activity_flush_requests), 0, 'no flush request is left');
+
+-- Slot rows of hours that are over are folded into one row per hour (slot -1), same figures ---------------
+-- 60-63
+delete from realtime.messages;
+-- The 1,001 hours above are folded 32 rows a delta; fold them at once here.
+select private.compact_counter_slots(date_trunc('hour', now(), 'UTC'), 100000);
+insert into public.sales_hourly (bucket, slot, revenue_cents, orders_count, items_sold)
+  select date_trunc('hour', now() - interval '3 days', 'UTC'), s, 100 * s, s, 2 * s from generate_series(3, 5) s;
+insert into private.ticket_hourly (bucket, slot, opened, activated, closed, cancelled)
+  select date_trunc('hour', now() - interval '3 days', 'UTC'), s, s, s, 0, 0 from generate_series(3, 5) s;
+create temporary table before_fold as
+  select private.kpis('admin', now() - interval '30 days', now(), 0, now()) - 'as_of' as k,
+         private.ticket_window(now() - interval '30 days', null)::text as w;
+update public.tickets set priority = 'high' where id = 'a1400000-0000-4000-8000-000000000001';
+set constraints all immediate;
+set constraints all deferred;
+select is((select count(*)::int from public.sales_hourly where slot >= 0 and bucket < date_trunc('hour', now(), 'UTC')), 0,
+  'the delta folded every sales_hourly slot row of the hours that are over');
+select is((select array_agg(slot order by slot) from private.ticket_hourly
+            where bucket = date_trunc('hour', now() - interval '3 days', 'UTC')), array[-1]::smallint[],
+  'and ticket_hourly''s: one row per hour, slot -1');
+select is(private.kpis('admin', now() - interval '30 days', now(), 0, now()) - 'as_of', (select k from before_fold),
+  'the KPIs are the same after the fold');
+select is(private.ticket_window(now() - interval '30 days', null)::text, (select w from before_fold),
+  'and so are the ticket windows');
 
 select * from finish();
 rollback;

@@ -4,13 +4,13 @@
 -- snapshot misses a commit. Cleans up what they committed, messages included.
 begin;
 create extension if not exists dblink with schema extensions;
-select plan(13);
+select plan(15);
 
 select extensions.dblink_connect(name, format('host=%s port=%s dbname=%s user=postgres password=postgres',
          host(inet_server_addr()), inet_server_port(), current_database()))
-  from unnest(array['delta_setup', 'delta_slow', 'delta_fast', 'delta_rollback', 'delta_rr']) name;
+  from unnest(array['delta_setup', 'delta_slow', 'delta_fast', 'delta_rollback', 'delta_rr', 'delta_a', 'delta_b']) name;
 select extensions.dblink_exec(name, 'set statement_timeout = ''10s''')
-  from unnest(array['delta_setup', 'delta_slow', 'delta_fast', 'delta_rollback', 'delta_rr']) name;
+  from unnest(array['delta_setup', 'delta_slow', 'delta_fast', 'delta_rollback', 'delta_rr', 'delta_a', 'delta_b']) name;
 
 create temporary table cleanup_sql as select $$
   delete from public.orders where customer_id = 'c1600000-0000-4000-8000-000000000001';
@@ -19,7 +19,8 @@ create temporary table cleanup_sql as select $$
   delete from public.products where id = 'd1600000-0000-4000-8000-000000000001';
   delete from public.activity_log where entity_id in (
     'a1600000-0000-4000-8000-000000000001', 'a1600000-0000-4000-8000-000000000002', 'a1600000-0000-4000-8000-000000000003',
-    'a1600000-0000-4000-8000-000000000005', 'e1600000-0000-4000-8000-000000000001',
+    'a1600000-0000-4000-8000-000000000005', 'a1600000-0000-4000-8000-000000000006',
+    'a1600000-0000-4000-8000-000000000007', 'e1600000-0000-4000-8000-000000000001',
     'c1600000-0000-4000-8000-000000000001', 'd1600000-0000-4000-8000-000000000001');
 $$ as data;
 select extensions.dblink_exec('delta_setup', data) from cleanup_sql;
@@ -60,11 +61,28 @@ select extensions.dblink_exec('delta_rr', $$update public.tickets set priority =
   where id = 'a1600000-0000-4000-8000-000000000001'$$);
 select extensions.dblink_exec('delta_rr', 'commit');
 
+-- Two commits at the same moment: this session holds the numbering lock while both writers
+-- reach COMMIT, so both wait in their flush; then it lets them go. The second to get the lock
+-- must still start from the first one's cursor (its cursors are read under the lock, not before).
+select extensions.dblink_exec(name, 'begin') from unnest(array['delta_a', 'delta_b']) name;
+select extensions.dblink_exec('delta_a', $$insert into public.tickets (id, customer_id, device, issue)
+  values ('a1600000-0000-4000-8000-000000000006', 'c1600000-0000-4000-8000-000000000001', 'Phone A', 'Together')$$);
+select extensions.dblink_exec('delta_b', $$insert into public.tickets (id, customer_id, device, issue)
+  values ('a1600000-0000-4000-8000-000000000007', 'c1600000-0000-4000-8000-000000000001', 'Phone B', 'Together')$$);
+select pg_advisory_lock(7363526110450217);
+select extensions.dblink_send_query(name, 'commit') from unnest(array['delta_a', 'delta_b']) name;
+select pg_sleep(0.3);
+select pg_advisory_unlock(7363526110450217);
+select * from extensions.dblink_get_result('delta_a') as t(r text);
+select * from extensions.dblink_get_result('delta_b') as t(r text);
+
 create temporary table got as
   select m.topic, m.payload, (m.payload ->> 'sent_at')::timestamptz as sent_at,
          case when m.payload::text like '%a1600000-0000-4000-8000-000000000001%' then 'slow'
               when m.payload::text like '%a1600000-0000-4000-8000-000000000002%' then 'fast'
               when m.payload::text like '%a1600000-0000-4000-8000-000000000005%' then 'between'
+              when m.payload::text like '%a1600000-0000-4000-8000-000000000006%' then 'together a'
+              when m.payload::text like '%a1600000-0000-4000-8000-000000000007%' then 'together b'
               when (m.payload ->> 'from_cursor')::bigint = -1 then 'rr' end as writer
     from realtime.messages m
    where m.topic like 'dashboard:%' and (m.payload ->> 'sent_at')::timestamptz >= :'started';
@@ -97,7 +115,16 @@ select is(pg_temp.d('rr', 'dashboard:support') -> 'from_cursor', '-1'::jsonb, 'm
 select cmp_ok((pg_temp.d('rr') ->> 'cursor')::bigint, '>=', (pg_temp.d('between') ->> 'cursor')::bigint,
   'its cursor is not behind the commit its snapshot missed');
 
--- 12-13 over all of them: the admin cursors never go back, and ids never repeat
+-- 12-13 commits released at the same moment still chain
+select is((select count(*)::int from got where writer like 'together %' and topic = 'dashboard:admin'), 2,
+  'both simultaneous writers sent their delta');
+select is((select (payload ->> 'from_cursor')::bigint from got where writer like 'together %' and topic = 'dashboard:admin'
+            order by sent_at desc limit 1),
+          (select (payload ->> 'cursor')::bigint from got where writer like 'together %' and topic = 'dashboard:admin'
+            order by sent_at limit 1),
+  'the second to commit starts from the first one''s cursor');
+
+-- 14-15 over all of them: the admin cursors never go back, and ids never repeat
 select ok((select bool_and(c >= prev) from (
              select (payload ->> 'cursor')::bigint as c, lag((payload ->> 'cursor')::bigint, 1, 0) over (order by sent_at) as prev
                from got where topic = 'dashboard:admin') x), 'admin cursors never go back, in commit order');
@@ -107,7 +134,7 @@ select extensions.dblink_exec('delta_setup', data) from cleanup_sql;
 select extensions.dblink_exec('delta_setup', format($$delete from realtime.messages where topic like 'dashboard:%%'
   and (payload ->> 'sent_at')::timestamptz >= %L$$, :'started'));
 select extensions.dblink_disconnect(name)
-  from unnest(array['delta_setup', 'delta_slow', 'delta_fast', 'delta_rollback', 'delta_rr']) name;
+  from unnest(array['delta_setup', 'delta_slow', 'delta_fast', 'delta_rollback', 'delta_rr', 'delta_a', 'delta_b']) name;
 
 select * from finish();
 rollback;
