@@ -1,6 +1,8 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
 import { createChangeIntake } from './change-intake';
 import { createChannelSet } from './channel-set';
+import { deltaTopic, openDeltaChannel } from './delta-channel';
+import { createDeltaIntake } from './delta-intake';
 import type { DashboardData } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
 import { DEFAULT_LIVE_OPTIONS, loadingAction, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
@@ -14,7 +16,9 @@ import { useDashboardStore, type DashboardStore } from './stores/dashboard-store
 import { useSessionStore, type SessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
 import { createSyncScheduler } from './sync-scheduler';
-import type { LiveConnection, LiveCommands, StaffRole } from './types';
+import type { LiveTable } from './parse-change';
+import { openTableChannel } from './table-channel';
+import type { LiveConnection, LiveCommands, RevenueChange, StaffRole } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 
@@ -41,6 +45,11 @@ export interface LiveEngine extends LiveCommands {
   isIdle(): boolean;
   /** what the engine holds right now, ahead of the next frame's store update */
   peek(): { data: DashboardData; connection: LiveConnection };
+  /**
+   * broadcast mode: each change of the revenue series, as it happens (the tabs' leader keeps its
+   * extra hourly series with it); never called in postgres_changes mode. Returns its unsubscribe.
+   */
+  onRevenueChange?(listener: (change: RevenueChange) => void): () => void;
 }
 
 /**
@@ -72,12 +81,19 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   let readyTimer: TimerHandle | null = null;
   let offlineSince: number | null = null;
   const unsubscribers: Array<() => void> = [];
+  const revenueListeners = new Set<(change: RevenueChange) => void>();
+  const revenueChanged = (change: RevenueChange) => {
+    for (const listener of revenueListeners) listener(change);
+  };
 
   const clear = (handle: TimerHandle | null) => {
     if (handle !== null) env.clearTimeout(handle);
     return null;
   };
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
+  const broadcast = opts.transport === 'broadcast';
+  /** the channels this role needs: its delta topic, or one per table it may read */
+  const channelKeys = (): string[] => (broadcast ? [deltaTopic(role)] : tablesFor(role));
 
   const scheduler = createSyncScheduler({
     env,
@@ -85,6 +101,20 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     retryDelaysMs: opts.syncRetryDelaysMs,
     jittered,
     run: (generation) => runner.run(generation),
+  });
+
+  const deltas = createDeltaIntake({
+    parse: (payload) => api.parseDashboardDelta(payload),
+    read: () => state.data,
+    act,
+    signal,
+    markDirty: () => scheduler.markDirty(),
+    syncInFlight: () => scheduler.inFlight(),
+    feedCap: () => runner.feedCap(),
+    resetFeedCap: () => runner.resetFeedCap(),
+    now: () => env.now(),
+    monotonic: () => env.monotonic(),
+    onRevenueIncrements: (increments) => revenueChanged({ source: 'delta', increments }),
   });
 
   const runner = createSyncRunner({
@@ -101,6 +131,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     isCurrent: (generation) => scheduler.isCurrent(generation),
     markDirty: () => scheduler.markDirty(),
     canSync: () => scheduler.isEnabled(),
+    deltas: broadcast ? deltas : undefined,
+    onRevenueReplaced: () => revenueChanged({ source: 'sync' }),
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
@@ -120,7 +152,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       scheduler.markDirty();
       scheduler.enable();
       // channels keep coming back in the background (while offline, the 'online' event does it)
-      if (env.isOnline()) channels.ensureReconnecting(tablesFor(role));
+      if (env.isOnline()) channels.ensureReconnecting(channelKeys());
     },
   });
 
@@ -135,7 +167,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       scheduler.markDirty();
     },
     onTick: (now) => {
-      if (now - runner.lastOkAt() >= opts.kpiRefreshMs) scheduler.markDirty();
+      // the 24 h windows move with time: a sync now and then, even when nothing changes
+      if (now - runner.lastOkAt() >= (broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs)) scheduler.markDirty();
     },
     onBoundary: () => {
       act({ type: 'revenue/rolled', now: env.now() });
@@ -154,12 +187,15 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   });
 
   const channels = createChannelSet({
-    client,
+    openChannel: (key, handlers) =>
+      broadcast ? openDeltaChannel(client, key, handlers) : openTableChannel(client, key as LiveTable, handlers),
     env,
     opts,
     jittered,
     onChange: (payload) => {
-      if (dataRunning) receive(payload);
+      if (!dataRunning) return;
+      if (broadcast) deltas.receive(payload);
+      else receive(payload);
     },
     onReady: () => {
       if (!realtimeReady()) return;
@@ -194,6 +230,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       paused = false;
       stopData();
       runner.forget();
+      deltas.reset();
       act({ type: 'reset' });
       signal({ type: 'reset', at: env.now() });
       flushNow();
@@ -201,7 +238,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   });
 
   function realtimeReady(): boolean {
-    return dataRunning && channels.allReady(tablesFor(role));
+    return dataRunning && channels.allReady(channelKeys());
   }
 
   function goPolling(reason: string) {
@@ -225,8 +262,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     scheduler.markDirty();
     const ok = await session.ensure();
     if (!dataRunning) return;
-    if (ok) channels.open(tablesFor(role));
-    else channels.ensureReconnecting(tablesFor(role));
+    if (ok) channels.open(channelKeys());
+    else channels.ensureReconnecting(channelKeys());
   }
 
   function stopData() {
@@ -244,7 +281,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     session.requireRefresh();
     channels.closeAll();
     goPolling('Woke up after sleep');
-    channels.reconnectNow(tablesFor(role));
+    channels.reconnectNow(channelKeys());
     act({ type: 'revenue/rolled', now: env.now() });
     scheduler.kick();
   }
@@ -280,7 +317,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     offlineSince = null;
     polls.schedule(0);
     scheduler.kick();
-    channels.reconnectNow(tablesFor(role));
+    channels.reconnectNow(channelKeys());
   }
 
   // ---- commands ----------------------------------------------------------------------------
@@ -293,6 +330,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (resume) {
         act({ type: 'seed', data: resume });
         runner.seeded(resume);
+        deltas.seeded(resume);
       } else {
         act({ type: 'reset' });
         act({ type: 'revenue/loading', range: opts.revenueRange });
@@ -356,6 +394,12 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signOut: () => session.end(null),
     isIdle: () => scheduler.isIdle(),
     peek: () => ({ data: state.data, connection: state.conn }),
+    onRevenueChange: broadcast
+      ? (listener) => {
+          revenueListeners.add(listener);
+          return () => revenueListeners.delete(listener);
+        }
+      : undefined,
   };
   return engine;
 }

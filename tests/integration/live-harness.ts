@@ -7,7 +7,8 @@ import { parseKpis } from '@/features/metrics/api/get-kpis';
 import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import type { LiveApi } from '@/live/live-api';
 import { createSupabaseClient, type AppSupabaseClient } from '@/lib/supabase';
-import { createLiveEngine, type LiveEngine, type LiveEngineOptions } from '@/live/engine';
+import { createLiveEngine, DEFAULT_LIVE_OPTIONS, type LiveEngine, type LiveEngineOptions } from '@/live/engine';
+import type { LiveTransport } from '@/live/types';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
@@ -24,6 +25,13 @@ export const ADMIN = 'admin@example.com';
 export const SUPPORT = 'support@example.com';
 
 const LIMITS: Partial<Limits> = { joinErrorDelayMs: 0, connectErrorDelayMs: 0, resubscribeDelayMs: 50, pollIntervalMs: 50 };
+
+/**
+ * The transport the engines under test use unless a test names one: the default, or
+ * LIVE_TRANSPORT=postgres_changes|broadcast to run the same files in the other mode.
+ */
+export const TEST_TRANSPORT: LiveTransport =
+  process.env.LIVE_TRANSPORT === 'postgres_changes' || process.env.LIVE_TRANSPORT === 'broadcast' ? process.env.LIVE_TRANSPORT : DEFAULT_LIVE_OPTIONS.transport;
 
 /** Shorter timers than the browser defaults so recovery fits a test; same code paths. */
 export const FAST: Partial<LiveEngineOptions> = {
@@ -120,7 +128,7 @@ export async function openEngine(
       },
     ]),
   ) as unknown as LiveApi;
-  const engine = createLiveEngine({ client, api: wrap(counted), stores, options: { ...FAST, ...options } });
+  const engine = createLiveEngine({ client, api: wrap(counted), stores, options: { ...FAST, transport: TEST_TRANSPORT, ...options } });
   engine.start();
   await waitFor(() => stores.session.getState().status === 'signed-out', 'the engine to find no session');
   const { error } = await engine.signIn(email, PASSWORD);

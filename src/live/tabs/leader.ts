@@ -78,6 +78,9 @@ export function createLeader(deps: LeaderDeps) {
 
   const visibility = createSharedVisibility(deps.own().hidden);
   const engine = deps.createEngine(stores, engineRange, visibility);
+  // broadcast mode: follow the engine's revenue as it moves, adding a delta's increments without a read
+  const stopFollowing = engine.onRevenueChange?.((change) => extras.engineChanged(change));
+  if (stopFollowing) extras.followEngine();
   const unsubscribe = [stores.dashboard, stores.connection, stores.session].map((s) => s.subscribe(() => queuePublish()));
 
   function queuePublish() {
@@ -193,6 +196,7 @@ export function createLeader(deps: LeaderDeps) {
       for (const u of unsubscribe) u();
       if (heartbeatTimer !== null) clock.clearTimeout(heartbeatTimer);
       extras.stop();
+      stopFollowing?.();
       engine.stop();
     },
     presentTabs: () => presence.size + 1,

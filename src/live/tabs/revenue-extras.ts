@@ -1,6 +1,7 @@
+import { addRevenueIncrements } from '../apply-delta';
 import type { TimerHandle } from '../environment';
 import { nextBucketBoundary, rollRevenueSeries } from '../revenue-window';
-import type { RevenuePoint, RevenueRange } from '../types';
+import type { RevenueChange, RevenuePoint, RevenueRange } from '../types';
 import type { TabsClock } from './tab-ports';
 import type { RevenueExtras, RevenueSlice } from './tab-messages';
 
@@ -17,7 +18,8 @@ export interface RevenueExtrasDeps {
  * The series the leader reads besides the engine's, for ranges the engine's series cannot serve
  * (the hourly 24 h while the engine keeps days): one read per range when it is wanted, after the
  * engine's series moved (an order changed), on retry, and at each hour boundary. One read in
- * flight per range.
+ * flight per range; one asked for meanwhile follows it. In broadcast mode the engine says how its
+ * series moved: a delta's increments are added here too (no read), a sync's answer is read again.
  */
 export function createRevenueExtras(deps: RevenueExtrasDeps) {
   const { clock } = deps;
@@ -25,10 +27,17 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
   let signature = '';
   let stopped = false;
   const fetching = new Set<RevenueRange>();
+  /** asked for while one was under way: read again once it lands (it may predate the change) */
+  const again = new Set<RevenueRange>();
+  let followsEngine = false;
   let boundaryTimer: TimerHandle | null = null;
 
   async function fetch(range: RevenueRange) {
-    if (deps.unavailable() || fetching.has(range)) return;
+    if (deps.unavailable()) return;
+    if (fetching.has(range)) {
+      again.add(range);
+      return;
+    }
     fetching.add(range);
     let slice: RevenueSlice;
     try {
@@ -44,6 +53,7 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
     if (stopped || !(range in extras)) return;
     extras = { ...extras, [range]: slice };
     deps.onChange();
+    if (again.delete(range)) void fetch(range);
   }
 
   function scheduleBoundary() {
@@ -73,12 +83,35 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
       scheduleBoundary();
       deps.onChange();
     },
-    /** the engine's own series, each time the leader publishes */
+    /** the engine's own series, each time the leader publishes (unless its changes are followed) */
     engineSeries(revenue: RevenueSlice) {
       const next = `${revenue.range}:${revenue.status}:${JSON.stringify(revenue.data)}`;
       if (next === signature) return;
       signature = next;
-      if (revenue.status === 'ready') for (const range of kept()) void fetch(range);
+      if (revenue.status === 'ready' && !followsEngine) for (const range of kept()) void fetch(range);
+    },
+    /** broadcast mode: how the engine's series moved, as it happens */
+    engineChanged(change: RevenueChange) {
+      followsEngine = true;
+      let changed = false;
+      for (const range of kept()) {
+        const slice = extras[range];
+        if (change.source === 'sync' || fetching.has(range) || !slice?.data) {
+          void fetch(range);
+          continue;
+        }
+        const added = addRevenueIncrements(rollRevenueSeries(slice.data, range, Date.now()), range, change.increments);
+        if (added === null) void fetch(range);
+        else if (added !== slice.data) {
+          extras = { ...extras, [range]: { ...slice, data: added } };
+          changed = true;
+        }
+      }
+      if (changed) deps.onChange();
+    },
+    /** the engine reports its changes (broadcast mode): the published series no longer triggers reads */
+    followEngine() {
+      followsEngine = true;
     },
     refetch() {
       for (const range of kept()) void fetch(range);

@@ -52,9 +52,10 @@ describe('useLiveEngine', () => {
       await vi.advanceTimersByTimeAsync(20);
     });
     expect(screen.getByText('signed-in')).toBeTruthy();
-    expect(client.open().size).toBe(4);
+    // the default transport: the role's private delta topic, one channel
+    expect(client.getChannels().map((c) => [c.name, c.options])).toEqual([['dashboard:admin', { config: { private: true } }]]);
     view.unmount();
-    expect(client.open().size).toBe(0);
+    expect(client.getChannels()).toHaveLength(0);
     expect(factory).toHaveBeenCalledTimes(1);
   });
 

@@ -28,8 +28,9 @@ describe('mountLive', () => {
     live.start();
     await vi.advanceTimersByTimeAsync(50);
     expect(stores.session.getState().status).toBe('signed-in');
-    expect(client.open().size).toBe(4);
+    // the default transport: the role's private delta topic, one channel
+    expect(client.getChannels().map((c) => [c.name, c.options])).toEqual([['dashboard:admin', { config: { private: true } }]]);
     live.stop();
-    expect(client.open().size).toBe(0);
+    expect(client.getChannels()).toHaveLength(0);
   });
 });
