@@ -1,13 +1,15 @@
 // The local stack in its own process, for bench/broadcast-compare.ts: its CPU (process.cpuUsage,
-// which covers every thread, PGlite's worker included) and its database calls are its own, apart
-// from the simulated dashboards in the bench process. Talks to the parent over IPC:
-//   → { id, type: 'stats' }                         ← { id, queries, emptyPolls, cpuMicros }
+// which covers every thread, PGlite's worker included; with DATABASE_URL on this machine, plus the
+// PostgreSQL backends' CPU from /proc/<pid>/stat) and its database calls are its own, apart from
+// the simulated dashboards in the bench process. Talks to the parent over IPC:
+//   → { id, type: 'stats' }                         ← { id, queries, emptyPolls, cpuMicros, dbCpuMicros }
 //   → { id, type: 'sql', sql, params }              ← { id, rows }      (the bench's setup and checks)
 //   → { id, type: 'write', ratePerSec, durationMs } ← { id, run }       (bench/broadcast/writer.ts)
 //   → { id, type: 'close' }                         ← { id }, then the process exits
 // The bench's own SQL and writes go through the database object underneath the counter, so they
 // are not counted among the stack's queries (the writes' CPU is the stack's, as it would be).
 // The first message it sends is { type: 'ready', url, anonKey, serviceRoleKey, kind }.
+import { readFileSync } from 'node:fs';
 import type { Queryable } from '../../local-supabase/db/types.ts';
 import { startStack } from '../../local-supabase/stack.ts';
 import { runWrites, type WriterDb } from './writer.ts';
@@ -19,6 +21,23 @@ type Request =
   | { id: number; type: 'close' };
 
 const send = (msg: unknown) => process.send?.(msg);
+const TICK = 100; // USER_HZ: /proc/<pid>/stat counts CPU in 1/100 s
+
+/** CPU (µs) of the PostgreSQL backends serving this database (PostgreSQL on this machine only). */
+async function backendsCpu(raw: WriterDb, seen: Map<number, number>): Promise<number> {
+  const { rows } = await raw.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`);
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      seen.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / TICK);
+    } catch {
+      // gone, or another machine's server: its last reading stays
+    }
+  }
+  let total = 0;
+  for (const v of seen.values()) total += v;
+  return total;
+}
 /** Realtime's drainer reading the change queue (bench/stack-latency.ts's "idle drain polls" when empty). */
 const DRAIN = /from _realtime\.changes c where c\.id >/;
 
@@ -49,13 +68,15 @@ async function main() {
   db.query = top.query;
   db.transaction = (fn) => raw.transaction((tx) => fn(counted(tx)));
 
+  const backends = new Map<number, number>();
   process.on('message', (msg) => {
     const req = msg as Request;
     void (async () => {
       try {
         if (req.type === 'stats') {
           const cpu = process.cpuUsage();
-          send({ id: req.id, queries, emptyPolls, cpuMicros: cpu.user + cpu.system });
+          const dbCpuMicros = stack.db.kind === 'postgres' ? await backendsCpu(raw, backends) : 0;
+          send({ id: req.id, queries, emptyPolls, cpuMicros: cpu.user + cpu.system + dbCpuMicros, dbCpuMicros });
         } else if (req.type === 'sql') {
           const { rows } = await raw.query(req.sql, req.params);
           send({ id: req.id, rows });
