@@ -5,6 +5,7 @@ import { refreshSession } from '@/features/auth/api/refresh-session';
 import { signInWithPassword } from '@/features/auth/api/sign-in-with-password';
 import { signOut } from '@/features/auth/api/sign-out';
 import { getRevenueSeries } from '@/features/metrics/api/get-revenue-series';
+import { parseDashboardDelta } from '@/features/metrics/api/parse-dashboard-delta';
 import { syncDashboard } from '@/features/metrics/api/sync-dashboard';
 import type { LiveApi } from '@/live';
 
@@ -12,6 +13,7 @@ import type { LiveApi } from '@/live';
 export const liveApi: LiveApi = {
   syncDashboard,
   getRevenueSeries,
+  parseDashboardDelta,
   getActivityFeed,
   getCurrentStaff,
   signInWithPassword,

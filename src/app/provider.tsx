@@ -10,6 +10,7 @@ const liveDeps = (): LiveAppDeps => ({
   client: getSupabaseClient(),
   api: liveApi,
   tabs: { projectUrl: getEnv().supabaseUrl },
+  options: { transport: getEnv().liveTransport },
 });
 
 /** Mounts the live module once for the whole app; everything below reads its stores. */

@@ -62,3 +62,21 @@ export function requireTimestamp(value: unknown, field: string): string {
   if (Number.isNaN(t)) throw new ParseError(`Unexpected timestamp for ${field}: ${s}`);
   return new Date(t).toISOString();
 }
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)$/;
+
+/**
+ * A timestamptz as Postgres writes it into JSON ("2026-12-01T23:15:52.123456+00:00") → microseconds
+ * since the epoch, without the loss of Date's milliseconds (two commits can share one).
+ */
+export function requireTimestampMicros(value: unknown, field: string): number {
+  const s = requireString(value, field);
+  const m = TIMESTAMP.exec(s.trim());
+  if (!m) throw new ParseError(`Unexpected timestamp for ${field}: ${s}`);
+  const [, date, time, fraction = '', zone] = m;
+  let offset = zone!;
+  if (offset !== 'Z') offset = offset.length === 3 ? `${offset}:00` : offset.includes(':') ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
+  const ms = Date.parse(`${date}T${time}${offset}`);
+  if (Number.isNaN(ms)) throw new ParseError(`Unexpected timestamp for ${field}: ${s}`);
+  return ms * 1000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+}

@@ -1,121 +1,138 @@
-import type { AppSupabaseClient } from '@/lib/supabase';
-import type { LiveEngineOptions } from './engine-options';
 import type { LiveEnvironment, TimerHandle } from './environment';
-import type { LiveTable } from './parse-change';
-import { openTableChannel, type TableChannel } from './table-channel';
+import type { LiveEngineOptions } from './engine-options';
+
+/** What the channel set needs from one realtime channel (a table's postgres_changes, or the delta topic). */
+export interface LiveChannel {
+  readonly ready: boolean;
+  dispose(): void;
+}
+
+export interface LiveChannelHandlers {
+  onChange(payload: unknown): void;
+  /** the channel delivers from now on */
+  onReady(): void;
+  /** the server redid the subscription on a ready channel (new token) */
+  onResubscribed(): void;
+  /** the channel can no longer deliver; `tokenProblem` = refresh the session before rejoining */
+  onFailure(reason: string, tokenProblem: boolean): void;
+}
+
+/** A channel key: a table (postgres_changes) or a topic (broadcast). */
+export type ChannelKey = string;
 
 export interface ChannelSetDeps {
-  client: AppSupabaseClient;
+  /** opens the channel for a key; the set owns it until dispose() */
+  openChannel(key: ChannelKey, handlers: LiveChannelHandlers): LiveChannel;
   env: LiveEnvironment;
   opts: Pick<LiveEngineOptions, 'channelReadyTimeoutMs' | 'reconnectDelaysMs'>;
   jittered(ms: number): number;
   onChange(payload: unknown): void;
-  onReady(table: LiveTable): void;
-  onResubscribed(table: LiveTable): void;
-  /** the table's channel is gone (already removed); a reconnect is scheduled */
-  onFailure(table: LiveTable, reason: string, tokenProblem: boolean): void;
+  onReady(key: ChannelKey): void;
+  onResubscribed(key: ChannelKey): void;
+  /** the key's channel is gone (already removed); a reconnect is scheduled */
+  onFailure(key: ChannelKey, reason: string, tokenProblem: boolean): void;
   onReconnectAttempt(): void;
   /** runs before every reopen (fresh token for realtime); false = try again later */
   prepare(): Promise<boolean>;
 }
 
-/** The per-table channels, their readiness watchdogs and the backoff that brings them back. */
+/** The channels (one per table, or the role's delta topic), their readiness watchdogs and the backoff that brings them back. */
 export function createChannelSet(deps: ChannelSetDeps) {
   const { env, opts } = deps;
-  const channels = new Map<LiveTable, TableChannel>();
-  const watchdogs = new Map<LiveTable, TimerHandle>();
-  const reconnectTimers = new Map<LiveTable, TimerHandle>();
-  const attempts = new Map<LiveTable, number>();
+  const channels = new Map<ChannelKey, LiveChannel>();
+  const watchdogs = new Map<ChannelKey, TimerHandle>();
+  const reconnectTimers = new Map<ChannelKey, TimerHandle>();
+  const attempts = new Map<ChannelKey, number>();
   /** bumped by closeAll(): reconnects already under way are dropped */
   let generation = 0;
 
-  const clearWatchdog = (table: LiveTable) => {
-    const timer = watchdogs.get(table);
+  const clearWatchdog = (key: ChannelKey) => {
+    const timer = watchdogs.get(key);
     if (timer !== undefined) env.clearTimeout(timer);
-    watchdogs.delete(table);
+    watchdogs.delete(key);
   };
 
-  function close(table: LiveTable) {
-    channels.get(table)?.dispose();
-    channels.delete(table);
-    clearWatchdog(table);
+  function close(key: ChannelKey) {
+    channels.get(key)?.dispose();
+    channels.delete(key);
+    clearWatchdog(key);
   }
 
-  function failed(table: LiveTable, channel: TableChannel, reason: string, tokenProblem: boolean) {
-    if (channels.get(table) !== channel) return;
-    close(table);
-    scheduleReconnect(table);
-    deps.onFailure(table, reason, tokenProblem);
+  function failed(key: ChannelKey, channel: LiveChannel, reason: string, tokenProblem: boolean) {
+    if (channels.get(key) !== channel) return;
+    close(key);
+    scheduleReconnect(key);
+    deps.onFailure(key, reason, tokenProblem);
   }
 
-  function open(table: LiveTable) {
-    if (channels.has(table)) return;
-    const channel = openTableChannel(deps.client, table, {
+  function open(key: ChannelKey) {
+    if (channels.has(key)) return;
+    const channel = deps.openChannel(key, {
       onChange: deps.onChange,
       onReady: () => {
-        clearWatchdog(table);
-        attempts.delete(table);
-        deps.onReady(table);
+        clearWatchdog(key);
+        attempts.delete(key);
+        deps.onReady(key);
       },
-      onResubscribed: () => deps.onResubscribed(table),
-      onFailure: (reason, tokenProblem) => failed(table, channel, reason, tokenProblem),
+      onResubscribed: () => deps.onResubscribed(key),
+      onFailure: (reason, tokenProblem) => failed(key, channel, reason, tokenProblem),
     });
-    channels.set(table, channel);
+    channels.set(key, channel);
     watchdogs.set(
-      table,
+      key,
       env.setTimeout(() => {
-        watchdogs.delete(table);
-        if (channels.get(table) === channel && !channel.ready) failed(table, channel, `${table}: subscription not confirmed`, false);
+        watchdogs.delete(key);
+        if (channels.get(key) === channel && !channel.ready) failed(key, channel, `${key}: subscription not confirmed`, false);
       }, opts.channelReadyTimeoutMs),
     );
   }
 
-  function scheduleReconnect(table: LiveTable, immediate = false) {
-    if (reconnectTimers.has(table) || channels.has(table)) return;
-    const attempt = attempts.get(table) ?? 0;
-    attempts.set(table, attempt + 1);
+  function scheduleReconnect(key: ChannelKey, immediate = false) {
+    if (reconnectTimers.has(key) || channels.has(key)) return;
+    const attempt = attempts.get(key) ?? 0;
+    attempts.set(key, attempt + 1);
     const delays = opts.reconnectDelaysMs;
     const delay = immediate ? 0 : deps.jittered(delays[Math.min(attempt, delays.length - 1)] ?? 1_000);
     deps.onReconnectAttempt();
     const myGeneration = generation;
     reconnectTimers.set(
-      table,
+      key,
       env.setTimeout(async () => {
-        reconnectTimers.delete(table);
+        reconnectTimers.delete(key);
         const ok = await deps.prepare();
-        if (generation !== myGeneration || channels.has(table)) return;
-        if (ok) open(table);
-        else scheduleReconnect(table);
+        if (generation !== myGeneration || channels.has(key)) return;
+        if (ok) open(key);
+        else scheduleReconnect(key);
       }, delay),
     );
   }
 
   return {
-    open(tables: readonly LiveTable[]) {
-      for (const table of tables) open(table);
+    open(keys: readonly ChannelKey[]) {
+      for (const key of keys) open(key);
     },
-    allReady(tables: readonly LiveTable[]): boolean {
-      return tables.every((t) => channels.get(t)?.ready === true);
+    allReady(keys: readonly ChannelKey[]): boolean {
+      return keys.every((t) => channels.get(t)?.ready === true);
     },
     scheduleReconnect,
-    /** the tables without a channel reconnect at once, backoff reset (back online, woke up) */
-    reconnectNow(tables: readonly LiveTable[]) {
-      for (const table of tables) {
-        if (channels.has(table)) continue;
-        const timer = reconnectTimers.get(table);
+    /** the keys without a channel reconnect at once, backoff reset (back online, woke up) */
+    reconnectNow(keys: readonly ChannelKey[]) {
+      for (const key of keys) {
+        if (channels.has(key)) continue;
+        const timer = reconnectTimers.get(key);
         if (timer !== undefined) env.clearTimeout(timer);
-        reconnectTimers.delete(table);
-        attempts.delete(table);
-        scheduleReconnect(table, true);
+        reconnectTimers.delete(key);
+        attempts.delete(key);
+        scheduleReconnect(key, true);
       }
     },
-    /** the tables with neither a channel nor a pending reconnect get one (with backoff) */
-    ensureReconnecting(tables: readonly LiveTable[]) {
-      for (const table of tables) scheduleReconnect(table);
+    /** the keys with neither a channel nor a pending reconnect get one (with backoff) */
+    ensureReconnecting(keys: readonly ChannelKey[]) {
+      for (const key of keys) scheduleReconnect(key);
     },
     closeAll() {
       generation += 1;
-      for (const table of [...channels.keys()]) close(table);
+      for (const key of [...channels.keys()]) close(key);
       for (const timer of reconnectTimers.values()) env.clearTimeout(timer);
       reconnectTimers.clear();
       attempts.clear();

@@ -1,7 +1,8 @@
+import { applyDelta } from './apply-delta';
 import { applyKpis } from './apply-kpis';
 import { appendOlder, emptyWindow, prependNewer, replaceWindow, type FeedWindow, type OlderPage } from './feed-window';
 import { rollRevenueSeries } from './revenue-window';
-import type { Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
+import type { DashboardDelta, Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
 
 export interface FeedState extends FeedWindow {
   status: 'loading' | 'ready' | 'error';
@@ -33,6 +34,8 @@ export type DashboardAction =
    * rows than one answer holds); otherwise its rows are every visible row after the cursor.
    */
   | { type: 'sync/applied'; sync: SyncSnapshot; replace: boolean; hasMore: boolean; cap: number; range: RevenueRange; now: number }
+  /** one broadcast delta the engine's ledger placed right at the held cursor (see apply-delta.ts) */
+  | { type: 'delta/applied'; delta: DashboardDelta; cap: number; now: number }
   | { type: 'sync/failed'; error: string; network: boolean }
   | { type: 'kpis/loading' }
   | { type: 'revenue/loading'; range: RevenueRange }
@@ -102,6 +105,8 @@ export function dashboardReducer(state: DashboardData, action: DashboardAction):
       return { ...action.data, feed: { ...action.data.feed, loadingOlder: false } };
     case 'sync/applied':
       return applySync(state, action);
+    case 'delta/applied':
+      return applyDelta(state, action.delta, action.cap, action.now) ?? state;
     case 'sync/failed': {
       const { error, network } = action;
       const feed = state.feed;

@@ -1,8 +1,14 @@
 import type { DashboardAction } from './dashboard-reducer';
-import type { DashboardPart, RevenueRange, StaffRole } from './types';
+import type { DashboardPart, LiveTransport, RevenueRange, StaffRole } from './types';
 import type { LiveTable } from './parse-change';
 
 export interface LiveEngineOptions {
+  /**
+   * postgres_changes: one channel per table, each change is a push for one dashboard_sync.
+   * broadcast: the role's private topic `dashboard:<role>`; each change's delta is applied as it
+   * comes (no RPC), and only a gap, an epoch change or a join costs a sync.
+   */
+  transport: LiveTransport;
   /** newest N activity items kept in memory (older pages raise it up to maxFeedCap) */
   feedCap: number;
   maxFeedCap: number;
@@ -24,6 +30,8 @@ export interface LiveEngineOptions {
   jitter: number;
   /** KPIs are re-read at least this often, so time-window KPIs stay right without events */
   kpiRefreshMs: number;
+  /** the same in broadcast mode, where deltas carry fresh KPIs: at most one timer sync a minute */
+  broadcastRefreshMs: number;
   reconnectDelaysMs: readonly number[];
   /** clock check period; a monotonic gap beyond tickMs + sleepGapMs means the machine slept */
   tickMs: number;
@@ -36,6 +44,7 @@ export interface LiveEngineOptions {
 }
 
 export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
+  transport: 'postgres_changes',
   feedCap: 100,
   maxFeedCap: 1000,
   olderPageSize: 50,
@@ -49,6 +58,7 @@ export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
   hiddenPollIntervalMs: 30_000,
   jitter: 0.2,
   kpiRefreshMs: 30_000,
+  broadcastRefreshMs: 60_000,
   reconnectDelaysMs: [1_000, 2_000, 5_000, 10_000, 30_000],
   tickMs: 5_000,
   // hidden tabs may run timers only once a minute: that is throttling, not sleep

@@ -1,6 +1,8 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
 import { createChangeIntake } from './change-intake';
 import { createChannelSet } from './channel-set';
+import { deltaTopic, openDeltaChannel } from './delta-channel';
+import { createDeltaIntake } from './delta-intake';
 import type { DashboardData } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
 import { DEFAULT_LIVE_OPTIONS, loadingAction, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
@@ -14,6 +16,8 @@ import { useDashboardStore, type DashboardStore } from './stores/dashboard-store
 import { useSessionStore, type SessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
 import { createSyncScheduler } from './sync-scheduler';
+import type { LiveTable } from './parse-change';
+import { openTableChannel } from './table-channel';
 import type { LiveConnection, LiveCommands, StaffRole } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
@@ -78,6 +82,9 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     return null;
   };
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
+  const broadcast = opts.transport === 'broadcast';
+  /** the channels this role needs: its delta topic, or one per table it may read */
+  const channelKeys = (): string[] => (broadcast ? [deltaTopic(role)] : tablesFor(role));
 
   const scheduler = createSyncScheduler({
     env,
@@ -85,6 +92,19 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     retryDelaysMs: opts.syncRetryDelaysMs,
     jittered,
     run: (generation) => runner.run(generation),
+  });
+
+  const deltas = createDeltaIntake({
+    parse: (payload) => api.parseDashboardDelta(payload),
+    read: () => state.data,
+    act,
+    signal,
+    markDirty: () => scheduler.markDirty(),
+    syncInFlight: () => scheduler.inFlight(),
+    feedCap: () => runner.feedCap(),
+    resetFeedCap: () => runner.resetFeedCap(),
+    now: () => env.now(),
+    monotonic: () => env.monotonic(),
   });
 
   const runner = createSyncRunner({
@@ -101,6 +121,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     isCurrent: (generation) => scheduler.isCurrent(generation),
     markDirty: () => scheduler.markDirty(),
     canSync: () => scheduler.isEnabled(),
+    deltas: broadcast ? deltas : undefined,
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
@@ -120,7 +141,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       scheduler.markDirty();
       scheduler.enable();
       // channels keep coming back in the background (while offline, the 'online' event does it)
-      if (env.isOnline()) channels.ensureReconnecting(tablesFor(role));
+      if (env.isOnline()) channels.ensureReconnecting(channelKeys());
     },
   });
 
@@ -135,7 +156,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       scheduler.markDirty();
     },
     onTick: (now) => {
-      if (now - runner.lastOkAt() >= opts.kpiRefreshMs) scheduler.markDirty();
+      // the 24 h windows move with time: a sync now and then, even when nothing changes
+      if (now - runner.lastOkAt() >= (broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs)) scheduler.markDirty();
     },
     onBoundary: () => {
       act({ type: 'revenue/rolled', now: env.now() });
@@ -154,12 +176,15 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   });
 
   const channels = createChannelSet({
-    client,
+    openChannel: (key, handlers) =>
+      broadcast ? openDeltaChannel(client, key, handlers) : openTableChannel(client, key as LiveTable, handlers),
     env,
     opts,
     jittered,
     onChange: (payload) => {
-      if (dataRunning) receive(payload);
+      if (!dataRunning) return;
+      if (broadcast) deltas.receive(payload);
+      else receive(payload);
     },
     onReady: () => {
       if (!realtimeReady()) return;
@@ -194,6 +219,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       paused = false;
       stopData();
       runner.forget();
+      deltas.reset();
       act({ type: 'reset' });
       signal({ type: 'reset', at: env.now() });
       flushNow();
@@ -201,7 +227,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   });
 
   function realtimeReady(): boolean {
-    return dataRunning && channels.allReady(tablesFor(role));
+    return dataRunning && channels.allReady(channelKeys());
   }
 
   function goPolling(reason: string) {
@@ -225,8 +251,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     scheduler.markDirty();
     const ok = await session.ensure();
     if (!dataRunning) return;
-    if (ok) channels.open(tablesFor(role));
-    else channels.ensureReconnecting(tablesFor(role));
+    if (ok) channels.open(channelKeys());
+    else channels.ensureReconnecting(channelKeys());
   }
 
   function stopData() {
@@ -244,7 +270,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     session.requireRefresh();
     channels.closeAll();
     goPolling('Woke up after sleep');
-    channels.reconnectNow(tablesFor(role));
+    channels.reconnectNow(channelKeys());
     act({ type: 'revenue/rolled', now: env.now() });
     scheduler.kick();
   }
@@ -280,7 +306,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     offlineSince = null;
     polls.schedule(0);
     scheduler.kick();
-    channels.reconnectNow(tablesFor(role));
+    channels.reconnectNow(channelKeys());
   }
 
   // ---- commands ----------------------------------------------------------------------------
@@ -293,6 +319,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (resume) {
         act({ type: 'seed', data: resume });
         runner.seeded(resume);
+        deltas.seeded(resume);
       } else {
         act({ type: 'reset' });
         act({ type: 'revenue/loading', range: opts.revenueRange });

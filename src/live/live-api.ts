@@ -1,5 +1,5 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ActivityPage, RevenuePoint, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
+import type { ActivityPage, DashboardDelta, RevenuePoint, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
 
 /**
  * The data-access functions the engine calls. They live in features/<f>/api and are handed in by
@@ -17,6 +17,8 @@ export interface LiveApi {
     client: AppSupabaseClient,
     params: { from: string; to: string; bucket: 'hour' | 'day'; tz?: string },
   ): Promise<RevenuePoint[]>;
+  /** broadcast mode: a `delta` message's payload → DashboardDelta; throws a ParseError off the contract */
+  parseDashboardDelta(payload: unknown): DashboardDelta;
   /** activity_feed: older pages below the window (p_before) */
   getActivityFeed(client: AppSupabaseClient, params: { limit: number; before?: number }): Promise<ActivityPage>;
   getCurrentStaff(client: AppSupabaseClient): Promise<StaffUser>;

@@ -3,6 +3,7 @@ import type { AppSupabaseClient } from '@/lib/supabase';
 import type { ConnectionEvent } from './connection-machine';
 import type { DashboardAction, DashboardData } from './dashboard-reducer';
 import type { LiveEngineOptions } from './engine-options';
+import type { DeltaIntake } from './delta-intake';
 import type { LiveEnvironment } from './environment';
 import { olderPageAnchor, type OlderPage } from './feed-window';
 import type { LiveApi } from './live-api';
@@ -29,6 +30,8 @@ export interface SyncRunnerDeps {
   canSync(): boolean;
   /** PostgREST refused the JWT: refresh the session (then sync again) */
   onUnauthorized(): void;
+  /** broadcast mode: deltas applied meanwhile decide whether an answer is newer than what is held */
+  deltas?: Pick<DeltaIntake, 'sent' | 'landed' | 'afterTaken'>;
 }
 
 /** An older page waiting for the next sync to confirm the log's epoch did not change under it. */
@@ -107,6 +110,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const commitTs = pendingCommitTs;
     pendingCommitTs = null;
     const startedSeq = ++seq;
+    const sentSeq = deps.deltas?.sent() ?? 0;
     let sync: SyncSnapshot;
     try {
       sync = await call(p);
@@ -117,10 +121,14 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       return 'failed';
     }
     if (!deps.isCurrent(generation)) return 'ok';
-    apply(p, sync, range);
+    const taken = (deps.deltas?.landed(p, sync, sentSeq) ?? 'take') === 'take';
+    if (taken) {
+      apply(p, sync, range);
+      deps.deltas?.afterTaken();
+    } else keepNewer(sync, range);
     signal({ type: 'sync-ok', at: env.now(), mark });
     if (commitTs !== null) signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
-    landOlder(startedSeq, sync.reset || syncMode(p, sync).replace);
+    landOlder(startedSeq, taken && (sync.reset || syncMode(p, sync).replace));
     if (snapshotNext) deps.markDirty();
     return 'ok';
   }
@@ -135,6 +143,19 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   }
 
   /**
+   * Deltas applied since this sync was sent moved further than its snapshot: what is held stays.
+   * Only a revenue series still loading (a new range) is taken from it, since every delta applied
+   * meanwhile had no revenue (one with revenue cannot be applied to a series not held).
+   */
+  function keepNewer(sync: SyncSnapshot, range: RevenueRange) {
+    lastOkAt = env.monotonic();
+    const revenue = deps.read().revenue;
+    if (sync.revenue !== null && revenue.range === range && revenue.data === null && revenue.status !== 'ready') {
+      act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
+    }
+  }
+
+  /**
    * One sync outside the schedule, while the engine is paused (a retry, or a new revenue range):
    * `revenueOnly` keeps the paused view frozen except for the chart that was asked for.
    */
@@ -142,11 +163,16 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const mine = ++detached;
     const p = params();
     const range = deps.read().revenue.range;
+    const sentSeq = deps.deltas?.sent() ?? 0;
     try {
       const sync = await call(p);
       if (mine !== detached) return;
-      if (!revenueOnly) apply(p, sync, range);
-      else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
+      if (!revenueOnly) {
+        if ((deps.deltas?.landed(p, sync, sentSeq) ?? 'take') === 'take') {
+          apply(p, sync, range);
+          deps.deltas?.afterTaken();
+        }
+      } else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
     } catch (error) {
       if (mine === detached) failed(error);
     }
@@ -241,6 +267,12 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       pendingCommitTs = Math.max(pendingCommitTs ?? 0, commitTs);
     },
     lastOkAt: () => lastOkAt,
+    /** the feed window's cap (older pages raise it up to maxFeedCap) */
+    feedCap: () => feedCap,
+    /** a delta replaced the window (more rows than it holds): the cap starts again */
+    resetFeedCap() {
+      feedCap = opts.feedCap;
+    },
     /** a follower taking over: its state is the held state; the cap must fit what it shows */
     seeded(data: DashboardData) {
       feedCap = Math.min(opts.maxFeedCap, Math.max(opts.feedCap, data.feed.items.length));

@@ -110,6 +110,8 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
     isCurrent: (g: number) => g === generation && enabled,
     isEnabled: () => enabled,
     isIdle: () => !inFlight && timer === null && (!dirty || !enabled),
+    /** a request is outstanding (its answer, or its failure, is still to come) */
+    inFlight: () => inFlight,
     failures: () => failures,
   };
 }

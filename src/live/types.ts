@@ -172,3 +172,38 @@ export interface SyncSnapshot {
 
 /** JSON as dashboard_sync sends it; null when the field is absent. */
 export type TicketAging = string | number | boolean | null | TicketAging[] | { [key: string]: TicketAging };
+
+/** How the leader tab hears about changes: per-table postgres_changes, or the database's deltas. */
+export type LiveTransport = 'postgres_changes' | 'broadcast';
+
+/** A net revenue change a transaction made to one UTC hour (admin deltas only). */
+export interface RevenueIncrement {
+  /** UTC hour start (ms since the epoch) */
+  hour: number;
+  revenueCents: number;
+  ordersCount: number;
+  itemsSold: number;
+}
+
+/**
+ * One `delta` message from the private topic `dashboard:<role>`: what one committed transaction
+ * changed, for this audience, built once at commit (see /work/signals/delta-contract.md).
+ */
+export interface DashboardDelta {
+  epoch: string;
+  /** the audience's visible cursor before and after the transaction (equal: no visible rows) */
+  fromCursor: number;
+  cursor: number;
+  /** the transaction's visible rows, newest first (the newest 100 when feedComplete is false) */
+  feed: ActivityPage;
+  feedComplete: boolean;
+  kpis: Kpis;
+  role: StaffRole;
+  ticketStatus: TicketStatusCount[];
+  /** null: the transaction touched no tickets (keep what is held) */
+  ticketAging: TicketAging;
+  /** admin: the net changes per UTC hour ([] when none); support: null */
+  revenue: RevenueIncrement[] | null;
+  /** clock_timestamp() when the database built it, in microseconds since the epoch */
+  sentAtMicros: number;
+}

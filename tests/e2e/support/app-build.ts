@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ANON_KEY } from '../../../local-supabase/auth/keys.ts';
+import { DEFAULT_LIVE_TRANSPORT, type LiveTransportSetting } from '../../../src/config/env.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -26,20 +27,28 @@ function builtFor(dir: string, url: string): boolean {
     .some((f) => readFileSync(join(assets, f), 'utf8').includes(JSON.stringify(url).slice(1, -1)));
 }
 
+export interface AppBuildOptions {
+  /** VITE_LIVE_TRANSPORT baked into the build (default: the app's default) */
+  transport?: LiveTransportSetting;
+}
+
 /**
- * The built dashboard for a stack at `url`. The build bakes VITE_SUPABASE_URL in, so `dist` is used
- * when it was built for this URL from the current sources (npm test's build stage); otherwise the
- * app is built once more, for that URL, into a temporary folder (each run picks a free port, so two
- * runs on one machine never share a stack or a build). Either way the browser loads a production build.
+ * The built dashboard for a stack at `url`. The build bakes VITE_SUPABASE_URL (and
+ * VITE_LIVE_TRANSPORT) in, so `dist` is used when it was built for this URL from the current
+ * sources in the default transport (npm test's build stage); otherwise the app is built once more,
+ * for that URL and transport, into a temporary folder (each run picks a free port, so two runs on
+ * one machine never share a stack or a build). Either way the browser loads a production build.
  */
-export function buildAppFor(url: string): { dir: string; remove: () => void } {
+export function buildAppFor(url: string, opts: AppBuildOptions = {}): { dir: string; remove: () => void } {
+  const transport = opts.transport ?? DEFAULT_LIVE_TRANSPORT;
   const dist = join(ROOT, 'dist');
-  if (builtFor(dist, url)) return { dir: dist, remove: () => {} };
+  const distTransport = process.env.VITE_LIVE_TRANSPORT || DEFAULT_LIVE_TRANSPORT;
+  if (transport === distTransport && builtFor(dist, url)) return { dir: dist, remove: () => {} };
   const out = mkdtempSync(join(tmpdir(), 'e2e-app-'));
   execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', out, '--emptyOutDir'], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, VITE_SUPABASE_URL: url, VITE_SUPABASE_ANON_KEY: ANON_KEY },
+    env: { ...process.env, VITE_SUPABASE_URL: url, VITE_SUPABASE_ANON_KEY: ANON_KEY, VITE_LIVE_TRANSPORT: transport },
   });
   return { dir: out, remove: () => rmSync(out, { recursive: true, force: true }) };
 }

@@ -8,7 +8,9 @@ import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createLiveEngine, type LiveEngineOptions } from '@/live/engine';
 import type { ActivityItem, StaffRole, SyncParams } from '@/live/types';
+import { parseDashboardDelta } from '@/features/metrics/api/parse-dashboard-delta';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
+import { shiftBuckets } from '@/live/revenue-window';
 import { parseActivityFeed } from '@/lib/parse-activity';
 
 type Callback = (payload: unknown) => void;
@@ -17,20 +19,30 @@ type StatusCallback = (status: string, err?: Error) => void;
 /** A realtime channel as supabase-js exposes it, driven by the test. */
 export class FakeChannel {
   readonly name: string;
+  readonly topic: string;
+  readonly options: Record<string, unknown>;
   table: string | null = null;
+  /** the broadcast event listened to (broadcast mode: 'delta') */
+  broadcastEvent: string | null = null;
   private changeHandlers: Callback[] = [];
+  private broadcastHandlers: Callback[] = [];
   private systemHandlers: Callback[] = [];
   private statusCallback: StatusCallback | null = null;
   removed = false;
   joinPayload: Record<string, unknown> = { config: {} };
   readonly joinPush = { payload: () => this.joinPayload };
 
-  constructor(name: string) {
+  constructor(name: string, options: Record<string, unknown> = {}) {
     this.name = name;
+    this.topic = `realtime:${name}`;
+    this.options = options;
   }
 
   on(type: string, filter: Record<string, unknown>, cb: Callback): this {
-    if (type === 'postgres_changes') {
+    if (type === 'broadcast') {
+      this.broadcastEvent = typeof filter.event === 'string' ? filter.event : null;
+      this.broadcastHandlers.push(cb);
+    } else if (type === 'postgres_changes') {
       this.table = typeof filter.table === 'string' ? filter.table : null;
       this.changeHandlers.push(cb);
     } else if (type === 'system') {
@@ -61,6 +73,11 @@ export class FakeChannel {
   change(payload: unknown) {
     for (const cb of this.changeHandlers) cb(payload);
   }
+
+  /** a `delta` broadcast, as realtime-js hands it to the callback */
+  delta(payload: unknown) {
+    for (const cb of this.broadcastHandlers) cb({ type: 'broadcast', event: 'delta', payload });
+  }
 }
 
 export class FakeClient {
@@ -82,10 +99,19 @@ export class FakeClient {
     },
   };
 
-  channel(name: string) {
-    const ch = new FakeChannel(name);
+  channel(name: string, options: Record<string, unknown> = {}) {
+    const ch = new FakeChannel(name, options);
     this.channels.push(ch);
     return ch;
+  }
+
+  getChannels(): FakeChannel[] {
+    return this.channels.filter((c) => !c.removed);
+  }
+
+  /** the open channel of a broadcast topic (without `realtime:`), or null */
+  topicChannel(topic: string): FakeChannel | null {
+    return this.getChannels().find((c) => c.name === topic && c.table === null) ?? null;
   }
 
   async removeChannel(ch: FakeChannel) {
@@ -113,6 +139,7 @@ export class FakeClient {
 
   readyAll() {
     for (const ch of this.open().values()) ch.ready();
+    for (const ch of this.getChannels()) if (ch.table === null && ch.broadcastEvent !== null) ch.status('SUBSCRIBED');
   }
 
   asClient(): AppSupabaseClient {
@@ -136,8 +163,17 @@ export class FakeDb {
   /** dashboard_sync answers this raw JSON instead (a server off the contract) */
   malformed: unknown = undefined;
   calls: { fn: string; params: unknown }[] = [];
+  /** net revenue per UTC hour written by commit(); revenueCents beyond their sum counts as the current hour */
+  revenueByHour = new Map<number, { cents: number; orders: number }>();
   private nextId = 1;
   private epochs = 1;
+  private clock = 0;
+
+  /** the database's clock_timestamp() in µs: strictly increasing, never behind Date.now() */
+  clockMicros(): number {
+    this.clock = Math.max(Date.now() * 1000, this.clock + 1);
+    return this.clock;
+  }
 
   addActivity(kind: ActivityItem['kind'] = 'ticket_created', entityType: ActivityItem['entityType'] = 'ticket'): ActivityItem {
     const id = this.nextId++;
@@ -162,6 +198,8 @@ export class FakeDb {
   resetLog(): void {
     this.activity = [];
     this.tickets = [];
+    this.revenueByHour.clear();
+    this.revenueCents = 0;
     this.nextId = 1;
     this.epochs += 1;
     this.epoch = `epoch-${this.epochs}`;
@@ -187,6 +225,81 @@ export class FakeDb {
     return this.calls.filter((c) => c.fn === fn).length;
   }
 
+  visibleTo(role: StaffRole): ActivityItem[] {
+    return role === 'support' ? this.activity.filter((a) => a.entityType !== 'order') : this.activity;
+  }
+
+  kpisJson(role: StaffRole, cursor: number, asOf: string): Record<string, unknown> {
+    const admin = role === 'admin';
+    const values = {
+      total_revenue_cents: admin ? this.revenueCents : null,
+      products_sold: admin ? 0 : null,
+      orders_count: admin ? 0 : null,
+      active_repairs: this.tickets.length,
+      new_tickets_24h: this.newTickets24h(),
+    };
+    return { ...values, as_of: asOf, cursor, role, previous: { ...values } };
+  }
+
+  /** revenue per bucket from `from` to now (hour: UTC hours; day: the viewer's days, as p_tz makes them) */
+  revenueJson(from: string, bucket: 'hour' | 'day'): { bucket_start: string; revenue_cents: number; orders_count: number }[] {
+    const step = (t: number) => (bucket === 'hour' ? t + 3_600_000 : shiftBuckets('7d', t, 1));
+    const points = [];
+    for (let t = Date.parse(from); t <= Date.now(); t = step(t)) {
+      let cents = 0;
+      let orders = 0;
+      for (const [hour, r] of this.revenueByHour) {
+        if (hour >= t && hour < step(t)) {
+          cents += r.cents;
+          orders += r.orders;
+        }
+      }
+      points.push({ bucket_start: new Date(t).toISOString(), revenue_cents: cents, orders_count: orders });
+    }
+    const last = points.at(-1);
+    const byHour = [...this.revenueByHour.values()].reduce((sum, r) => sum + r.cents, 0);
+    if (last) last.revenue_cents += this.revenueCents - byHour;
+    return points;
+  }
+
+  /**
+   * One writing transaction, committed: its rows, its net revenue per UTC hour, a new ticket. Returns
+   * the deltas the contract's trigger would send (support's null when it has nothing for support).
+   */
+  commit(tx: { rows?: [ActivityItem['kind'], ActivityItem['entityType']][]; revenue?: { hour: number; cents: number; orders: number }[]; ticket?: boolean }) {
+    const before = { admin: this.visibleTo('admin').at(-1)?.id ?? 0, support: this.visibleTo('support').at(-1)?.id ?? 0 };
+    const rows = (tx.rows ?? []).map(([kind, entityType]) => this.addActivity(kind, entityType));
+    if (tx.ticket) {
+      this.tickets.push({ createdAt: Date.now(), status: 'open' });
+      rows.push(this.addActivity('ticket_created', 'ticket'));
+    }
+    for (const r of tx.revenue ?? []) {
+      const held = this.revenueByHour.get(r.hour) ?? { cents: 0, orders: 0 };
+      this.revenueByHour.set(r.hour, { cents: held.cents + r.cents, orders: held.orders + r.orders });
+      this.revenueCents += r.cents;
+    }
+    const sentAt = this.clockMicros();
+    const delta = (role: StaffRole) => {
+      const mine = rows.filter((a) => role === 'admin' || a.entityType !== 'order').reverse();
+      const cursor = this.visibleTo(role).at(-1)?.id ?? 0;
+      return {
+        epoch: this.epoch,
+        from_cursor: before[role],
+        cursor,
+        feed: mine.slice(0, 100).map(toRow),
+        feed_complete: mine.length <= 100,
+        kpis: this.kpisJson(role, cursor, new Date(Date.now()).toISOString()),
+        ticket_status: [{ status: 'open', count: this.tickets.length }],
+        ticket_aging: tx.ticket ? [{ bucket: '0-1d', count: this.tickets.length }] : null,
+        revenue: role === 'admin' ? (tx.revenue ?? []).map((r) => ({ hour: new Date(r.hour).toISOString(), revenue_cents: r.cents, orders_count: r.orders, items_sold: r.orders })) : null,
+        sent_at: microsIso(sentAt),
+        id: `msg-${sentAt}`,
+      };
+    };
+    const supportSees = tx.ticket === true || rows.some((a) => a.entityType !== 'order');
+    return { admin: delta('admin'), support: supportSees ? delta('support') : null };
+  }
+
   /** dashboard_sync's jsonb, as the contract describes it */
   syncJson(p: SyncParams): Record<string, unknown> {
     const visible = this.visible();
@@ -199,31 +312,16 @@ export class FakeDb {
     const after = reset ? null : p.after;
     const rows = visible.filter((a) => after === null || a.id > after).reverse();
     const admin = this.role === 'admin';
-    const values = {
-      total_revenue_cents: admin ? this.revenueCents : null,
-      products_sold: admin ? 0 : null,
-      orders_count: admin ? 0 : null,
-      active_repairs: this.tickets.length,
-      new_tickets_24h: this.newTickets24h(),
-    };
-    let revenue: unknown = null;
-    if (admin && p.revenueFrom !== null) {
-      const size = p.bucket === 'hour' ? 3_600_000 : 86_400_000;
-      const points = [];
-      for (let t = Math.floor(Date.parse(p.revenueFrom) / size) * size; t <= Date.now(); t += size) {
-        points.push({ bucket_start: new Date(t).toISOString(), revenue_cents: 0, orders_count: 0 });
-      }
-      const last = points.at(-1);
-      if (last) last.revenue_cents = this.revenueCents;
-      revenue = points;
-    }
+    const revenue = admin && p.revenueFrom !== null ? this.revenueJson(p.revenueFrom, p.bucket) : null;
+    // as_of: a clock read after the snapshot (the engine orders deltas against it)
+    const asOf = new Date(Math.floor(this.clockMicros() / 1000)).toISOString();
     return {
       epoch: this.epoch,
       reset,
       cursor,
       feed: rows.slice(0, p.limit).map(toRow),
       feed_complete: rows.length <= p.limit,
-      kpis: { ...values, as_of: new Date(Date.now()).toISOString(), cursor, role: this.role, previous: { ...values } },
+      kpis: this.kpisJson(this.role, cursor, asOf),
       ticket_status: [{ status: 'open', count: this.tickets.length }],
       revenue,
       ticket_aging: [{ bucket: '0-1d', count: this.tickets.length }],
@@ -235,6 +333,12 @@ export class FakeDb {
     const newest = [...this.visible()].reverse();
     return (params.before !== undefined ? newest.filter((a) => a.id < params.before!) : newest).slice(0, params.limit).map(toRow);
   }
+}
+
+/** µs since the epoch → a timestamptz as Postgres writes it into JSON */
+export function microsIso(us: number): string {
+  const ms = Math.floor(us / 1000);
+  return `${new Date(ms).toISOString().slice(0, 19)}.${String(ms % 1000).padStart(3, '0')}${String(us % 1000).padStart(3, '0')}+00:00`;
 }
 
 export function toRow(a: ActivityItem) {
@@ -249,6 +353,7 @@ export function createFakeApi(db: FakeDb, session: { valid: boolean; refreshable
       db.guard('dashboard_sync', params);
       return parseDashboardSync(db.malformed !== undefined ? db.malformed : db.syncJson(params));
     }),
+    parseDashboardDelta,
     getRevenueSeries: vi.fn(async (_c, params) => {
       await Promise.resolve();
       db.guard('revenue_series', params);

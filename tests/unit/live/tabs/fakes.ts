@@ -247,6 +247,9 @@ export function fakeApi(world: FakeWorld): LiveApi {
   const unused = () => Promise.reject(new Error('not used by the tabs'));
   return {
     syncDashboard: unused,
+    parseDashboardDelta: () => {
+      throw new Error('not used by the tabs');
+    },
     getActivityFeed: unused,
     refreshSession: unused,
     getRevenueSeries: vi.fn(async (_c, params) => {
