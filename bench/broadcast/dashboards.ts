@@ -97,9 +97,7 @@ export function engineHasBroadcast(): boolean {
 export async function openEngineDashboard(t: DashboardTarget, email: string, password: string, transport: Transport): Promise<Dashboard> {
   const client = newClient(t);
   const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
-  // typed loosely so this file compiles against an engine without the option (then only postgres_changes runs)
-  const options: Partial<LiveEngineOptions> & Record<string, unknown> = {};
-  if (transport === 'broadcast') options.transport = 'broadcast';
+  const options: Partial<LiveEngineOptions> = { transport };
   const engine: LiveEngine = createLiveEngine({ client, api: liveApi, stores, options });
   const seen = new Map<number, number>();
   const unsub = stores.dashboard.subscribe((s, prev) => {
