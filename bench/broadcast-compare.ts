@@ -297,6 +297,7 @@ async function fill(stack: StackProcess) {
 }
 
 function highest(r: Result): string {
+  if (r.mode === 'writes') return `writer capacity ${Math.max(...r.ramp.map((p) => p.achieved)).toFixed(0)}/s`;
   const ok = r.ramp.filter((p) => p.lostNothing);
   const best = ok.reduce<Phase | null>((b, p) => (!b || p.achieved > b.achieved ? p : b), null);
   const stop = r.ramp.find((p) => !p.pass);
