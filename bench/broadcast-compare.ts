@@ -1,7 +1,7 @@
 // Side by side: the live engine in postgres_changes mode, in broadcast mode, and the naive baseline
 // (postgres_changes on the four tables, every RPC re-read on every event), in one run on the local
 // stack, at 1, 20 and 100 simulated dashboards (issue 12, part 4).
-// Usage: npm run bench:broadcast [-- --quick] [-- --one-user] [-- --counts 1,20]   (DATABASE_URL=postgres://<fresh db> for PostgreSQL)
+// Usage: npm run bench:broadcast [-- --quick] [-- --one-user] [-- --counts 1,20] [-- --modes naive,postgres_changes,broadcast]   (DATABASE_URL=postgres://<fresh db> for PostgreSQL)
 //
 // The stack runs in a child process (bench/broadcast/stack-child.ts), so its CPU and its database
 // queries are its own; the dashboards run here, each with its own supabase-js client and socket,
@@ -75,6 +75,12 @@ interface Phase {
   samples: number;
   /** activity rows some dashboard's store never showed (summed over dashboards) */
   missed: number;
+  /** dashboards that skipped at least one row */
+  missedBy: number;
+  /** engine counters over the phase, summed over dashboards */
+  syncs: number;
+  events: number;
+  dropped: number;
   /** dashboards not equal to the database when the settle time ran out */
   wrong: number;
   firstWrong: string | null;
@@ -130,6 +136,7 @@ async function phase(ctx: Ctx, dashboards: Dashboard[], counter: RpcCounter, idl
   const cursor0 = await maxActivityId(stack);
   const s0 = await stack.stats();
   const rpc0 = counter.total;
+  const c0 = dashboards.map((d) => d.counters());
   const bench0 = process.cpuUsage();
   const t0 = performance.now();
   const run = await stack.write(rate, durationMs);
@@ -169,7 +176,14 @@ async function phase(ctx: Ctx, dashboards: Dashboard[], counter: RpcCounter, idl
     }
   }
   let missed = 0;
-  for (const db of dashboards) for (const r of rows) if (!db.seen.has(Number(r.id))) missed++;
+  let missedBy = 0;
+  for (const db of dashboards) {
+    const before = missed;
+    for (const r of rows) if (!db.seen.has(Number(r.id))) missed++;
+    if (missed > before) missedBy++;
+  }
+  const c1 = dashboards.map((d) => d.counters());
+  const sum = (k: 'syncs' | 'events' | 'dropped') => c1.reduce((t, c, i) => t + c[k] - c0[i]![k], 0);
 
   const achieved = (changes / Math.max(durationMs, lastWrite - t0)) * 1000;
   const p: Phase = {
@@ -188,6 +202,10 @@ async function phase(ctx: Ctx, dashboards: Dashboard[], counter: RpcCounter, idl
     p95: pct(lat, 95),
     samples: lat.length,
     missed,
+    missedBy,
+    syncs: sum('syncs'),
+    events: sum('events'),
+    dropped: sum('dropped'),
     wrong: wrong.length,
     firstWrong,
     convergeMs: wrong.length ? NaN : settled - lastWrite,
@@ -230,7 +248,7 @@ function phaseLine(label: string, p: Phase, judged = true): string {
     ? p.wrong ? `${p.wrong} dashboards NOT settled after ${SETTLE_MS / 1000} s` : 'all settled'
     : p.pass ? 'pass' : `STOP: ${stopReason(p)}`;
   const tail = detail ? ` (${detail})` : '';
-  return `  ${label}: ${p.changes} changes (${p.achieved.toFixed(0)}/s), ${num(p.queriesPerChange)} queries, ${num(p.rpcPerChange, 2)} RPCs, ${num(p.cpuMsPerChange, 2)} ms stack CPU per change; commit → store p50 ${ms(p.p50)} / p95 ${ms(p.p95)} (${p.samples}); settled ${ms(p.convergeMs)} after the last write; bench process ${(p.benchBusy * 100).toFixed(0)} % of a core; ${verdict}${tail}`;
+  return `  ${label}: ${p.changes} changes (${p.achieved.toFixed(0)}/s), ${num(p.queriesPerChange)} queries, ${num(p.rpcPerChange, 2)} RPCs, ${num(p.cpuMsPerChange, 2)} ms stack CPU per change; commit → store p50 ${ms(p.p50)} / p95 ${ms(p.p95)} (${p.samples}); settled ${ms(p.convergeMs)} after the last write; bench process ${(p.benchBusy * 100).toFixed(0)} % of a core; engines: ${p.syncs} syncs, ${p.events} pushes, ${p.dropped} dropped; ${verdict}${tail}`;
 }
 
 async function runMode(ctx: Ctx, mode: Mode, n: number, emails: string[]): Promise<Result> {
@@ -313,7 +331,7 @@ function highest(r: Result): string {
 
 function stopReason(p: Phase): string {
   if (!p.lostNothing) {
-    const what = [p.writeErrors ? `${p.writeErrors} write errors` : '', p.missed ? `${p.missed} rows never shown` : '', p.wrong ? `${p.wrong} dashboards wrong` : ''].filter(Boolean).join(', ');
+    const what = [p.writeErrors ? `${p.writeErrors} write errors` : '', p.missed ? `${p.missed} rows never shown (${p.missedBy} dashboards)` : '', p.wrong ? `${p.wrong} dashboards wrong` : ''].filter(Boolean).join(', ');
     return `${p.target}/s lost: ${what}`;
   }
   return `${p.target}/s saturated: writes reached ${p.achieved.toFixed(0)}/s`;
@@ -349,9 +367,12 @@ async function main() {
     if (error) throw new Error(error.message);
     const emails = await createStaff(stack, Math.max(...COUNTS));
     await fill(stack);
-    const modes: Mode[] = ['naive', 'postgres_changes'];
-    if (engineHasBroadcast()) modes.push('broadcast');
-    else console.log('broadcast mode: NOT MEASURED (this checkout\'s engine has no `transport` option)');
+    const modesArg = process.argv.indexOf('--modes');
+    const modes: Mode[] = modesArg >= 0 ? (process.argv[modesArg + 1]!.split(',') as Mode[]) : ['naive', 'postgres_changes', 'broadcast'];
+    if (!engineHasBroadcast() && modes.includes('broadcast')) {
+      modes.splice(modes.indexOf('broadcast'), 1);
+      console.log('broadcast mode: NOT MEASURED (this checkout\'s engine has no `transport` option)');
+    }
     console.log(`stack: ${stack.kind}, pid ${stack.pid}; ${oneUser ? 'every dashboard signed in as admin@example.com' : 'one staff user (admin) per dashboard'}`);
 
     // warm-up (JIT, caches, the writer's statements), not measured

@@ -55,6 +55,8 @@ export interface Dashboard {
   view(): DashboardView;
   /** nothing in flight (engine: no sync running or queued; naive: no read outstanding) */
   idle(): boolean;
+  /** engine counters (connection store): syncs made, pushes received, payloads dropped */
+  counters(): { syncs: number; events: number; dropped: number };
   close(): Promise<void>;
 }
 
@@ -123,6 +125,10 @@ export async function openEngineDashboard(t: DashboardTarget, email: string, pas
       };
     },
     idle: () => engine.isIdle(),
+    counters() {
+      const c = stores.connection.getState();
+      return { syncs: c.syncsMade, events: c.eventsReceived, dropped: c.droppedPayloads };
+    },
     async close() {
       unsub();
       engine.stop();
@@ -184,6 +190,7 @@ export async function openNaiveDashboard(t: DashboardTarget, email: string, pass
     seen,
     view: () => ({ kpis, feedIds, revenue, ticketStatus: null }),
     idle: () => inFlight === 0,
+    counters: () => ({ syncs: 0, events: 0, dropped: 0 }),
     async close() {
       closed = true;
       await client.removeAllChannels();
