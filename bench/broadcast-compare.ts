@@ -18,8 +18,8 @@
 //            skipped), and within the settle time every dashboard's KPIs, feed, revenue and ticket
 //            counts equal a fresh dashboard_sync. The ramp stops at the first step that lost
 //            something, or when the writer could not drive a step to 90 % of its rate and got no
-//            further than before (the stack is saturated: writes wait behind the dashboards'
-//            work). The table gives the highest rate achieved by a step that lost nothing, and
+//            further than before or under half of it (the stack is saturated: writes wait behind
+//            the dashboards' work). The table gives the highest rate achieved by a step that lost nothing, and
 //            why the ramp stopped.
 import { loadavg } from 'node:os';
 import WebSocket from 'ws';
@@ -269,9 +269,9 @@ async function runMode(ctx: Ctx, mode: Mode, n: number, emails: string[]): Promi
       const p = await phase(ctx, dashboards, counter, idle, rate, STEP_MS);
       ramp.push(p);
       console.log(phaseLine(`${rate}/s`, p));
-      // stop at a loss, or when the writer no longer gets further (a blip of machine load on
-      // one step does not end the ramp while the achieved rate still grows)
-      if (!p.lostNothing || (!p.pass && p.achieved <= best * 1.05)) break;
+      // stop at a loss, or when the writer no longer gets further or got less than half the
+      // rate (a blip of machine load on one step does not end the ramp while it still grows)
+      if (!p.lostNothing || (!p.pass && (p.achieved <= best * 1.05 || p.achieved < 0.5 * rate))) break;
     }
     return { mode, n, idle, steady, ramp };
   } finally {
