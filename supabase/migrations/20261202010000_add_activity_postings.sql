@@ -54,6 +54,7 @@ create function private.activity_search_keys(p_text text) returns table (word te
 language sql
 immutable
 parallel safe
+rows 20
 set search_path = ''
 as $$
   with tokens as (
@@ -69,10 +70,12 @@ revoke execute on function private.activity_search_keys(text) from public;
 
 -- Writers: post the rows a statement inserted or updated (an update's old postings stay: they only
 -- ever propose a candidate that the row check then drops). Runs inside the flush, under its lock.
+-- jit off: a writer's few rows never repay a compile (tens of ms, once per flush).
 create function private.post_activity_rows() returns trigger
 language plpgsql
 security definer
 set search_path = ''
+set jit = off
 as $$
 begin
   with keys as materialized (
