@@ -9,7 +9,10 @@
 -- What is posted. For each activity row, its keys: every space-separated token of its
 -- search_text (the lowercased summary text, see 20261201210000) and every maximal run of
 -- [[:alnum:]] characters inside those tokens ('c12.smith@example.com' gives that token and 'c12',
--- 'smith', 'example', 'com'). The posting holds hashtext(key) and the activity id. The same
+-- 'smith', 'example', 'com'). The posting holds hashtext(entity_type || ' ' || key) and the
+-- activity id, so that a kind filter, a ticket filter and the support role (never an order) read
+-- only their kinds' postings ('James Moore' among customers: the customer rows holding 'moore',
+-- not every ticket and order of every Moore); a query without them reads 4 lists per key. The same
 -- keys go into a vocabulary with a flag saying whether the key is all [[:alnum:]]:
 --   - a query word of 3+ characters matches today anywhere in search_text (LIKE '%w%'). It has
 --     no space, so it lies inside one token; if it is all [[:alnum:]] it lies inside one run.
@@ -40,7 +43,7 @@ create index activity_search_words_compound_trgm_idx on private.activity_search_
   using gin (word extensions.gin_trgm_ops) where not plain;
 
 create table private.activity_postings (
-  key int not null,  -- hashtext(word)
+  key int not null,  -- hashtext(entity_type || ' ' || word)
   activity_id bigint not null
 );
 
@@ -79,7 +82,8 @@ set jit = off
 as $$
 begin
   with keys as materialized (
-    select n.id, k.word, k.plain from new_rows n cross join lateral private.activity_search_keys(n.search_text) k
+    select n.id, n.entity_type, k.word, k.plain
+      from new_rows n cross join lateral private.activity_search_keys(n.search_text) k
   ), vocabulary as (
     insert into private.activity_search_words (word, plain)
     select distinct k.word, k.plain from keys k
@@ -87,7 +91,7 @@ begin
     on conflict (word) do nothing
   )
   insert into private.activity_postings (key, activity_id)
-  select distinct hashtext(k.word), k.id from keys k
+  select distinct hashtext(k.entity_type || ' ' || k.word), k.id from keys k
   on conflict do nothing;
   return null;
 end;
@@ -124,7 +128,8 @@ begin
   insert into private.activity_postings (key, activity_id)
   select k.key, a.id
     from public.activity_log a
-    cross join lateral (select distinct hashtext(k.word) as key from private.activity_search_keys(a.search_text) k) k
+    cross join lateral (select distinct hashtext(a.entity_type || ' ' || k.word) as key
+                          from private.activity_search_keys(a.search_text) k) k
   on conflict do nothing;
   get diagnostics v_rows = row_count;
   return v_rows;

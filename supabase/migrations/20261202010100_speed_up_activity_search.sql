@@ -47,10 +47,11 @@ end;
 $$;
 revoke execute on function private.activity_search_terms(text) from public;
 
--- The posting keys of the vocabulary words a query word can match (see 20261202010000): of the
--- word's own kind (all [[:alnum:]] or not), containing it (3+ characters) or starting with it
--- (1-2 characters). Null when more than p_cap words match; empty when none does.
-create function private.activity_word_keys(p_word text, p_cap int) returns int[]
+-- The posting keys (one per kind in p_types) of the vocabulary words a query word can match (see
+-- 20261202010000): of the word's own sort (all [[:alnum:]] or not), containing it (3+
+-- characters) or starting with it (1-2 characters). Null when more than p_cap words match;
+-- empty when none does.
+create function private.activity_word_keys(p_word text, p_cap int, p_types text[]) returns int[]
 language plpgsql
 stable
 set search_path = ''
@@ -58,20 +59,21 @@ as $$
 declare
   v_plain boolean := p_word ~ '^[[:alnum:]]+$';
   v_pattern text := replace(replace(replace(p_word, '\', '\\'), '%', '\%'), '_', '\_');
-  v_count int;
-  v_keys int[];
+  v_words text[];
 begin
   v_pattern := case when length(p_word) < 3 then v_pattern || '%' else '%' || v_pattern || '%' end;
   -- Planned for the pattern itself: a prefix reads the primary key, an infix the trigram index.
-  execute format('select count(*)::int, coalesce(array_agg(distinct hashtext(w.word)), ''{}'')
-                    from (select w.word from private.activity_search_words w
-                           where %s w.plain and w.word like %L collate "C" limit %s) w',
+  execute format('select array(select w.word from private.activity_search_words w
+                                where %s w.plain and w.word like %L collate "C" limit %s)',
                  case when v_plain then '' else 'not' end, v_pattern, p_cap + 1)
-    into v_count, v_keys;
-  return case when v_count <= p_cap then v_keys end;
+    into v_words;
+  if cardinality(v_words) > p_cap then
+    return null;
+  end if;
+  return array(select distinct hashtext(t || ' ' || w) from unnest(p_types) t, unnest(v_words) w);
 end;
 $$;
-revoke execute on function private.activity_word_keys(text, int) from public;
+revoke execute on function private.activity_word_keys(text, int, text[]) from public;
 
 -- The newest p_limit activity ids below p_before posted under any of p_keys, newest first: the
 -- newest p_limit of each key from the primary key's index, merged.
@@ -101,6 +103,23 @@ as $$
    where exists (select 1 from private.activity_postings p where p.key = any (p_keys) and p.activity_id = c.id)
 $$;
 revoke execute on function private.activity_postings_having(bigint[], int[]) from public;
+
+-- The ids of p_ids (newest first) posted under one of p_keys, read as a range of each key's
+-- postings between the lowest and the highest id.
+create function private.activity_postings_within(p_ids bigint[], p_keys int[]) returns bigint[]
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(array_agg(x.id order by x.id desc), '{}')
+    from (select c.id from unnest(p_ids) c(id)
+          intersect
+          select p.activity_id
+            from unnest(p_keys) k(key)
+            cross join lateral (select p.activity_id from private.activity_postings p
+                                 where p.key = k.key and p.activity_id between p_ids[cardinality(p_ids)] and p_ids[1]) p) x
+$$;
+revoke execute on function private.activity_postings_within(bigint[], int[]) from public;
 
 create or replace function public.activity_feed(
   p_limit int default 50,
@@ -152,7 +171,10 @@ declare
   v_candidates bigint[];
   v_k int;
   v_n int;
-  v_others text[] := '{}';  -- key arrays of the other walkable words, as text
+  v_w_keys text[] := '{}';  -- per walkable word: its keys (an int[] as text),
+  v_w_total int[] := '{}';  -- its postings in the probe block,
+  v_w_density float8[] := '{}';  -- and their density below the cursor (0: the block has them all)
+  v_driver_i int;
   v_rows bigint[];
   v_checked int;
   v_cursor bigint;
@@ -161,6 +183,7 @@ declare
   v_list bigint[];
   v_pos int;
   v_last boolean;
+  v_key_types text[];
 begin
   if p_limit is null or p_limit < 1 then
     raise exception 'p_limit must be at least 1' using errcode = '22023';
@@ -215,6 +238,11 @@ begin
   --    is like that (and no status filter is selective), the plan of steps 1-2 serves the query.
   if p_after is null and v_terms.number is null and (v_terms.words is not null or v_status is not null) then
     v_cursor := coalesce(p_before, c_top);
+    -- The kinds a row may have to be in the answer: the postings to read.
+    v_key_types := array(select t from unnest(array['ticket', 'order', 'customer', 'product']) t
+                          where (v_types is null or t = any (v_types))
+                            and (v_role = 'admin' or t <> 'order')
+                            and (v_status is null and v_priority is null or t = 'ticket'));
     v_k := greatest(2 * v_limit, 32);
     if v_status is not null then
       -- Counted here, capped (tickets_status_idx), not read from the counters: routing must not
@@ -233,32 +261,28 @@ begin
     end if;
     foreach v_word in array coalesce(v_terms.words, '{}') loop
       continue when v_word = '';  -- an empty word ('% %') matches every row
-      v_keys := private.activity_word_keys(v_word, c_max_keys);
+      v_keys := private.activity_word_keys(v_word, c_max_keys, v_key_types);
       continue when v_keys is null;
       if cardinality(v_keys) = 0 then
         return;  -- no row holds the word
-      end if;
-      if v_list is not null then
-        if cardinality(v_keys) <= c_probe_keys then
-          v_others := v_others || v_keys::text;
-        end if;
-        continue;
       end if;
       v_block := private.activity_postings_below(v_keys, v_cursor, v_k);
       if cardinality(v_block) = 0 then
         return;  -- no row below the cursor holds it
       end if;
+      -- Its density below the cursor (0: the block holds all its postings there).
+      v_w_keys := v_w_keys || v_keys::text;
+      v_w_total := v_w_total || cardinality(v_block);
+      v_w_density := v_w_density || case when cardinality(v_block) < v_k then 0
+                                          else v_k::float8 / greatest(v_cursor - v_block[v_k], 1) end;
       -- Rarer: fewer postings in all (a short block), else an older k-th posting.
-      if v_candidates is null
-         or (cardinality(v_block) < v_k and cardinality(v_block) < cardinality(v_candidates))
-         or (cardinality(v_candidates) = v_k and cardinality(v_block) = v_k and v_block[v_k] < v_candidates[v_k]) then
-        if v_driver is not null and cardinality(v_driver) <= c_probe_keys then
-          v_others := v_others || v_driver::text;
-        end if;
+      if v_list is null and (
+           v_candidates is null
+           or (cardinality(v_block) < v_k and cardinality(v_block) < cardinality(v_candidates))
+           or (cardinality(v_candidates) = v_k and cardinality(v_block) = v_k and v_block[v_k] < v_candidates[v_k])) then
         v_candidates := v_block;
         v_driver := v_keys;
-      elsif cardinality(v_keys) <= c_probe_keys then
-        v_others := v_others || v_keys::text;
+        v_driver_i := cardinality(v_w_keys);
       end if;
     end loop;
     if v_list is not null or v_driver is not null then
@@ -275,9 +299,20 @@ begin
         end if;
         v_n := cardinality(v_candidates);
         exit when v_n = 0;
+        -- The other words' postings drop most candidates before any row is read: read a word's
+        -- postings between the candidates' ids when they are expected to be few, else probe one
+        -- (key, id) per key and candidate.
         v_rows := v_candidates;
-        foreach v_word in array v_others loop
-          v_rows := private.activity_postings_having(v_rows, v_word::int[]);
+        for i in 1 .. cardinality(v_w_keys) loop
+          continue when i = v_driver_i or cardinality(v_rows) = 0;
+          v_keys := v_w_keys[i]::int[];
+          if (case when v_w_density[i] = 0 then v_w_total[i]
+                   else v_w_density[i] * (v_rows[1] - v_rows[cardinality(v_rows)] + 1) end)
+             <= 10.0 * cardinality(v_rows) * cardinality(v_keys) then
+            v_rows := private.activity_postings_within(v_rows, v_keys);
+          elsif cardinality(v_keys) <= c_probe_keys then
+            v_rows := private.activity_postings_having(v_rows, v_keys);
+          end if;
         end loop;
         -- One primary-key probe per candidate (offset 0: never a plan that reads the log for them).
         return query execute c_columns || ' from unnest($12::bigint[]) c(id) cross join lateral'

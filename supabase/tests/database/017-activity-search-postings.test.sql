@@ -88,7 +88,7 @@ select cmp_ok((select count(*)::int from public.activity_log), '>', 7000, 'a log
 select is((select count(*)::int from public.activity_log a
             where exists (select 1 from private.activity_search_keys(a.search_text) k
                            where not exists (select 1 from private.activity_postings p
-                                              where p.key = hashtext(k.word) and p.activity_id = a.id)
+                                              where p.key = hashtext(a.entity_type || ' ' || k.word) and p.activity_id = a.id)
                               or not exists (select 1 from private.activity_search_words w
                                               where w.word = k.word collate "C" and w.plain = k.plain))),
   0, 'every key of every row is posted and in the vocabulary (inserts, updates)');
