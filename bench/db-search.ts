@@ -2,11 +2,14 @@
 // authenticated + JWT claims, as PostgREST does) on bench/fill-search.sql's data: the first page
 // and the next older page (p_before = the first page's last id), median and p95 as the client
 // sees them and the server's execution time (EXPLAIN ANALYZE, timing off, so load on the machine
-// shows as the gap between the two). Then what the search structures cost writers (rows written
+// shows as the gap between the two), for activity_feed now and for the trigram-only function of
+// 20261201210000 (recreated as activity_feed_before; "DIFFERENT ROWS" if the two ever disagree).
+// Then what the search structures cost writers (rows written
 // through the real triggers): with the posting list, without it (as before 20261202010000),
 // without the trigram index, without the search column.
 // Usage: DATABASE_URL=postgres://... npx tsx bench/db-search.ts [iterations]
 // Prints ms. Destroys the search structures at the end (throwaway cluster).
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
 const ADMIN = 'a0000000-0000-4000-8000-000000000001';
@@ -24,6 +27,7 @@ interface Timing {
   server: number[];
   rows: number;
   lastId: number | null;
+  ids: string;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -50,7 +54,7 @@ async function asRole(client: pg.Client, as: string | null): Promise<void> {
 }
 
 async function timeCase(client: pg.Client, as: string | null, sql: string, iterations: number): Promise<Timing> {
-  const t: Timing = { client: [], server: [], rows: 0, lastId: null };
+  const t: Timing = { client: [], server: [], rows: 0, lastId: null, ids: '' };
   for (let n = 0; n < iterations + 3; n += 1) {
     await asRole(client, as);
     const start = process.hrtime.bigint();
@@ -60,6 +64,7 @@ async function timeCase(client: pg.Client, as: string | null, sql: string, itera
     t.rows = res.rowCount ?? 0;
     const last = res.rows.at(-1) as { id?: string | number } | undefined;
     t.lastId = last?.id === undefined ? null : Number(last.id);
+    t.ids = res.rows.map((r: { id?: unknown }) => String(r.id)).join(',');
     if (n >= 3) t.client.push(ms); // the first calls warm caches
   }
   for (let n = 0; n < iterations; n += 1) {
@@ -74,7 +79,29 @@ async function timeCase(client: pg.Client, as: string | null, sql: string, itera
 }
 
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const feed = (args: string) => `select * from public.activity_feed(50${args ? `, ${args}` : ''})`;
+const feed = (args: string, fn = 'activity_feed') => `select * from public.${fn}(50${args ? `, ${args}` : ''})`;
+
+// The activity_feed of 20261201210000 (trigram index only) as public.activity_feed_before, so that
+// before and after are timed on the same data at the same moment.
+async function createBefore(client: pg.Client): Promise<void> {
+  const migration = readFileSync(new URL('../supabase/migrations/20261201210000_add_activity_search.sql', import.meta.url), 'utf8');
+  const start = migration.indexOf('create function public.activity_feed(');
+  const end = migration.indexOf('$$;', start) + 3;
+  await client.query(migration.slice(start, end).replace('create function public.activity_feed(', 'create or replace function public.activity_feed_before('));
+  await client.query('grant execute on function public.activity_feed_before(int, bigint, bigint, text, text[], text[], text[]) to authenticated');
+}
+
+async function timePages(client: pg.Client, c: Case, fn: string, iterations: number): Promise<{ text: string; ids: string }> {
+  const first = await timeCase(client, c.as, feed(c.older ?? '', fn), iterations);
+  let olderText = '                      (no older page)';
+  let ids = first.ids;
+  if (first.rows === 50 && first.lastId !== null) {
+    const older = await timeCase(client, c.as, feed(`p_before => ${first.lastId}${c.older ? `, ${c.older}` : ''}`, fn), iterations);
+    olderText = `${stats(older.client)} | ${stats(older.server)} ${String(older.rows).padStart(3)}`;
+    ids += `/${older.ids}`;
+  }
+  return { text: `${stats(first.client)} | ${stats(first.server)} ${String(first.rows).padStart(3)}   ${olderText}`, ids };
+}
 const search = (name: string, as: string, args: string): Case => ({ name, as, sql: feed(args), older: args });
 
 async function readCases(client: pg.Client): Promise<{ searches: Case[]; others: Case[] }> {
@@ -185,14 +212,13 @@ async function main(): Promise<void> {
   );
   const { searches, others } = await readCases(client);
   console.log(`\n${'activity_feed(50), ms: client p50 p95 | server p50 p95'.padEnd(58)} ${'first page'.padStart(31)}   ${'older page'.padStart(31)}`);
+  await createBefore(client);
   for (const c of searches) {
-    const first = await timeCase(client, c.as, c.sql, iterations);
-    let olderText = '                      (no older page)';
-    if (c.older !== undefined && first.rows === 50 && first.lastId !== null) {
-      const older = await timeCase(client, c.as, feed(`p_before => ${first.lastId}${c.older ? `, ${c.older}` : ''}`), iterations);
-      olderText = `${stats(older.client)} | ${stats(older.server)} ${String(older.rows).padStart(3)}`;
-    }
-    console.log(`${c.name.padEnd(58)} ${stats(first.client)} | ${stats(first.server)} ${String(first.rows).padStart(3)}   ${olderText}`);
+    const now = await timePages(client, c, 'activity_feed', iterations);
+    const before = await timePages(client, c, 'activity_feed_before', iterations);
+    console.log(c.name);
+    console.log(`${'  postings (now)'.padEnd(58)} ${now.text}`);
+    console.log(`${`  trigram only (before)${now.ids === before.ids ? '' : ' DIFFERENT ROWS'}`.padEnd(58)} ${before.text}`);
   }
   console.log(`\n${'other reads, ms: client p50 p95 | server p50 p95'.padEnd(58)}`);
   for (const c of others) {
