@@ -142,8 +142,9 @@ declare
   c_max_keys constant int := 64;
   c_max_batch constant int := 16384;
   c_probe_keys constant int := 8;
-  c_row_budget constant int := 2000;
-  c_max_tickets constant int := 2000;
+  -- Tuning only, never results (pgTAP 017 lowers them to reach every path on a small log).
+  c_row_budget constant int := coalesce(nullif(current_setting('activity_search.row_budget', true), '')::int, 8000);
+  c_max_tickets constant int := coalesce(nullif(current_setting('activity_search.max_tickets', true), '')::int, 2000);
   c_top constant bigint := 9223372036854775807;
   c_columns constant text := 'select a.id, a.kind, a.entity_type, a.entity_id, a.occurred_at, a.summary';
   v_role text := private.require_staff();
