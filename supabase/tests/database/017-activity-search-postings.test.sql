@@ -73,6 +73,11 @@ select md5('pc' || (21 + floor(random() * 1480)::int))::uuid, pg_temp.phrase(2),
        (array['low', 'normal', 'high', 'urgent'])[1 + floor(random() * 4)::int], now()
   from generate_series(1, 2200) i;
 
+-- The newest 4,000 rows: customers, so that the first window (the newest 3,000 rows) holds
+-- none of the tickets above and the walks below it are exercised.
+insert into public.customers (full_name, email)
+select pg_temp.pick() || ' Newcomer ' || i, 'newcomer' || i || '@late.example' from generate_series(1, 4000) i;
+
 set constraints all immediate;  -- number the activity rows as a commit would, and from now on per statement
 
 update public.tickets set status = 'in_progress' where number % 7 = 0 and status = 'open';
@@ -85,7 +90,7 @@ update public.activity_log set summary = summary || jsonb_build_object('issue', 
 delete from public.activity_log where id % 701 = 0;
 
 -- 1-3 the writers: every row posted, the triggers fire under replica mode too
-select cmp_ok((select count(*)::int from public.activity_log), '>', 7000, 'a log of more than 7,000 rows');
+select cmp_ok((select count(*)::int from public.activity_log), '>', 11000, 'a log of more than 11,000 rows');
 select is((select count(*)::int from public.activity_log a
             where exists (select 1 from private.activity_search_keys(a.search_text) k
                            where not exists (select 1 from private.activity_postings p
