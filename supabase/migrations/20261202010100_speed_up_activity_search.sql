@@ -142,6 +142,7 @@ declare
   c_max_keys constant int := 64;
   c_max_batch constant int := 16384;
   c_probe_keys constant int := 8;
+  c_check_rows constant int := 256;
   -- Tuning only, never results (pgTAP 017 lowers them to reach every path on a small log).
   c_row_budget constant int := coalesce(nullif(current_setting('activity_search.row_budget', true), '')::int, 8000);
   c_max_tickets constant int := coalesce(nullif(current_setting('activity_search.max_tickets', true), '')::int, 2000);
@@ -176,6 +177,7 @@ declare
   v_w_total int[] := '{}';  -- its postings in the probe block,
   v_w_density float8[] := '{}';  -- and their density below the cursor (0: the block has them all)
   v_driver_i int;
+  v_slice int;
   v_rows bigint[];
   v_checked int;
   v_cursor bigint;
@@ -339,14 +341,19 @@ begin
             v_rows := private.activity_postings_having(v_rows, v_keys);
           end if;
         end loop;
-        -- One primary-key probe per candidate (offset 0: never a plan that reads the log for them).
-        return query execute c_columns || ' from unnest($12::bigint[]) c(id) cross join lateral'
-                          || ' (select a.* from public.activity_log a where a.id = c.id' || v_scope || v_match
-                          || ' offset 0) a order by a.id desc limit $11'
-          using p_after, p_before, v_types, v_status, v_priority, v_terms.number, v_terms.patterns, v_limit, c_window,
-                null::bigint, v_need, v_rows;
-        get diagnostics v_found = row_count;
-        v_need := v_need - v_found;
+        -- One primary-key probe per candidate (offset 0: never a plan that reads the log for them),
+        -- in slices of c_check_rows, so that a page filled early leaves the rest of a batch unread.
+        v_slice := 0;
+        while v_need > 0 and v_slice < cardinality(v_rows) loop
+          return query execute c_columns || ' from unnest($12::bigint[]) c(id) cross join lateral'
+                            || ' (select a.* from public.activity_log a where a.id = c.id' || v_scope || v_match
+                            || ' offset 0) a order by a.id desc limit $11'
+            using p_after, p_before, v_types, v_status, v_priority, v_terms.number, v_terms.patterns, v_limit, c_window,
+                  null::bigint, v_need, v_rows[v_slice + 1 : v_slice + c_check_rows];
+          get diagnostics v_found = row_count;
+          v_need := v_need - v_found;
+          v_slice := v_slice + c_check_rows;
+        end loop;
         exit when v_need = 0 or v_last;
         v_checked := v_checked + cardinality(v_rows);
         if v_list is null and v_status is not null and v_checked >= c_row_budget then
