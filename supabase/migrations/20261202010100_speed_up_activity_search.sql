@@ -148,6 +148,7 @@ declare
   c_max_batch constant int := 16384;
   c_probe_keys constant int := 8;
   c_check_rows constant int := 256;
+  c_dense constant float8 := 0.02;  -- a word in more than 1 row of 50
   -- Tuning only, never results (pgTAP 017 lowers them to reach every path on a small log).
   c_row_budget constant int := coalesce(nullif(current_setting('activity_search.row_budget', true), '')::int, 8000);
   c_max_tickets constant int := coalesce(nullif(current_setting('activity_search.max_tickets', true), '')::int, 2000);
@@ -317,6 +318,11 @@ begin
         v_driver_i := cardinality(v_w_keys);
       end if;
     end loop;
+    if v_list is null and v_status is not null and v_w_density[v_driver_i] > c_dense then
+      -- A common word under a status filter that keeps many tickets but few of the newest rows
+      -- (closed tickets): the old plan walks the log as cheaply as the word's postings would.
+      v_driver := null;
+    end if;
     if v_list is not null or v_driver is not null then
       v_need := v_limit;
       v_checked := 0;
