@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `npm run bench:search`: a throwaway PostgreSQL 15 cluster (scripts/pg-cluster.sh) filled with
-# bench/fill-search.sql (about 1.05 M skewed activity rows), then bench/db-search.ts prints
-# median and p95 of activity_feed searches, filters and entity_detail, and what the search
-# column and its index cost writers. About 4 minutes on 2 cores.
+# bench/fill-search.sql (about 1.05 M skewed activity rows; the posting list built as its
+# migration does), then bench/db-search.ts prints, for activity_feed searches and filters, the
+# first page and the next older page (p50/p95 at the client and the server's execution time),
+# now and with the trigram-only function of 20261201210000 on the same data; entity_detail; and
+# what the posting list, the trigram index and the search column cost writers, per activity row.
+# About 20 minutes on 2 cores.
 # BENCH_KEEP=1 leaves the cluster running; BENCH_ITERATIONS (30) sets calls per query.
 set -euo pipefail
 

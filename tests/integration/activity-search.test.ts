@@ -93,7 +93,11 @@ describe('activity_feed search through supabase-js', () => {
   it('support: the same search without the order, and an order number finds nothing', async () => {
     const rows = await feed(support, { p_query: `Quinta ${token}` });
     expect(rows.map((r) => r.entity_type).sort()).toEqual(['customer', 'ticket']);
-    expect(await feed(support, { p_query: `#${orderNumber}` })).toEqual([]);
+    // No order row; a ticket may share the number when the database outlives many runs (ticket
+    // numbers start at 1000, order numbers at 5000), and the contract matches both.
+    const byOrderNumber = await feed(support, { p_query: `#${orderNumber}` });
+    expect(byOrderNumber.filter((r) => r.entity_type === 'order')).toEqual([]);
+    expect(byOrderNumber.every((r) => r.summary.ticket_number === orderNumber)).toBe(true);
     expect(await feed(support, { p_query: token, p_types: ['order'] })).toEqual([]);
   });
 
