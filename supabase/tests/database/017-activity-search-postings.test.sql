@@ -14,7 +14,7 @@
 -- are lowered for a second round), words with more than 64 vocabulary keys (old plan), batches
 -- beyond the first.
 begin;
-select plan(10);
+select plan(15);
 
 truncate public.order_items, public.orders, public.tickets, public.customers, public.products,
   public.activity_log, public.sales_hourly;
@@ -84,6 +84,13 @@ update public.tickets set status = 'in_progress' where number % 7 = 0 and status
 update public.customers set full_name = 'Renamed ' || pg_temp.pick() where random() < 0.05;
 update public.products set stock = stock + 1 where random() < 0.3;
 delete from public.tickets where number % 211 = 0;
+-- Priority changes write no activity row; a few tickets change status and priority at once,
+-- some closed ones reopen, some move their priority back and forth in one statement each.
+update public.tickets set priority = (array['low', 'normal', 'high', 'urgent'])[1 + floor(random() * 4)::int]
+ where random() < 0.15;
+update public.tickets set status = 'open', priority = 'urgent', closed_at = null where status = 'closed' and number % 13 = 0;
+update public.tickets set priority = 'urgent' where number % 17 = 0;
+update public.tickets set priority = 'low' where number % 34 = 0;
 -- Behind the triggers' back (service role may): a summary rewritten, rows deleted.
 update public.activity_log set summary = summary || jsonb_build_object('issue', 'rewritten ' || pg_temp.phrase(2))
  where id % 503 = 0 and entity_type = 'ticket';
@@ -102,6 +109,18 @@ select is((select string_agg(tgname || '=' || tgenabled::text, ',' order by tgna
             where tgrelid = 'public.activity_log'::regclass and tgname like 'activity_log_post_%'),
   'activity_log_post_insert=A,activity_log_post_truncate=A,activity_log_post_update=A',
   'the posting triggers fire always (also under session_replication_role = replica)');
+
+-- The ticket heads (20261202011000): one per ticket, its status and priority, a bound of its rows.
+select is((select count(*)::int from public.tickets t
+            full join private.ticket_activity_heads h on h.ticket_id = t.id
+           where t.id is null or h.ticket_id is null or (h.status, h.priority) is distinct from (t.status, t.priority)
+              or h.last_activity_id < coalesce((select max(a.id) from public.activity_log a
+                                                 where a.entity_type = 'ticket' and a.entity_id = t.id), 0)),
+  0, 'every ticket has one head with its status and priority and a bound of its activity ids');
+select is((select string_agg(tgname || '=' || tgenabled::text, ',' order by tgname) from pg_trigger
+            where tgname like '%heads%' and tgrelid in ('public.tickets'::regclass, 'public.activity_log'::regclass)),
+  'activity_log_heads_insert=A,activity_log_heads_update=A,tickets_heads_delete=A,tickets_heads_insert=A,tickets_heads_truncate=A,tickets_heads_update=A',
+  'the head triggers fire always');
 
 -- The contract, brute force.
 create function pg_temp.brute(p_admin boolean, p_limit int, p_after bigint, p_before bigint, p_query text,
@@ -228,6 +247,59 @@ begin
 end;
 $$;
 
+-- Ticket filters only (the heads' path, and its hand-over past the budget): random statuses and
+-- priorities, no word or common words, random cursors and page sizes.
+create function pg_temp.check_heads(p_user uuid, p_admin boolean, p_calls int, p_seed float8) returns void language plpgsql as $$
+declare
+  v_statuses text[] := array['closed', 'closed', 'open', 'closed,open', 'in_progress', 'closed,cancelled', 'waiting_parts,closed'];
+  v_priorities text[] := array['urgent', 'low', 'high,urgent', 'normal', 'low,normal,high,urgent'];
+  v_queries text[] := array['screen', 'SCREEN', 'co', 'lateword', 'screen cracked', 'e', 'fossil'];
+  v_q text; v_t text[]; v_s text[]; v_p text[]; v_before bigint; v_limit int; v_max bigint;
+  v_got bigint[]; v_want bigint[];
+begin
+  perform setseed(p_seed);
+  select max(a.id) into v_max from public.activity_log a;
+  for n in 1 .. p_calls loop
+    v_q := case when random() < 0.4 then v_queries[1 + floor(random() * 7)::int] end;
+    v_t := case when random() < 0.1 then string_to_array((array['ticket', 'customer,ticket', 'order'])[1 + floor(random() * 3)::int], ',') end;
+    v_s := string_to_array(v_statuses[1 + floor(random() * 7)::int], ',');
+    v_p := case when random() < 0.75 then string_to_array(v_priorities[1 + floor(random() * 5)::int], ',') end;
+    -- often inside or below the tickets' rows: older pages
+    v_before := case when random() < 0.6 then 1 + floor(random() * (v_max + 5))::bigint end;
+    v_limit := (array[1, 3, 20, 50, 50, 100, 500])[1 + floor(random() * 7)::int];
+    v_want := pg_temp.brute(p_admin, v_limit, null, v_before, v_q, v_t, v_s, v_p);
+    v_got := pg_temp.feed_as(p_user, v_limit, null, v_before, v_q, v_t, v_s, v_p);
+    if v_got is distinct from v_want then
+      insert into posting_mismatches values (p_user::text || ' heads',
+        format('limit %s before %s q %L types %s status %s priority %s', v_limit, v_before, v_q, v_t, v_s, v_p),
+        v_got, v_want);
+    end if;
+  end loop;
+end;
+$$;
+
+-- Pages walked down: each p_before the last id of the page before, to the end of the log.
+create function pg_temp.walk_heads(p_user uuid, p_admin boolean, p_status text[], p_priority text[], p_query text, p_limit int)
+returns void language plpgsql as $$
+declare
+  v_before bigint;
+  v_got bigint[];
+  v_want bigint[];
+begin
+  for n in 1 .. 400 loop
+    v_want := pg_temp.brute(p_admin, p_limit, null, v_before, p_query, null, p_status, p_priority);
+    v_got := pg_temp.feed_as(p_user, p_limit, null, v_before, p_query, null, p_status, p_priority);
+    if v_got is distinct from v_want then
+      insert into posting_mismatches values (p_user::text || ' walk',
+        format('limit %s before %s q %L status %s priority %s', p_limit, v_before, p_query, p_status, p_priority), v_got, v_want);
+      return;
+    end if;
+    exit when cardinality(v_got) < p_limit;
+    v_before := v_got[p_limit];
+  end loop;
+end;
+$$;
+
 -- 4-6 known shapes: words only in the oldest rows, a status filter the words mostly miss (more
 -- than 2,000 closed tickets), a word with more than 64 vocabulary keys
 select is(pg_temp.feed_as('b1700000-0000-4000-8000-000000000001', 50, null, null, 'FOSSIL relic', null, null, null),
@@ -253,6 +325,29 @@ select pg_temp.check_postings('b1700000-0000-4000-8000-000000000001', true, 200,
 select is((select count(*)::int from posting_mismatches), 0,
   'with tiny routing thresholds: 400 more random calls (both roles) equal the brute force');
 select set_config('activity_search.row_budget', '', true), set_config('activity_search.max_tickets', '', true);
+-- 11-13 the heads' path: closed tickets (more than 2,000) at the default thresholds, every
+-- status with max_tickets lowered, and with a budget of 3 tickets (the hand-over).
+select (select coalesce(sum(idx_scan), 0) from pg_stat_xact_user_tables where relid = 'private.ticket_activity_heads'::regclass)::int as heads_scans_before
+\gset
+select pg_temp.check_heads('b1700000-0000-4000-8000-000000000001', true, 150, 0.71);
+select pg_temp.check_heads('b1700000-0000-4000-8000-000000000002', false, 150, 0.73);
+select pg_temp.walk_heads('b1700000-0000-4000-8000-000000000002', false, '{closed}', '{urgent}', null, 50);
+select pg_temp.walk_heads('b1700000-0000-4000-8000-000000000001', true, '{closed}', '{urgent}', 'screen', 37);
+select pg_temp.walk_heads('b1700000-0000-4000-8000-000000000001', true, '{closed,open}', null, null, 200);
+select cmp_ok((select coalesce(sum(idx_scan), 0)::int from pg_stat_xact_user_tables where relid = 'private.ticket_activity_heads'::regclass),
+  '>', :heads_scans_before + 300, 'the ticket filter calls read the heads');
+select is((select count(*)::int from posting_mismatches), 0,
+  'ticket filters (300 random calls, 3 walks through every page) equal the brute force');
+select set_config('activity_search.max_tickets', '10', true);
+select pg_temp.check_heads('b1700000-0000-4000-8000-000000000001', true, 120, 0.79);
+select pg_temp.walk_heads('b1700000-0000-4000-8000-000000000002', false, '{open}', '{high,urgent}', null, 20);
+select set_config('activity_search.heads_budget', '3', true);
+select pg_temp.check_heads('b1700000-0000-4000-8000-000000000002', false, 120, 0.83);
+select pg_temp.walk_heads('b1700000-0000-4000-8000-000000000001', true, '{closed}', '{urgent}', 'screen', 50);
+select set_config('activity_search.max_tickets', '', true), set_config('activity_search.heads_budget', '', true);
+select is((select count(*)::int from posting_mismatches), 0,
+  'ticket filters with every status on the heads, and with a budget of 3 tickets, equal the brute force');
+
 select is((select coalesce(string_agg(args || ' got ' || coalesce(got::text, '{}') || ' want ' || coalesce(want::text, '{}'), E'\n'), '')
              from (select * from posting_mismatches limit 3) m), '', 'no mismatch (first three shown)');
 
