@@ -4,7 +4,7 @@ import { isLogicTree } from './logic.ts';
 import type { Located, OrderTerm, QueryParts } from './params.ts';
 import type { Relationship } from './relations.ts';
 import { isToOne } from './relations.ts';
-import type { SelectField, SelectItem } from './select.ts';
+import type { Aggregate, SelectField, SelectItem } from './select.ts';
 
 // The read plan: one node per table in `select=` (PostgREST's ReadPlanTree), each with its own
 // filters, order and range; SQL is built from it in one statement (sql.ts).
@@ -37,13 +37,25 @@ export interface Embed {
   spread: boolean;
   /** a to-many spread: the child's output columns, each aggregated into an array */
   spreadColumns: string[] | null;
+  /** a to-one spread: aggregates hoisted from the child, applied here to its output column */
+  hoisted: Map<string, Hoisted>;
   /** `rel()` selects nothing: used for filtering only */
   empty: boolean;
   toOne: boolean;
 }
 
+/** An aggregate a to-one spread hands to its parent (hoistSpreadAggFunctions). */
+export interface Hoisted {
+  aggregate: Aggregate;
+  cast: string | null;
+}
+
 export interface PlanSchema {
   relationship(origin: string, target: string, hint: string | null): Relationship;
+  /** `pgrst.db_aggregates_enabled` of the authenticator role (PostgREST's in-database config) */
+  aggregatesEnabled?(): boolean;
+  /** a table's columns in order, to expand `*` where aggregates or to-many spreads need them */
+  columnNames?(table: string): string[];
 }
 
 export interface PlanOptions {
@@ -60,7 +72,7 @@ function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void 
   for (const item of items) {
     if (item.type === 'star') parent.fields.push('*');
     else if (item.type === 'field') {
-      if (item.aggregate) throw new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+      if (item.aggregate && !schema.aggregatesEnabled?.()) throw new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
       parent.fields.push(item);
     } else {
       const rel = schema.relationship(parent.table, item.name, item.hint);
@@ -70,18 +82,25 @@ function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void 
       const junction = rel.junction
         ? ` join "public".${quote(rel.junction.table)} on ${rel.junction.target.map(([j, f]) => `${quote(rel.junction?.table ?? '')}.${quote(j)} = ${quote(alias)}.${quote(f)}`).join(' and ')}`
         : '';
-      const child = node(rel.foreignTable, `"public".${quote(rel.foreignTable)} as ${quote(alias)}${junction}`, alias, depth);
+      // a computed relationship reads the function's rows for the parent row (fromF's ComputedRelationship case)
+      const source = rel.computed
+        ? `"public".${quote(rel.computed.function)}(${quote(parent.qualifier)}::"public".${quote(parent.table)})`
+        : `"public".${quote(rel.foreignTable)}`;
+      const child = node(rel.foreignTable, `${source} as ${quote(alias)}${junction}`, alias, depth);
       const name = item.alias ?? item.name;
       build(schema, child, item.children);
       // A to-many spread turns each selected column into an array (PostgREST 14's ToManySpread);
-      // its columns must be named, since `*` would need the table's column list here.
+      // `*` is expanded to the table's columns (expandStars).
       let spreadColumns: string[] | null = null;
       if (item.spread && !isToOne(rel)) {
-        if (child.fields.includes('*') || child.fields.length + child.embeds.length === 0) {
-          throw new RestError(400, 'PGRST127', 'Feature not implemented',
-            `the local stack spreads a one-to-many embedding ('${item.name}') only with named columns, not *`);
+        if (child.fields.some((f) => f !== '*' && f.aggregate)) {
+          throw new RestError(400, 'PGRST127', 'Feature not implemented', 'Aggregates are not implemented for one-to-many or many-to-many spreads.');
         }
-        spreadColumns = [...child.fields.map((f) => outputName(f as SelectField)), ...child.embeds.filter((e) => !e.empty).map((e) => e.name)];
+        expandStar(schema, child);
+        if (child.fields.includes('*')) {
+          throw new RestError(400, 'PGRST127', 'Feature not implemented', `the local stack cannot list the columns of '${rel.foreignTable}' to spread them`);
+        }
+        spreadColumns = spreadOutput(child) ?? [];
       }
       parent.embeds.push({
         node: child,
@@ -91,6 +110,7 @@ function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void 
         inner: item.join === 'inner',
         spread: item.spread,
         spreadColumns,
+        hoisted: new Map(),
         empty: item.children.length === 0,
         toOne: isToOne(rel),
       });
@@ -98,9 +118,69 @@ function build(schema: PlanSchema, parent: ReadNode, items: SelectItem[]): void 
   }
 }
 
+/** `*` becomes the table's columns (when the schema can list them). */
+function expandStar(schema: PlanSchema, n: ReadNode): void {
+  if (!n.fields.includes('*')) return;
+  const cols = schema.columnNames?.(n.table) ?? [];
+  if (!cols.length) return;
+  n.fields = n.fields.flatMap((f): (SelectField | '*')[] =>
+    f === '*' ? cols.map((name) => ({ type: 'field', field: { name, json: [] }, alias: null, cast: null, aggregate: null })) : [f],
+  );
+}
+
+/** The keys a node puts in its parent when spread (select names, then embeddings and nested spreads); null with `*`. */
+export function spreadOutput(n: ReadNode): string[] | null {
+  if (n.fields.includes('*')) return null;
+  const own = n.fields.length === 0 && n.embeds.length === 0 ? null : n.fields.map((f) => outputName(f as SelectField));
+  if (!own) return null;
+  const out = [...own];
+  for (const e of n.embeds) {
+    if (e.empty) continue;
+    if (e.spread && e.toOne) {
+      const nested = spreadOutput(e.node);
+      if (!nested) return null;
+      out.push(...nested);
+    } else if (e.spread) out.push(...(e.spreadColumns ?? []));
+    else out.push(e.name);
+  }
+  return out;
+}
+
+export function hasAggregate(n: ReadNode): boolean {
+  return n.fields.some((f) => f !== '*' && f.aggregate !== null);
+}
+
+/**
+ * expandStars (a `*` is listed where the node or one above it aggregates) and
+ * hoistSpreadAggFunctions: a to-one spread's aggregates move up to the nearest node that is not
+ * a to-one spread, which applies them to the spread's output columns and groups by the rest.
+ */
+function prepareAggregates(schema: PlanSchema, n: ReadNode, aboveHasAgg: boolean): void {
+  const agg = aboveHasAgg || hasAggregate(n) || n.embeds.some((e) => e.spread && e.toOne && hasAggregate(e.node));
+  if (agg) expandStar(schema, n);
+  for (const e of n.embeds) prepareAggregates(schema, e.node, agg);
+  for (const e of n.embeds) {
+    if (!(e.spread && e.toOne)) continue;
+    // the child's own aggregates, named after their alias (or the aggregate, as addAliases does for spreads)
+    e.node.fields = e.node.fields.map((f) => {
+      if (f === '*' || !f.aggregate) return f;
+      const alias = f.alias ?? f.aggregate;
+      e.hoisted.set(alias, { aggregate: f.aggregate, cast: f.aggregateCast ?? null });
+      return { ...f, alias, aggregate: null, aggregateCast: null };
+    });
+    // aggregates the child's own to-one spreads hoisted to it go on up
+    for (const inner of e.node.embeds) {
+      if (!(inner.spread && inner.toOne)) continue;
+      for (const [name, h] of inner.hoisted) e.hoisted.set(name, h);
+      inner.hoisted.clear();
+    }
+  }
+}
+
 /** The key a selected field gets in the output: its alias, a JSON path's last key, or its name. */
 export function outputName(f: SelectField): string {
   if (f.alias) return f.alias;
+  if (f.aggregate) return f.aggregate;
   const keys = f.field.json.filter((j) => !j.index);
   if (f.field.json.length) return keys[keys.length - 1]?.key ?? f.field.name;
   return f.field.name;
@@ -160,6 +240,7 @@ function forEachNode(n: ReadNode, fn: (n: ReadNode) => void): void {
 export function readPlan(schema: PlanSchema, root: { table: string; from: string; qualifier: string }, select: SelectItem[], parts: QueryParts, opts: PlanOptions): ReadNode {
   const tree = node(root.table, root.from, root.qualifier, 0);
   build(schema, tree, select);
+  prepareAggregates(schema, tree, false);
   const nested = <T>(xs: Located<T>[]) => (opts.isWrite ? xs.filter((x) => x.path.length > 0) : xs);
   for (const { path, value } of nested(parts.filters)) at(tree, path).where.push(value);
   for (const { path, value } of nested(parts.logic)) at(tree, path).where.push(value);

@@ -29,6 +29,8 @@ export interface Relationship {
   /** for one-to-one: whether `table` holds the key (the FK side) */
   fkSide: boolean;
   junction?: Junction;
+  /** a computed relationship: `function(table) returns [setof] foreignTable`, embedded by the function's name */
+  computed?: { function: string; toOne: boolean };
 }
 
 export interface FkRow {
@@ -111,7 +113,51 @@ export function toRelationships(rows: FkRow[], primaryKeys: Map<string, string[]
 }
 
 export function isToOne(r: Relationship): boolean {
+  if (r.computed) return r.computed.toOne;
   return r.cardinality === 'many-to-one' || r.cardinality === 'one-to-one';
+}
+
+export interface ComputedRow {
+  function_name: string;
+  table_name: string;
+  foreign_table_name: string;
+  to_one: boolean;
+}
+
+// allComputedRels: a function of one parameter of a table's (or view's) row type that returns
+// another table's row type, or a set of them, is a relationship named after the function.
+export const COMPUTED_RELS_SQL = `
+select p.proname::text as function_name, arg.relname::text as table_name, ret.relname::text as foreign_table_name,
+       (not p.proretset or p.prorows = 1) as to_one
+  from pg_proc p
+  join pg_class arg on arg.reltype = p.proargtypes[0]
+  join pg_class ret on ret.reltype = p.prorettype
+ where p.pronargs = 1 and p.pronamespace = $1::regnamespace
+   and arg.relkind in ('v', 'r', 'm', 'f', 'p') and ret.relkind in ('v', 'r', 'm', 'f', 'p')
+   and arg.relnamespace = $1::regnamespace and ret.relnamespace = $1::regnamespace
+ order by p.proname, arg.relname`;
+
+/**
+ * Pure: adds computed relationships; like getOverrideRelationshipsMap, one named as a table the
+ * origin relates to by a foreign key replaces those relationships.
+ */
+export function addComputedRelationships(rels: Map<string, Relationship[]>, rows: ComputedRow[]): Map<string, Relationship[]> {
+  const out = new Map([...rels].map(([k, v]) => [k, [...v]]));
+  for (const row of rows) {
+    const kept = (out.get(row.table_name) ?? []).filter((r) => r.computed || r.foreignTable !== row.function_name);
+    kept.push({
+      table: row.table_name,
+      foreignTable: row.foreign_table_name,
+      constraint: row.function_name,
+      columns: [],
+      cardinality: row.to_one ? 'many-to-one' : 'one-to-many',
+      isSelf: row.table_name === row.foreign_table_name,
+      fkSide: false,
+      computed: { function: row.function_name, toOne: row.to_one },
+    });
+    out.set(row.table_name, kept);
+  }
+  return out;
 }
 
 function singleCol(r: Relationship, side: 0 | 1): string | null {
@@ -121,6 +167,7 @@ function singleCol(r: Relationship, side: 0 | 1): string | null {
 /** findRel: the one relationship from `origin` that `target` (and `hint`) name, or PGRST200/201. */
 export function findRelationship(rels: Map<string, Relationship[]>, tables: Set<string>, origin: string, target: string, hint: string | null): Relationship {
   const candidates = (rels.get(origin) ?? []).filter((r) => {
+    if (r.computed) return target === r.computed.function;
     if (r.isSelf && !r.junction) {
       const o2m = r.cardinality === 'one-to-many';
       const m2o = r.cardinality === 'many-to-one';

@@ -3,8 +3,8 @@ import { RestError } from './errors.ts';
 import { fuzzyBest } from './fuzzy.ts';
 import type { BodyKind, FnInfo, FnRow } from './functions.ts';
 import { compareOverloads, findFunction, FUNCTIONS_SQL, isCallable, toFnInfo } from './functions.ts';
-import type { FkRow, Relationship } from './relations.ts';
-import { findRelationship, FOREIGN_KEYS_SQL, toRelationships } from './relations.ts';
+import type { ComputedRow, FkRow, Relationship } from './relations.ts';
+import { addComputedRelationships, COMPUTED_RELS_SQL, findRelationship, FOREIGN_KEYS_SQL, toRelationships } from './relations.ts';
 import { EXPOSED_SCHEMA } from './exposed.ts';
 
 export { EXPOSED_SCHEMA };
@@ -85,7 +85,8 @@ export class SchemaCache {
     const pks = await this.db.query<{ table_name: string; cols: string[] }>(PRIMARY_KEYS_SQL, [EXPOSED_SCHEMA]);
     this.primaryKeys = new Map(pks.rows.map((r) => [r.table_name, r.cols]));
     const fks = await this.db.query<FkRow>(FOREIGN_KEYS_SQL, [EXPOSED_SCHEMA]);
-    this.relationships = toRelationships(fks.rows, this.primaryKeys);
+    const computed = await this.db.query<ComputedRow>(COMPUTED_RELS_SQL, [EXPOSED_SCHEMA]);
+    this.relationships = addComputedRelationships(toRelationships(fks.rows, this.primaryKeys), computed.rows);
     const roles = await this.db.query<{ role: string; settings: string[] | null }>(ROLE_SETTINGS_SQL);
     const byRole = new Map<string, [string, string][]>();
     for (const { role, settings } of roles.rows) {
@@ -128,6 +129,17 @@ export class SchemaCache {
 
   columnsOf(table: string): ColumnInfo[] {
     return this.columns.get(table) ?? [];
+  }
+
+  /** the table's columns in order (expanding `*` where aggregates need them) */
+  columnNames(table: string): string[] {
+    return this.columnsOf(table).map((c) => c.name);
+  }
+
+  /** PostgREST's db-aggregates-enabled, read as on Supabase from the authenticator role's `pgrst.db_aggregates_enabled` */
+  aggregatesEnabled(): boolean {
+    const value = this.roleSettings('authenticator').filter(([k]) => k === 'pgrst.db_aggregates_enabled').pop()?.[1];
+    return value !== undefined && ['true', 'on', '1', 'yes'].includes(value.trim().toLowerCase());
   }
 
   primaryKey(table: string): string[] {

@@ -3,7 +3,8 @@ import type { Field } from './filter.ts';
 import { field, fieldName } from './filter.ts';
 
 // `select=` as PostgREST parses it (pFieldForest): columns, `*`, aliases, JSON paths, casts,
-// aggregates (refused later, as on Supabase), embedded relations and spreads.
+// aggregates (refused unless the authenticator role enables them, as on Supabase), embedded
+// relations and spreads.
 
 export type Aggregate = 'sum' | 'avg' | 'count' | 'max' | 'min';
 
@@ -13,6 +14,8 @@ export interface SelectField {
   alias: string | null;
   cast: string | null;
   aggregate: Aggregate | null;
+  /** `col.sum()::text`: the cast of the aggregate's result */
+  aggregateCast?: string | null;
 }
 export interface SelectStar {
   type: 'star';
@@ -98,7 +101,7 @@ function selectField(c: Cursor): SelectItem {
     if (cast) c.pos += cast[0].length;
     c.skipSpaces();
     if (!atEnd(c)) throw c.fail('"::", ")", "," or end of input');
-    return { type: 'field', field: { name: '*', json: [] }, alias: a, cast: null, aggregate: 'count' };
+    return { type: 'field', field: { name: '*', json: [] }, alias: a, cast: null, aggregate: 'count', aggregateCast: cast?.[1]?.trim() ?? null };
   }
   const f = field(c);
   let cast: string | null = null;
@@ -108,16 +111,20 @@ function selectField(c: Cursor): SelectItem {
     c.pos += m[0].length;
   }
   let aggregate: Aggregate | null = null;
+  let aggregateCast: string | null = null;
   const agg = /^\.(sum|avg|count|max|min)\(\)/.exec(c.rest());
   if (agg?.[1]) {
     aggregate = agg[1] as Aggregate;
     c.pos += agg[0].length;
     const aggCast = CAST.exec(c.rest());
-    if (aggCast) c.pos += aggCast[0].length;
+    if (aggCast?.[1]) {
+      aggregateCast = aggCast[1].trim();
+      c.pos += aggCast[0].length;
+    }
   }
   c.skipSpaces();
   if (!atEnd(c)) throw c.fail('"->>", "->", "::", ".", ")", "," or end of input');
-  return { type: 'field', field: f, alias: a, cast, aggregate };
+  return { type: 'field', field: f, alias: a, cast, aggregate, ...(aggregate ? { aggregateCast } : {}) };
 }
 
 function forest(c: Cursor, depth: number): SelectItem[] {

@@ -3,7 +3,7 @@ import type { Condition } from './logic.ts';
 import { isLogicTree } from './logic.ts';
 import type { OrderTerm } from './params.ts';
 import type { Embed, ReadNode } from './plan.ts';
-import { outputName } from './plan.ts';
+import { hasAggregate, outputName, spreadOutput } from './plan.ts';
 import type { SelectField } from './select.ts';
 import { quoteIdent } from '../db/sql.ts';
 
@@ -76,11 +76,39 @@ export function conditionSql(c: Condition, qualifier: string, p: Params): string
   return `${c.negate ? 'not ' : ''}(${joined})`;
 }
 
+function isRowField(s: SelectField): boolean {
+  return s.field.name === '*' && s.field.json.length === 0;
+}
+
+/** pgFmtSelectItem: AGG(CAST(field AS cast))::aggCast AS alias; `count()` counts rows (`*`). */
 function selectFieldSql(qualifier: string, s: SelectField, p: Params): string {
-  let expr = fieldSql(qualifier, s.field, p);
+  // `count()` hoisted out of a spread selects the whole row for the parent to count (cfFullRow)
+  let expr = isRowField(s) ? (s.aggregate ? '*' : quoteIdent(qualifier)) : fieldSql(qualifier, s.field, p);
   if (s.cast) expr = `cast(${expr} as ${s.cast})`;
-  // A JSON path is named after its last key, as PostgREST does.
-  return s.alias || s.field.json.length ? `${expr} as ${quoteIdent(outputName(s))}` : expr;
+  if (s.aggregate) {
+    expr = `${s.aggregate}(${expr})`;
+    if (s.aggregateCast) expr = `cast(${expr} as ${s.aggregateCast})`;
+  }
+  // A JSON path is named after its last key, an aggregate after its function, as PostgREST does.
+  return s.alias || s.field.json.length || s.aggregate || isRowField(s) ? `${expr} as ${quoteIdent(outputName(s))}` : expr;
+}
+
+/** groupF: with an aggregate here (or hoisted from a to-one spread), every other output is grouped. */
+function groupSql(n: ReadNode, p: Params): string {
+  const grouped = hasAggregate(n) || n.embeds.some((e) => e.spread && e.hoisted.size > 0);
+  if (!grouped) return '';
+  const terms: string[] = [];
+  for (const f of n.fields) {
+    if (f === '*' || f.aggregate) continue;
+    terms.push(f.alias || f.field.json.length || isRowField(f) ? quoteIdent(outputName(f)) : fieldSql(n.qualifier, f.field, p));
+  }
+  for (const e of n.embeds) {
+    if (e.empty) continue;
+    const agg = quoteIdent(e.aggAlias);
+    if (!e.spread) terms.push(quoteIdent(e.name));
+    else for (const c of e.spreadColumns ?? spreadOutput(e.node) ?? []) if (!e.hoisted.has(c)) terms.push(`${agg}.${quoteIdent(c)}`);
+  }
+  return terms.length ? ` group by ${terms.join(', ')}` : '';
 }
 
 function orderSql(n: ReadNode, p: Params): string {
@@ -95,6 +123,7 @@ function orderSql(n: ReadNode, p: Params): string {
 
 function joinCondition(e: Embed, parentQualifier: string): string[] {
   const j = e.rel.junction;
+  if (e.rel.computed) return [];
   if (j) return j.source.map(([junctionCol, mine]) => `${col(j.table, junctionCol)} = ${col(parentQualifier, mine)}`);
   return e.rel.columns.map(([mine, theirs]) => `${col(e.node.qualifier, theirs)} = ${col(parentQualifier, mine)}`);
 }
@@ -103,7 +132,16 @@ function embedSelect(e: Embed): string[] {
   if (e.empty) return [];
   const agg = quoteIdent(e.aggAlias);
   if (e.spreadColumns) return e.spreadColumns.map((c) => `${agg}.${quoteIdent(c)}`);
-  if (e.spread) return [`${agg}.*`];
+  if (e.spread) {
+    const cols = spreadOutput(e.node);
+    if (!cols) return [`${agg}.*`];
+    return cols.map((c) => {
+      const h = e.hoisted.get(c);
+      if (!h) return `${agg}.${quoteIdent(c)}`;
+      const applied = `${h.aggregate}(${agg}.${quoteIdent(c)})`;
+      return `${h.cast ? `cast(${applied} as ${h.cast})` : applied} as ${quoteIdent(c)}`;
+    });
+  }
   if (e.toOne) return [`row_to_json(${agg}.*)::jsonb as ${quoteIdent(e.name)}`];
   return [`coalesce(${agg}.${agg}, '[]') as ${quoteIdent(e.name)}`];
 }
@@ -131,7 +169,9 @@ export interface NodeSqlOptions {
 export function nodeSql(n: ReadNode, p: Params, opts: NodeSqlOptions = {}): string {
   const joins = n.embeds.map((e) => embedJoin(e, n, p)).join('');
   let selects: string[];
-  if (opts.countOnly) selects = ['1'];
+  const group = groupSql(n, p);
+  // a grouped count keeps its select list: GROUP BY names its outputs
+  if (opts.countOnly && !group) selects = ['1'];
   else if (opts.scalar) selects = [`${quoteIdent(n.qualifier)}.pgrst_scalar`];
   else {
     const own = n.fields.length === 0 && n.embeds.length === 0 ? ['*' as const] : n.fields;
@@ -141,7 +181,7 @@ export function nodeSql(n: ReadNode, p: Params, opts: NodeSqlOptions = {}): stri
     ...(opts.embed && opts.parentQualifier ? joinCondition(opts.embed, opts.parentQualifier) : []),
     ...n.where.map((c) => conditionSql(c, n.qualifier, p)),
   ];
-  let sql = `select ${selects.join(', ')} from ${n.from}${joins}${where.length ? ` where ${where.join(' and ')}` : ''}`;
+  let sql = `select ${selects.join(', ')} from ${n.from}${joins}${where.length ? ` where ${where.join(' and ')}` : ''}${group}`;
   if (opts.countOnly) return sql;
   sql += orderSql(n, p);
   if (n.limit !== null) sql += ` limit ${n.limit}`;
