@@ -29,6 +29,8 @@ export interface Relationship {
   /** for one-to-one: whether `table` holds the key (the FK side) */
   fkSide: boolean;
   junction?: Junction;
+  /** the foreign table is a view (PostgREST's relFTableIsView: not reachable by constraint or column name) */
+  foreignIsView?: boolean;
   /** a computed relationship: `function(table) returns [setof] foreignTable`, embedded by the function's name */
   computed?: { function: string; toOne: boolean };
 }
@@ -117,6 +119,82 @@ export function isToOne(r: Relationship): boolean {
   return r.cardinality === 'many-to-one' || r.cardinality === 'one-to-one';
 }
 
+/** A view column that is a plain reference to a table column (resorigtbl/resorigcol of the view's query). */
+export interface ViewColumnRow {
+  view_name: string;
+  view_column: string;
+  table_name: string;
+  column_name: string;
+}
+
+// The view's target list as the rewriter stores it: each output column names the table column it
+// passes through (resorigtbl, resorigcol), also through subqueries; 0 for anything computed.
+export const VIEW_COLUMNS_SQL = `
+select distinct v.relname::text as view_name, m[1] as view_column, t.relname::text as table_name, a.attname::text as column_name
+  from pg_rewrite r
+  join pg_class v on v.oid = r.ev_class
+ cross join lateral regexp_matches(r.ev_action::text, ':resname (\\S+) :ressortgroupref \\d+ :resorigtbl (\\d+) :resorigcol (\\d+)', 'g') m
+  join pg_class t on t.oid = m[2]::oid
+  join pg_attribute a on a.attrelid = t.oid and a.attnum = m[3]::int
+ where v.relkind in ('v', 'm') and v.relnamespace = $1::regnamespace
+   and t.relkind in ('r', 'p', 'f') and t.relnamespace = $1::regnamespace
+   and exists (select 1 from pg_attribute va where va.attrelid = v.oid and va.attname = m[1] and va.attnum > 0 and not va.attisdropped)
+ order by 1, 2, 3, 4`;
+
+/**
+ * Pure: addViewM2OAndO2ORels, for views whose columns pass a foreign key's columns through
+ * unchanged: the view gets the table's relationship (and its inverse), on the view's column names.
+ * A view column that could come from two table columns is left out.
+ */
+export function addViewRelationships(rels: Map<string, Relationship[]>, fks: FkRow[], viewColumns: ViewColumnRow[]): Map<string, Relationship[]> {
+  const out = new Map([...rels].map(([k, v]) => [k, [...v]]));
+  const add = (r: Relationship) => out.set(r.table, [...(out.get(r.table) ?? []), r]);
+  // view -> table -> table column -> view column
+  const origins = new Map<string, Map<string, Map<string, string>>>();
+  const seen = new Map<string, string>();
+  const ambiguous = new Set<string>();
+  for (const row of viewColumns) {
+    const key = `${row.view_name}\u0000${row.view_column}`;
+    const origin = `${row.table_name}\u0000${row.column_name}`;
+    if (seen.has(key) && seen.get(key) !== origin) ambiguous.add(key);
+    seen.set(key, origin);
+  }
+  for (const row of viewColumns) {
+    if (ambiguous.has(`${row.view_name}\u0000${row.view_column}`)) continue;
+    const byTable = origins.get(row.view_name) ?? new Map<string, Map<string, string>>();
+    const cols = byTable.get(row.table_name) ?? new Map<string, string>();
+    if (!cols.has(row.column_name)) cols.set(row.column_name, row.view_column);
+    byTable.set(row.table_name, cols);
+    origins.set(row.view_name, byTable);
+  }
+  const through = (view: string, table: string, cols: string[]): string[] | null => {
+    const map = origins.get(view)?.get(table);
+    const mapped = cols.map((c) => map?.get(c));
+    return mapped.every((c): c is string => c !== undefined) ? mapped : null;
+  };
+  for (const fk of fks) {
+    for (const view of origins.keys()) {
+      const fkSide = through(view, fk.table_name, fk.cols);
+      if (fkSide) {
+        const columns = fkSide.map((c, i): [string, string] => [c, fk.fcols[i] ?? '']);
+        const card = fk.one_to_one ? 'one-to-one' : 'many-to-one';
+        add({ table: view, foreignTable: fk.foreign_table_name, constraint: fk.constraint_name, columns, cardinality: card, isSelf: false, fkSide: true });
+        add({ table: fk.foreign_table_name, foreignTable: view, constraint: fk.constraint_name, columns: columns.map(([a, b]): [string, string] => [b, a]),
+          cardinality: fk.one_to_one ? 'one-to-one' : 'one-to-many', isSelf: false, fkSide: false, foreignIsView: true });
+      }
+      const refSide = through(view, fk.foreign_table_name, fk.fcols);
+      if (refSide) {
+        const columns = fk.cols.map((c, i): [string, string] => [c, refSide[i] ?? '']);
+        add({ table: fk.table_name, foreignTable: view, constraint: fk.constraint_name, columns, cardinality: fk.one_to_one ? 'one-to-one' : 'many-to-one',
+          isSelf: false, fkSide: true, foreignIsView: true });
+        add({ table: view, foreignTable: fk.table_name, constraint: fk.constraint_name, columns: columns.map(([a, b]): [string, string] => [b, a]),
+          cardinality: fk.one_to_one ? 'one-to-one' : 'one-to-many', isSelf: false, fkSide: false });
+      }
+    }
+  }
+  return out;
+}
+
 export interface ComputedRow {
   function_name: string;
   table_name: string;
@@ -175,7 +253,7 @@ export function findRelationship(rels: Map<string, Relationship[]>, tables: Set<
       return target === r.foreignTable && o2m && singleCol(r, 1) === hint;
     }
     if (r.junction) return target === r.foreignTable && (hint === null || hint === r.junction.table);
-    if (hint === null) return target === r.foreignTable || target === r.constraint || singleCol(r, 0) === target;
+    if (hint === null) return target === r.foreignTable || (!r.foreignIsView && (target === r.constraint || singleCol(r, 0) === target));
     return target === r.foreignTable && (hint === r.constraint || singleCol(r, 0) === hint || singleCol(r, 1) === hint);
   });
   // PostgREST keeps each table's relationships sorted (derived Ord): foreign table, self or not,

@@ -3,8 +3,8 @@ import { RestError } from './errors.ts';
 import { fuzzyBest } from './fuzzy.ts';
 import type { BodyKind, FnInfo, FnRow } from './functions.ts';
 import { compareOverloads, findFunction, FUNCTIONS_SQL, isCallable, toFnInfo } from './functions.ts';
-import type { ComputedRow, FkRow, Relationship } from './relations.ts';
-import { addComputedRelationships, COMPUTED_RELS_SQL, findRelationship, FOREIGN_KEYS_SQL, toRelationships } from './relations.ts';
+import type { ComputedRow, FkRow, Relationship, ViewColumnRow } from './relations.ts';
+import { addComputedRelationships, addViewRelationships, COMPUTED_RELS_SQL, findRelationship, FOREIGN_KEYS_SQL, toRelationships, VIEW_COLUMNS_SQL } from './relations.ts';
 import { EXPOSED_SCHEMA } from './exposed.ts';
 
 export { EXPOSED_SCHEMA };
@@ -86,7 +86,9 @@ export class SchemaCache {
     this.primaryKeys = new Map(pks.rows.map((r) => [r.table_name, r.cols]));
     const fks = await this.db.query<FkRow>(FOREIGN_KEYS_SQL, [EXPOSED_SCHEMA]);
     const computed = await this.db.query<ComputedRow>(COMPUTED_RELS_SQL, [EXPOSED_SCHEMA]);
-    this.relationships = addComputedRelationships(toRelationships(fks.rows, this.primaryKeys), computed.rows);
+    const viewColumns = await this.db.query<ViewColumnRow>(VIEW_COLUMNS_SQL, [EXPOSED_SCHEMA]);
+    const withViews = addViewRelationships(toRelationships(fks.rows, this.primaryKeys), fks.rows, viewColumns.rows);
+    this.relationships = addComputedRelationships(withViews, computed.rows);
     const roles = await this.db.query<{ role: string; settings: string[] | null }>(ROLE_SETTINGS_SQL);
     const byRole = new Map<string, [string, string][]>();
     for (const { role, settings } of roles.rows) {
