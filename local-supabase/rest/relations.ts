@@ -183,6 +183,16 @@ export function addViewRelationships(rels: Map<string, Relationship[]>, fks: FkR
           cardinality: fk.one_to_one ? 'one-to-one' : 'one-to-many', isSelf: false, fkSide: false, foreignIsView: true });
       }
       const refSide = through(view, fk.foreign_table_name, fk.fcols);
+      // view to view: both ends pass the key through
+      for (const other of origins.keys()) {
+        const otherRef = fkSide && other !== view ? through(other, fk.foreign_table_name, fk.fcols) : null;
+        if (!fkSide || !otherRef) continue;
+        const columns = fkSide.map((c, i): [string, string] => [c, otherRef[i] ?? '']);
+        add({ table: view, foreignTable: other, constraint: fk.constraint_name, columns, cardinality: fk.one_to_one ? 'one-to-one' : 'many-to-one',
+          isSelf: false, fkSide: true, foreignIsView: true });
+        add({ table: other, foreignTable: view, constraint: fk.constraint_name, columns: columns.map(([a, b]): [string, string] => [b, a]),
+          cardinality: fk.one_to_one ? 'one-to-one' : 'one-to-many', isSelf: false, fkSide: false, foreignIsView: true });
+      }
       if (refSide) {
         const columns = fk.cols.map((c, i): [string, string] => [c, refSide[i] ?? '']);
         add({ table: fk.table_name, foreignTable: view, constraint: fk.constraint_name, columns, cardinality: fk.one_to_one ? 'one-to-one' : 'many-to-one',
