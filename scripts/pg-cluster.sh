@@ -85,7 +85,10 @@ start_cluster() {
   psql_admin -c 'alter publication supabase_realtime owner to postgres' \
     -c 'alter schema extensions owner to postgres' \
     -c 'grant create on schema auth to postgres' \
-    -c 'alter role postgres set search_path to "$user", public, extensions'
+    -c 'alter role postgres set search_path to "$user", public, extensions' \
+    -c 'grant set on parameter pgrst.db_aggregates_enabled to postgres'
+  # The last: on Supabase, supautils lets postgres run `alter role authenticator set
+  # pgrst.db_aggregates_enabled = 'true'` (how a project turns PostgREST's aggregates on).
   # pgTAP for the suite, dblink for its two-writer test (Supabase allows both through supautils).
   PGOPTIONS='-c client_min_messages=warning' psql_admin \
     -c 'create extension if not exists pgtap with schema extensions' \
