@@ -103,10 +103,11 @@ async function serve(
   const keys = createKeys();
   const schema = new SchemaCache(db);
   await schema.reload();
-  // PostgREST's reload signal, so migrations applied while the stack runs are picked up.
+  // PostgREST's reload signals, so migrations applied while the stack runs are picked up, and
+  // in-database settings (`alter role authenticator set pgrst.db_aggregates_enabled`) with 'reload config'.
   releases.push(
     await db.listen('pgrst', (payload) => {
-      if (payload === '' || payload === 'reload schema') void schema.reload().catch((err: unknown) => log(`schema reload failed: ${String(err)}`));
+      if (payload === '' || payload === 'reload schema' || payload === 'reload config') void schema.reload().catch((err: unknown) => log(`schema reload failed: ${String(err)}`));
     }),
   );
   const realtime = createRealtime({ db, keys, log, limits: opts.realtimeLimits });

@@ -53,9 +53,16 @@ afterAll(async () => {
   await stack.close();
 });
 
+/** As on Supabase: the authenticator role's setting, then `NOTIFY pgrst, 'reload config'`. */
 async function setAggregates(on: boolean): Promise<void> {
   await stack.db.exec(on ? `alter role authenticator set pgrst.db_aggregates_enabled = 'true'` : 'alter role authenticator reset pgrst.db_aggregates_enabled');
-  await stack.reloadSchema();
+  await stack.db.exec(`notify pgrst, 'reload config'`);
+  for (let i = 0; i < 100; i++) {
+    const { status } = await sb.from('emb_members').select('count()');
+    if ((status === 200) === on) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`aggregates did not turn ${on ? 'on' : 'off'}`);
 }
 
 function rest(path: string): Promise<Response> {
