@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TomlTable, TomlValue } from './toml.ts';
-import { parseToml, TomlError } from './toml.ts';
+import { parse, TomlError, type TomlTable, type TomlValue } from 'smol-toml';
 
 export type PasswordRequirements = '' | 'letters_digits' | 'lower_upper_letters_digits' | 'lower_upper_letters_digits_symbols';
 
@@ -80,9 +79,10 @@ export function loadConfig(root: string): StackConfig {
 export function configFromToml(text: string): StackConfig {
   let doc: TomlTable;
   try {
-    doc = parseToml(text);
+    doc = parse(text);
   } catch (err) {
-    if (err instanceof TomlError) throw new ConfigError(err.message);
+    // smol-toml's message is "Invalid TOML document: <reason>" followed by a code frame.
+    if (err instanceof TomlError) throw new ConfigError(`line ${err.line}: ${err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '')}`);
     throw err;
   }
   const d = DEFAULT_CONFIG;
@@ -140,7 +140,7 @@ function merge(base: Record<string, unknown>, patch: object): Record<string, unk
 function table(parent: TomlTable, key: string, prefix = ''): TomlTable {
   const v = parent[key];
   if (v === undefined) return {};
-  if (typeof v === 'object' && !Array.isArray(v)) return v;
+  if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) return v;
   throw new ConfigError(`[${prefix}${key}] must be a table`);
 }
 
