@@ -26,6 +26,11 @@ export interface StackOptions {
   /** PGlite data folder; unused with `memory` or `databaseUrl`. */
   dataDir?: string;
   memory?: boolean;
+  /**
+   * PGlite: a new database (memory, or an empty data folder) starts as a copy of this snapshot
+   * (db/snapshot.ts) instead of initdb + bootstrap. Tests start many stacks from one snapshot.
+   */
+  from?: string;
   /** Delete the PGlite data folder first. */
   reset?: boolean;
   databaseUrl?: string;
@@ -80,7 +85,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     if (onDisk) releases.push(lockDataDir(onDisk));
     if (opts.reset && onDisk) rmSync(onDisk, { recursive: true, force: true });
-    const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, memory });
+    const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, memory, from: opts.from });
     releases.push(() => db.close());
     return await serve(db, opts, log, releases, release);
   } catch (err) {

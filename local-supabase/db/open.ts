@@ -11,10 +11,12 @@ export interface DbOptions {
   /** PGlite data folder; ignored when memory is true. */
   dataDir?: string;
   memory?: boolean;
+  /** PGlite: a snapshot (db/snapshot.ts) that a new database starts from. */
+  from?: string;
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) return createPostgresDb(opts.databaseUrl);
   // PGlite runs in its own thread so a long query never stalls HTTP or realtime (db/worker-db.ts).
-  return createWorkerDb({ dataDir: opts.memory ? undefined : opts.dataDir });
+  return createWorkerDb({ dataDir: opts.memory ? undefined : opts.dataDir, from: opts.from });
 }

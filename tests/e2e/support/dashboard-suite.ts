@@ -5,7 +5,8 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIVE_TRANSPORT, type LiveTransportSetting } from '../../../src/config/env.ts';
-import { startStack, type Stack } from '../../../local-supabase/stack.ts';
+import type { Stack } from '../../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../../support/db-snapshot.ts';
 import { buildAppFor } from './app-build';
 import { launchChromium } from './browser';
 import { freePort } from './free-port';
@@ -59,7 +60,7 @@ export function dashboardSuite(transport?: LiveTransportSetting) {
 
   // E2E_DEBUG=1 prints the stack's log with timestamps
   const log = process.env.E2E_DEBUG ? (m: string) => console.log(new Date().toISOString().slice(11, 23), m) : undefined;
-  const start = () => startStack({ port: PORT, dataDir, serveApp: app.dir, log });
+  const start = () => startStackFromSnapshot({ port: PORT, dataDir, serveApp: app.dir, log });
 
   beforeAll(async () => {
     PORT = Number(process.env.E2E_STACK_PORT) || (await freePort());
@@ -341,7 +342,7 @@ export function dashboardSuite(transport?: LiveTransportSetting) {
       await within(60_000, stack.close(), 'stack.close()');
       log?.(`stack closed in ${Date.now() - t0} ms`);
       expect(await waitForState(tab1, ['polling', 'offline', 'connecting'], 60_000)).not.toBe('live');
-      stack = await within(120_000, start(), 'startStack() on the same data folder');
+      stack = await within(120_000, start(), 'startStackFromSnapshot() on the same data folder');
       console.log(`stack restarted in ${Date.now() - t0} ms`);
 
       expect(await waitForState(tab1, ['live'], 150_000)).toBe('live');
