@@ -114,7 +114,16 @@ async function serve(
       if (payload === '' || payload === 'reload schema') void schema.reload().catch((err: unknown) => log(`schema reload failed: ${String(err)}`));
     }),
   );
-  const realtime = createRealtime({ db, keys, log, limits: opts.realtimeLimits });
+  // On PostgreSQL, Realtime has connections of its own, as on Supabase where it is a separate
+  // service: a burst of REST writes queued in the API pool must not hold back change delivery.
+  // (PGlite is one connection for everyone anyway.)
+  let realtimeDb = db;
+  if (opts.databaseUrl) {
+    const own = await openDb({ databaseUrl: opts.databaseUrl, maxConnections: 4 });
+    releases.push(() => own.close());
+    realtimeDb = own;
+  }
+  const realtime = createRealtime({ db: realtimeDb, keys, log, limits: opts.realtimeLimits });
   let realtimeClosed: Promise<void> | null = null;
   const closeRealtime = () => (realtimeClosed ??= realtime.close());
   releases.push(closeRealtime);
