@@ -1,11 +1,12 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as LiveModule from '@/live';
 import type { LiveCommands, StaffUser } from '@/live/types';
 import { useConnectionStore, useDashboardStore, useSessionStore } from '@/live';
 import { initialDashboardData } from '@/live/dashboard-reducer';
+import { preloadAllRoutes } from '@/app/lazy-routes';
 import { routes } from '@/app/router';
 import { activityFixture, connectionFixture, kpisFixture, supportKpisFixture } from '../features/fixtures/dashboard';
 import { installBrowserStubs } from '../features/fixtures/browser-stubs';
@@ -51,6 +52,9 @@ function signedIn(user: StaffUser) {
     feed: { items: activityFixture(25), status: 'ready', error: null, hasMore: true, loadingOlder: false, generation: 1 },
   });
 }
+
+// A warm page: the pages' code has arrived, as the app preloads it (a cold page is in lazy-component.test).
+beforeAll(() => preloadAllRoutes());
 
 beforeEach(() => {
   installBrowserStubs();
