@@ -4,7 +4,8 @@
 //
 //   typecheck, lint                    tsc and eslint over the whole repo
 //   unit, components                   vitest, no network, fake timers allowed
-//   build                              the SPA, which the end-to-end tests load
+//   build                              the SPA, which the end-to-end tests load; no Vite warning, and
+//                                      its first load within budget (npm run bench:bundle)
 //   integration                        vitest against the local stack on PGlite, with the real supabase-js
 //   database                           a throwaway PostgreSQL 15 cluster: migrations through the Supabase CLI,
 //                                      seed, pgTAP through pg_prove, then the integration suite again on it
@@ -30,11 +31,16 @@ const stages = [];
 
 function run(cmd, args, opts = {}) {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: { ...process.env, ...opts.env } });
+    const stdio = opts.capture ? ['ignore', 'pipe', opts.captureStderr ? 'pipe' : 'inherit'] : 'inherit';
+    const child = spawn(cmd, args, { stdio, env: { ...process.env, ...opts.env } });
     let out = '';
     child.stdout?.on('data', (d) => {
       out += d;
       process.stdout.write(d);
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
     });
     child.on('close', (code) => done({ code: code ?? 1, out }));
   });
@@ -102,8 +108,17 @@ async function main() {
   await stage('lint', async () => (await run('npx', ['eslint', '.'])).code === 0);
   await stage('unit', () => vitest('unit'));
   await stage('components', () => vitest('components'));
-  // .env points the build at the local stack, as `npm start` does.
-  await stage('build', async () => (await run('npx', ['vite', 'build', '--logLevel', 'warn'])).code === 0);
+  // .env points the build at the local stack, as `npm start` does. At --logLevel warn a clean build
+  // prints nothing: any output is a Vite warning (a chunk over 500 kB, say) and fails the stage, as
+  // does a first load over its budget (scripts/bundle-size.mjs).
+  await stage('build', async () => {
+    const built = await run('npx', ['vite', 'build', '--logLevel', 'warn'], { capture: true, captureStderr: true });
+    if (built.code !== 0) return false;
+    const warned = /\S/.test(built.out);
+    if (warned) console.log('✗ the build printed a warning');
+    const size = await run('node', ['scripts/bundle-size.mjs']);
+    return !warned && size.code === 0;
+  });
   await stage('integration', () => vitest('integration'));
   await stage('database', async () => {
     clusterEnv.PG_CLUSTER_PORT = String(await freePort());
