@@ -44,12 +44,16 @@ function run(cmd, args, opts = {}) {
   return new Promise((done) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => {
       out += d;
       sink.write(d);
     });
-    child.stderr.on('data', (d) => sink.write(d));
-    child.on('close', (code) => done({ code: code ?? 1, out }));
+    child.stderr.on('data', (d) => {
+      err += d;
+      sink.write(d);
+    });
+    child.on('close', (code) => done({ code: code ?? 1, out, err }));
   });
 }
 
@@ -153,8 +157,17 @@ async function main() {
 
   const tsc = async (out) => (await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { out })).code === 0;
   const eslint = async (out) => (await run('npx', ['eslint', '.'], { out })).code === 0;
-  // .env points the build at the local stack, as `npm start` does.
-  const build = async (out) => (await run('npx', ['vite', 'build', '--logLevel', 'warn'], { out })).code === 0;
+  // .env points the build at the local stack, as `npm start` does. At --logLevel warn a clean build
+  // prints nothing: any output is a Vite warning (a chunk over 500 kB, say) and fails the stage, as
+  // does a first load over its budget (scripts/bundle-size.mjs).
+  const build = async (out) => {
+    const built = await run('npx', ['vite', 'build', '--logLevel', 'warn'], { out });
+    if (built.code !== 0) return false;
+    const warned = /\S/.test(built.out + built.err);
+    if (warned) out.write('✗ the build printed a warning\n');
+    const size = await run('node', ['scripts/bundle-size.mjs'], { out });
+    return !warned && size.code === 0;
+  };
   await together(
     [
       ['unit', (out) => vitest('unit', {}, out)],

@@ -310,6 +310,32 @@ export function dashboardSuite(transport?: LiveTransportSetting) {
       await ctx.close();
     });
 
+    it('preloads the pages: moving between them fetches no script and shows no loader', async () => {
+      await tab1.goto(`${URL_}/`);
+      await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+      // the overview's first load does not carry the activity page; the idle preload fetches it
+      await tab1.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/assets\/activity-[\w-]+\.js$/.test(e.name)), undefined, {
+        timeout: 10_000,
+      });
+      const scripts: string[] = [];
+      const onRequest = (r: { resourceType(): string; url(): string }) => void (r.resourceType() === 'script' && scripts.push(r.url()));
+      tab1.on('request', onRequest);
+      await tab1.evaluate(() => {
+        const w = window as unknown as { loaderSeen: boolean };
+        w.loaderSeen = false;
+        new MutationObserver(() => {
+          if (document.body.textContent?.includes('Loading the page')) w.loaderSeen = true;
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
+      await tab1.click('nav[aria-label="Main"] a:has-text("Activity")');
+      await tab1.waitForSelector('[data-testid="activity-item"]');
+      await tab1.click('nav[aria-label="Main"] a:has-text("Overview")');
+      await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+      tab1.off('request', onRequest);
+      expect(scripts).toEqual([]);
+      expect(await tab1.evaluate(() => (window as unknown as { loaderSeen: boolean }).loaderSeen)).toBe(false);
+    });
+
     it('scrolls into the past on the activity page', async () => {
       await tab1.goto(`${URL_}/activity`);
       await tab1.waitForSelector('[data-testid="activity-item"]');
