@@ -45,7 +45,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/support/db-snapshot.ts'],
+          globalSetup: ['tests/support/db-snapshot.ts', 'tests/e2e/support/app-builds.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
