@@ -1,54 +1,92 @@
 import type { Context } from 'hono';
-import { RestError } from './errors.ts';
-import type { Prefer } from './params.ts';
+import type { Action, Prefer } from './prefer.ts';
+import { preferenceApplied } from './prefer.ts';
 import type { ReadNode } from './plan.ts';
+import { rangeNotSatisfiable } from './range.ts';
 import { contentRangeH, stripNulls } from './request.ts';
 import type { ReadResult } from './sql.ts';
 
 // The reply PostgREST gives (Response.hs): status, Content-Range, Preference-Applied, body.
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
+export const CSV_TYPE = 'text/csv; charset=utf-8';
 const OBJECT_TYPE = 'application/vnd.pgrst.object+json';
 
 export function wantsObject(c: Context): boolean {
   return (c.req.header('Accept') ?? '').includes(OBJECT_TYPE);
 }
 
-export function respondRead(c: Context, result: ReadResult, body: string, root: ReadNode) {
+/**
+ * `Accept: text/csv` (postgrest-js `.csv()`): the media type with the highest q among those the
+ * stack serves is text/csv.
+ */
+export function wantsCsv(c: Context): boolean {
+  const accepted = (c.req.header('Accept') ?? '')
+    .split(',')
+    .map((item, i) => {
+      const [type = '', ...params] = item.split(';').map((s) => s.trim().toLowerCase());
+      const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
+      return { type, q: Number.isFinite(q) ? q : 1, i };
+    })
+    .filter((a) => a.q > 0 && ['text/csv', 'application/json', OBJECT_TYPE, '*/*', 'application/*', 'text/*'].includes(a.type))
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return accepted[0]?.type === 'text/csv';
+}
+
+/** What every response of the request carries besides its own headers. */
+export interface ResponseContext {
+  prefer: Prefer;
+  /** the schema the request is for */
+  schema: string;
+  /** Content-Profile, when the schema was negotiated (several exposed schemas, or a profile header) */
+  profile: string | null;
+}
+
+function contentTypeHeaders(type: string, rc: ResponseContext): Record<string, string> {
+  return rc.profile ? { 'Content-Type': type, 'Content-Profile': rc.profile } : { 'Content-Type': type };
+}
+
+function withPreferenceApplied(headers: Record<string, string>, value: string | null): Record<string, string> {
+  if (value) headers['Preference-Applied'] = value;
+  return headers;
+}
+
+export function respondRead(c: Context, result: ReadResult, body: string, root: ReadNode, rc: ResponseContext, action: Action = 'read') {
   const lower = root.offset ?? 0;
   const upper = lower + result.page_count - 1;
   const total = result.total;
-  const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, 'Content-Range': contentRangeH(lower, upper, total) };
+  const applied = preferenceApplied(rc.prefer, action);
+  const headers: Record<string, string> = withPreferenceApplied({ 'Content-Range': contentRangeH(lower, upper, total) }, applied);
   if (total !== null && lower > total) {
-    throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', `An offset of ${lower} was requested, but there are only ${total} rows.`, null, headers);
+    throw rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${total} rows.`, headers);
   }
-  if (wantsObject(c)) {
-    headers['Content-Type'] = `${OBJECT_TYPE}; charset=utf-8`;
+  const csv = wantsCsv(c);
+  let type = csv ? CSV_TYPE : JSON_TYPE;
+  if (!csv && wantsObject(c)) {
+    type = `${OBJECT_TYPE}; charset=utf-8`;
     body = result.first ?? 'null';
   }
-  if ((c.req.header('Accept') ?? '').includes('nulls=stripped')) body = JSON.stringify(stripNulls(JSON.parse(body)));
+  if (!csv && (c.req.header('Accept') ?? '').includes('nulls=stripped')) body = JSON.stringify(stripNulls(JSON.parse(body)));
+  Object.assign(headers, contentTypeHeaders(type, rc));
   const code = total !== null && result.page_count < total ? 206 : 200;
   return c.req.method === 'HEAD' ? c.body(null, code, headers) : c.body(body, code, headers);
 }
 
-export function respondWrite(c: Context, method: string, prefer: Prefer, result: ReadResult) {
+export function respondWrite(c: Context, method: string, result: ReadResult, rc: ResponseContext, hasConflictTarget: boolean) {
+  const { prefer } = rc;
   const n = result.page_count;
   const counted = prefer.count === 'exact' || prefer.count === 'estimated' ? n : null;
+  const action: Action = method === 'POST' ? 'insert' : method === 'PATCH' ? 'update' : 'delete';
   const headers: Record<string, string> = {
     'Content-Range': method === 'PATCH' ? contentRangeH(0, n - 1, counted) : contentRangeH(1, 0, counted),
   };
-  const applied = [
-    method === 'POST' && prefer.resolution ? `resolution=${prefer.resolution}` : null,
-    prefer.missingDefault && method !== 'DELETE' ? 'missing=default' : null,
-    prefer.return ? `return=${prefer.return}` : null,
-    prefer.count ? `count=${prefer.count}` : null,
-  ].filter(Boolean);
-  if (applied.length) headers['Preference-Applied'] = applied.join(', ');
+  withPreferenceApplied(headers, preferenceApplied(prefer, action, { hasConflictTarget }));
   // An upsert that only updated rows answers 200 (Response.hs: isInsertIfGTZero).
   const inserted = result.inserted ?? null;
   const created = !(prefer.resolution === 'merge-duplicates' && (inserted ?? 0) <= 0);
   if (prefer.return !== 'representation') return c.body(null, method === 'POST' ? (created ? 201 : 200) : 204, headers);
   const status = method === 'POST' ? (created ? 201 : 200) : 200;
-  if (wantsObject(c)) return c.body(result.first ?? 'null', status, { ...headers, 'Content-Type': `${OBJECT_TYPE}; charset=utf-8` });
-  return c.body(result.body, status, { ...headers, 'Content-Type': JSON_TYPE });
+  if (wantsCsv(c)) return c.body(result.body, status, { ...headers, ...contentTypeHeaders(CSV_TYPE, rc) });
+  if (wantsObject(c)) return c.body(result.first ?? 'null', status, { ...headers, ...contentTypeHeaders(`${OBJECT_TYPE}; charset=utf-8`, rc) });
+  return c.body(result.body, status, { ...headers, ...contentTypeHeaders(JSON_TYPE, rc) });
 }

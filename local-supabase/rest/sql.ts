@@ -159,6 +159,8 @@ export interface ReadStatement {
   maxRows: number | null;
   /** upserts: the expression that reads how many rows were inserted rather than updated */
   inserted?: string;
+  /** the body as text/csv instead of JSON */
+  csv?: boolean;
 }
 
 /**
@@ -172,9 +174,18 @@ export function readSql(st: ReadStatement, p: Params): string {
   const limit = st.count === 'estimated' && st.maxRows !== null ? ` limit ${st.maxRows + 1}` : '';
   if (st.count === 'exact' || st.count === 'estimated') total = `(select count(*) from (${nodeSql(st.root, p, { countOnly: true })}${limit}) _pgrst_c)`;
   const item = st.scalar ? '_pgrst_r.pgrst_scalar' : '_pgrst_r';
-  return `${st.prefix ?? ''}select ${total} as total, count(*)::int as page_count, ${st.inserted ?? 'null'}::int as inserted,
-  coalesce(json_agg(${item}), '[]')::text as body, (json_agg(${item})->0)::text as first
+  // text/csv (SqlFragment.hs asCsvF): each row's composite text without its parentheses.
+  const body = st.csv
+    ? `coalesce(string_agg(substring(_pgrst_r::text, 2, length(_pgrst_r::text) - 2), E'\\n'), '')`
+    : `coalesce(json_agg(${item}), '[]')::text`;
+  const rows = `select ${total} as total, count(*)::int as page_count, ${st.inserted ?? 'null'}::int as inserted,
+  ${body} as body, (json_agg(${item})->0)::text as first
   from (${inner}) _pgrst_r`;
+  if (!st.csv) return `${st.prefix ?? ''}${rows}`;
+  // The header line: the first row's keys, in order, joined by commas (empty without rows).
+  return `${st.prefix ?? ''}select total, page_count, inserted,
+  (select coalesce(string_agg(k, ','), '') from json_object_keys(case when json_typeof(_pgrst_a.first::json) = 'object' then _pgrst_a.first::json end) k) || E'\\n' || body as body, first
+  from (${rows}) _pgrst_a`;
 }
 
 /** The count statement whose EXPLAIN gives `planned` (and `estimated` beyond max_rows). */
