@@ -127,6 +127,8 @@ export function parseQuery(pairs: [string, string | null][], isRpcRead = false, 
     parts.filters.push({ path, value: { field: f, negate, operation } });
   }
   if (onConflict !== undefined) parts.onConflict = parseColumns(onConflict, 'on_conflict');
+  // Plan.hs addOrders folds from the right: of two `order` keys for one level the first one wins.
+  parts.order.reverse();
   const ranges = queryRanges(limits, offsets);
   ranges.set('limit', topLevelRange(ranges.get('limit'), rangeHeader));
   for (const [key, range] of ranges) {

@@ -69,7 +69,7 @@ describe('filters (PostgREST v14 grammar)', () => {
     expect(q.select).toBe('*');
     expect(q.columns).toEqual(['a', 'b']);
     expect(q.onConflict).toEqual(['a']);
-    expect(q.order.map((o) => o.path)).toEqual([[], ['tickets']]);
+    expect(q.order.map((o) => o.path)).toEqual([['tickets'], []]); // reversed: Plan.hs addOrders is a foldr
     // QueryParams.hs ranges: HashMap.fromList keeps the last `limit` (x, not a number: no limit).
     expect(q.limit).toEqual([]);
     expect(q.offset).toEqual([{ path: ['tickets'], value: 2 }]);
