@@ -72,15 +72,43 @@ export function respondRead(c: Context, result: ReadResult, body: string, root: 
   return c.req.method === 'HEAD' ? c.body(null, code, headers) : c.body(body, code, headers);
 }
 
-export function respondWrite(c: Context, method: string, result: ReadResult, rc: ResponseContext, hasConflictTarget: boolean) {
+/** http-types urlEncode True: unreserved characters stay, a space is `+`, the rest is %XX. */
+function queryEncode(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/**
+ * Location for return=headers-only (SqlFragment.hs locationF): when exactly one row was inserted,
+ * `/<table>?<pk>=eq.<value>` (`is.null` for null) for its primary key columns, in column order.
+ */
+function locationHeader(table: string, primaryKey: string[], result: ReadResult): string | null {
+  if (result.page_count !== 1 || !result.first || !primaryKey.length) return null;
+  const row = JSON.parse(result.first) as Record<string, unknown>;
+  const pairs = Object.entries(row)
+    .filter(([k]) => primaryKey.includes(k))
+    .map(([k, v]) => [k, v === null ? 'is.null' : `eq.${typeof v === 'object' ? JSON.stringify(v) : String(v)}`] as const);
+  return `/${table}${pairs.length ? `?${pairs.map(([k, v]) => `${queryEncode(k)}=${queryEncode(v)}`).join('&')}` : ''}`;
+}
+
+export interface WriteTarget {
+  table: string;
+  primaryKey: string[];
+  /** a primary key or on_conflict: `resolution=` is applied (and named in Preference-Applied) */
+  hasConflictTarget: boolean;
+}
+
+export function respondWrite(c: Context, method: string, result: ReadResult, rc: ResponseContext, target: WriteTarget) {
   const { prefer } = rc;
   const n = result.page_count;
   const counted = prefer.count === 'exact' || prefer.count === 'estimated' ? n : null;
   const action: Action = method === 'POST' ? 'insert' : method === 'PATCH' ? 'update' : 'delete';
-  const headers: Record<string, string> = {
-    'Content-Range': method === 'PATCH' ? contentRangeH(0, n - 1, counted) : contentRangeH(1, 0, counted),
-  };
-  withPreferenceApplied(headers, preferenceApplied(prefer, action, { hasConflictTarget }));
+  const headers: Record<string, string> = {};
+  const location = method === 'POST' && prefer.return === 'headers-only' ? locationHeader(target.table, target.primaryKey, result) : null;
+  if (location) headers.Location = location;
+  headers['Content-Range'] = method === 'PATCH' ? contentRangeH(0, n - 1, counted) : contentRangeH(1, 0, counted);
+  withPreferenceApplied(headers, preferenceApplied(prefer, action, { hasConflictTarget: target.hasConflictTarget }));
   // An upsert that only updated rows answers 200 (Response.hs: isInsertIfGTZero).
   const inserted = result.inserted ?? null;
   const created = !(prefer.resolution === 'merge-duplicates' && (inserted ?? 0) <= 0);

@@ -150,7 +150,8 @@ export function createRestRoutes(deps: RestDeps): Hono {
         onConflict: parts.onConflict,
         tableColumns: deps.schema.columnsOf(table),
         primaryKey,
-        returnRows: prefer.return === 'representation',
+        // return=headers-only answers an insert with Location, read from the inserted row's key.
+        returnRows: prefer.return === 'representation' || (method === 'POST' && prefer.return === 'headers-only' && primaryKey.length > 0),
       },
       p,
     );
@@ -159,7 +160,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const read = prefer.return === 'representation' ? root : { ...root, fields: [], embeds: [], where: [], order: [] };
     const st: ReadStatement = { root: read, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined, csv: wantsCsv(c) };
     const result = await run(c, auth, `/${table}`, st, p, { readOnly: false, prefer, maxAffected: method !== 'POST' });
-    return respondWrite(c, method, result, rc, primaryKey.length > 0 || parts.onConflict !== null);
+    return respondWrite(c, method, result, rc, { table, primaryKey, hasConflictTarget: primaryKey.length > 0 || parts.onConflict !== null });
   });
 
   async function requestAuth(c: Context): Promise<RequestAuth> {

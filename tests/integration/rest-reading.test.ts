@@ -228,6 +228,8 @@ describe('rest reading: Prefer (Preferences.hs)', () => {
     expect([minimal.status, await minimal.text(), minimal.headers.get('preference-applied')]).toEqual([201, '', 'missing=null, return=minimal']);
     const headersOnly = await rest(TABLE, { method: 'POST', body: JSON.stringify({ id: 103, name: 'h' }), headers: { Prefer: 'return=headers-only' } });
     expect([headersOnly.status, await headersOnly.text(), headersOnly.headers.get('preference-applied')]).toEqual([201, '', 'return=headers-only']);
+    // Statements.hs/SqlFragment.hs locationF: one inserted row's primary key, for headers-only only.
+    expect([headersOnly.headers.get('location'), minimal.headers.get('location')]).toEqual(['/rest_reading_rows?id=eq.103', null]);
     const merged = await rest(`${TABLE}?select=id,name,amount`, {
       method: 'POST',
       body: JSON.stringify([{ id: 103, name: 'h2' }]),
