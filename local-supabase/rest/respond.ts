@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Media } from './media.ts';
 import type { Action, Prefer } from './prefer.ts';
 import { preferenceApplied } from './prefer.ts';
 import type { ReadNode } from './plan.ts';
@@ -9,29 +10,6 @@ import type { ReadResult } from './sql.ts';
 // The reply PostgREST gives (Response.hs): status, Content-Range, Preference-Applied, body.
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
-export const CSV_TYPE = 'text/csv; charset=utf-8';
-const OBJECT_TYPE = 'application/vnd.pgrst.object+json';
-
-export function wantsObject(c: Context): boolean {
-  return (c.req.header('Accept') ?? '').includes(OBJECT_TYPE);
-}
-
-/**
- * `Accept: text/csv` (postgrest-js `.csv()`): the media type with the highest q among those the
- * stack serves is text/csv.
- */
-export function wantsCsv(c: Context): boolean {
-  const accepted = (c.req.header('Accept') ?? '')
-    .split(',')
-    .map((item, i) => {
-      const [type = '', ...params] = item.split(';').map((s) => s.trim().toLowerCase());
-      const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
-      return { type, q: Number.isFinite(q) ? q : 1, i };
-    })
-    .filter((a) => a.q > 0 && ['text/csv', 'application/json', OBJECT_TYPE, '*/*', 'application/*', 'text/*'].includes(a.type))
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  return accepted[0]?.type === 'text/csv';
-}
 
 /** What every response of the request carries besides its own headers. */
 export interface ResponseContext {
@@ -40,6 +18,8 @@ export interface ResponseContext {
   schema: string;
   /** Content-Profile, when the schema was negotiated (several exposed schemas, or a profile header) */
   profile: string | null;
+  /** what Accept negotiated (media.ts); JSON until the request is planned */
+  media: Media;
 }
 
 function contentTypeHeaders(type: string, rc: ResponseContext): Record<string, string> {
@@ -60,14 +40,9 @@ export function respondRead(c: Context, result: ReadResult, body: string, root: 
   if (total !== null && lower > total) {
     throw rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${total} rows.`, headers);
   }
-  const csv = wantsCsv(c);
-  let type = csv ? CSV_TYPE : JSON_TYPE;
-  if (!csv && wantsObject(c)) {
-    type = `${OBJECT_TYPE}; charset=utf-8`;
-    body = result.first ?? 'null';
-  }
-  if (!csv && (c.req.header('Accept') ?? '').includes('nulls=stripped')) body = JSON.stringify(stripNulls(JSON.parse(body)));
-  Object.assign(headers, contentTypeHeaders(type, rc));
+  if (rc.media.kind === 'object') body = result.first ?? 'null';
+  if (rc.media.stripNulls) body = JSON.stringify(stripNulls(JSON.parse(body)));
+  Object.assign(headers, contentTypeHeaders(rc.media.contentType, rc));
   const code = total !== null && result.page_count < total ? 206 : 200;
   return c.req.method === 'HEAD' ? c.body(null, code, headers) : c.body(body, code, headers);
 }
@@ -114,7 +89,7 @@ export function respondWrite(c: Context, method: string, result: ReadResult, rc:
   const created = !(prefer.resolution === 'merge-duplicates' && (inserted ?? 0) <= 0);
   if (prefer.return !== 'representation') return c.body(null, method === 'POST' ? (created ? 201 : 200) : 204, headers);
   const status = method === 'POST' ? (created ? 201 : 200) : 200;
-  if (wantsCsv(c)) return c.body(result.body, status, { ...headers, ...contentTypeHeaders(CSV_TYPE, rc) });
-  if (wantsObject(c)) return c.body(result.first ?? 'null', status, { ...headers, ...contentTypeHeaders(`${OBJECT_TYPE}; charset=utf-8`, rc) });
-  return c.body(result.body, status, { ...headers, ...contentTypeHeaders(JSON_TYPE, rc) });
+  let body = rc.media.kind === 'object' ? (result.first ?? 'null') : result.body;
+  if (rc.media.stripNulls) body = JSON.stringify(stripNulls(JSON.parse(body)));
+  return c.body(body, status, { ...headers, ...contentTypeHeaders(rc.media.contentType, rc) });
 }

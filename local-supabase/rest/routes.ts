@@ -10,7 +10,8 @@ import { checkMaxAffected, checkMaxAffectedRpc, checkStrict, parsePrefer, prefer
 import { readPlan, rootConditions } from './plan.ts';
 import { contentRangeH, parseJsonBody, requestSchema, requestContext, requestQuery, singularError } from './request.ts';
 import type { ResponseContext } from './respond.ts';
-import { JSON_TYPE, respondRead, respondWrite, wantsCsv, wantsObject } from './respond.ts';
+import { JSON_TYPE, respondRead, respondWrite } from './respond.ts';
+import { JSON_MEDIA, negotiate } from './media.ts';
 import type { RpcArgs } from './rpc.ts';
 import { callShape, rpcArgKeys } from './rpc.ts';
 import type { BodyKind } from './functions.ts';
@@ -42,6 +43,8 @@ interface RunOptions {
   prefer: Prefer;
   /** rows affected beyond which handling=strict refuses (update, delete, rpc) */
   maxAffected: boolean;
+  /** vnd.pgrst.object: anything but exactly one row is 406 PGRST116 */
+  singular: boolean;
 }
 
 /** Thrown to end a transaction with ROLLBACK while still answering with its result. */
@@ -101,11 +104,12 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const prefix = `with pgrst_call as (select ${output} from ${call.from}) `;
     const from = `pgrst_call as ${quoteIdent(call.qualifier)}`;
     const root = readPlan(deps.schema, { table: fn.returnsTable ?? fn.name, from, qualifier: call.qualifier }, select, parts, { maxRows, isWrite: false });
+    rc.media = negotiate(c.req.header('Accept'));
     checkStrict(rc.prefer);
     checkMaxAffectedRpc(rc.prefer, fn.returnsSet);
     const readOnly = !isPost || fn.volatility !== 'v';
-    const st: ReadStatement = { root, prefix, scalar: call.scalar, count: rc.prefer.count, maxRows, csv: wantsCsv(c) };
-    const result = await run(c, auth, `/rpc/${name}`, st, p, { readOnly, prefer: rc.prefer, maxAffected: true });
+    const st: ReadStatement = { root, prefix, scalar: call.scalar, count: rc.prefer.count, maxRows, csv: rc.media.kind === 'csv' };
+    const result = await run(c, auth, `/rpc/${name}`, st, p, { readOnly, prefer: rc.prefer, maxAffected: true, singular: rc.media.kind === 'object' });
     if (fn.returnsVoid) {
       const applied = preferenceApplied(rc.prefer, 'rpc');
       return c.body(null, 204, { 'Content-Range': contentRangeH(root.offset ?? 0, (root.offset ?? 0) + result.page_count - 1, result.total), ...(applied ? { 'Preference-Applied': applied } : {}) });
@@ -121,9 +125,10 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const table = await existingTable(c, rc.schema);
     const from = `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(table)}`;
     const root = readPlan(deps.schema, { table, from, qualifier: table }, select, parts, { maxRows, isWrite: false });
+    rc.media = negotiate(c.req.header('Accept'));
     checkStrict(rc.prefer);
-    const st: ReadStatement = { root, scalar: false, count: rc.prefer.count, maxRows, csv: wantsCsv(c) };
-    const result = await run(c, auth, `/${table}`, st, new Params(), { readOnly: true, prefer: rc.prefer, maxAffected: false });
+    const st: ReadStatement = { root, scalar: false, count: rc.prefer.count, maxRows, csv: rc.media.kind === 'csv' };
+    const result = await run(c, auth, `/${table}`, st, new Params(), { readOnly: true, prefer: rc.prefer, maxAffected: false, singular: rc.media.kind === 'object' });
     return respondRead(c, result, result.body, root, rc);
   });
 
@@ -156,10 +161,11 @@ export function createRestRoutes(deps: RestDeps): Hono {
       p,
     );
     checkStrict(prefer);
+    rc.media = negotiate(c.req.header('Accept'));
     // Without return=representation the rows are only counted (PostgREST reads `SELECT * FROM pgrst_source`).
     const read = prefer.return === 'representation' ? root : { ...root, fields: [], embeds: [], where: [], order: [] };
-    const st: ReadStatement = { root: read, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined, csv: wantsCsv(c) };
-    const result = await run(c, auth, `/${table}`, st, p, { readOnly: false, prefer, maxAffected: method !== 'POST' });
+    const st: ReadStatement = { root: read, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined, csv: rc.media.kind === 'csv' };
+    const result = await run(c, auth, `/${table}`, st, p, { readOnly: false, prefer, maxAffected: method !== 'POST', singular: rc.media.kind === 'object' });
     return respondWrite(c, method, result, rc, { table, primaryKey, hasConflictTarget: primaryKey.length > 0 || parts.onConflict !== null });
   });
 
@@ -173,7 +179,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
   function responseContext(c: Context): ResponseContext {
     const schema = requestSchema(c, exposedSchemas);
     const prefer = parsePrefer(c.req.header('Prefer'), { allowTxOverride: txAllowOverride, timezones: deps.schema.timezoneNames() });
-    return { prefer, profile: schema.negotiated ? schema.name : null, schema: schema.name };
+    return { prefer, profile: schema.negotiated ? schema.name : null, schema: schema.name, media: JSON_MEDIA };
   }
 
   /**
@@ -195,7 +201,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
           if (opts.prefer.timezone !== null) await tx.query(`select set_config('timezone', $1, true)`, [opts.prefer.timezone]);
           const { rows } = await tx.query<ReadResult>(readSql(st, p), p.values);
           const result = rows[0] as ReadResult;
-          if (wantsObject(c) && result.page_count !== 1) throw singularError(result.page_count);
+          if (opts.singular && result.page_count !== 1) throw singularError(result.page_count);
           if (opts.maxAffected) checkMaxAffected(opts.prefer, result.page_count);
           result.total = await total(tx, st, result.total);
           if (rollback) {

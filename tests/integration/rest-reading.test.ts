@@ -325,6 +325,27 @@ describe('rest reading: Accept: text/csv (SqlFragment.hs asCsvF)', () => {
   });
 });
 
+describe('rest reading: Accept (Plan.hs negotiateContent, MediaType.hs)', () => {
+  it('a media type the stack does not produce is 406 PGRST107, nothing read or written', async () => {
+    await refused(await rest(TABLE, { headers: { Accept: 'application/xml' } }), 406, { code: 'PGRST107', message: 'None of these media types are available: application/xml' });
+    const before = await rowIds();
+    const post = await rest(TABLE, { method: 'POST', body: JSON.stringify({ id: 130, name: 'xml' }), headers: { Accept: 'text/plain' } });
+    await refused(post, 406, { code: 'PGRST107', message: 'None of these media types are available: text/plain' });
+    expect(await rowIds()).toEqual(before);
+  });
+
+  it('q and order choose among acceptable types; nulls=stripped strips only the vendor types', async () => {
+    const json = await rest(`${TABLE}?select=id,note&id=eq.1`, { headers: { Accept: 'text/csv;q=0.5, application/json' } });
+    expect([json.headers.get('content-type'), await json.json()]).toEqual(['application/json; charset=utf-8', [{ id: 1, note: null }]]);
+    const notStripped = await rest(`${TABLE}?select=id,note&id=eq.1`, { headers: { Accept: 'application/json;nulls=stripped' } });
+    expect(await notStripped.json()).toEqual([{ id: 1, note: null }]);
+    const stripped = await rest(`${TABLE}?select=id,note&id=eq.1`, { headers: { Accept: 'application/vnd.pgrst.array+json;nulls=stripped' } });
+    expect([stripped.headers.get('content-type'), await stripped.json()]).toEqual(['application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8', [{ id: 1 }]]);
+    const one = await rest(`${TABLE}?select=id,note&id=eq.1`, { headers: { Accept: 'application/vnd.pgrst.object+json;nulls=stripped' } });
+    expect([one.headers.get('content-type'), await one.json()]).toEqual(['application/vnd.pgrst.object+json;nulls=stripped; charset=utf-8', { id: 1 }]);
+  });
+});
+
 describe('rest reading: Accept-Profile / Content-Profile (ApiRequest.hs getSchema; [api] schemas of config.toml)', () => {
   const hint = () => `Only the following schemas are exposed: ${stack.config.api.schemas.join(', ')}`;
 
