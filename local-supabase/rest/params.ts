@@ -5,6 +5,8 @@ import { field, fieldName, jsonPath, opExpr, wholeValue } from './filter.ts';
 import type { LogicTree } from './logic.ts';
 import { isLogicKey, parseLogicKey, parseLogicTree } from './logic.ts';
 import { limitOffset, queryRanges, topLevelRange } from './range.ts';
+import type { SelectItem } from './select.ts';
+import { parseSelect } from './select.ts';
 
 // The query string of a PostgREST request, split as QueryParams.parse does: select, columns and
 // on_conflict are reserved; keys ending in order/limit/offset/and/or apply to the embedding
@@ -25,6 +27,8 @@ export interface Located<T> {
 
 export interface QueryParts {
   select: string | undefined;
+  /** `select` parsed (default `*`), in the order QueryParams.parse reads it */
+  selected: SelectItem[];
   columns: string[] | null;
   onConflict: string[] | null;
   filters: Located<Filter>[];
@@ -88,14 +92,14 @@ export function queryPairs(search: string): [string, string | null][] {
  * `=` there means none); other keys without a value are dropped. `rangeHeader` is a GET's Range.
  */
 export function parseQuery(pairs: [string, string | null][], isRpcRead = false, rangeHeader?: string): QueryParts {
-  const parts: QueryParts = { select: undefined, columns: null, onConflict: null, filters: [], logic: [], order: [], limit: [], offset: [], plain: [] };
+  const parts: QueryParts = { select: undefined, selected: [], columns: null, onConflict: null, filters: [], logic: [], order: [], limit: [], offset: [], plain: [] };
   const firstValue = (name: string) => pairs.find(([k]) => k === name)?.[1] ?? undefined;
   parts.select = firstValue('select');
   const onConflict = firstValue('on_conflict');
   const limits: [string, string][] = [];
   const offsets: [string, string][] = [];
   const filters: [string, string][] = [];
-  // QueryParams.parse reads order, then and/or, then columns, then filters, then on_conflict.
+  // QueryParams.parse reads order, then and/or, then columns, then select, then filters, then on_conflict.
   for (const [key, value] of pairs) {
     if (value === null || key === 'select' || key === 'columns' || key === 'on_conflict') continue;
     if (isLogicKey(key)) continue;
@@ -111,6 +115,7 @@ export function parseQuery(pairs: [string, string | null][], isRpcRead = false, 
   }
   const columns = firstValue('columns');
   if (columns !== undefined) parts.columns = parseColumns(columns, 'columns');
+  parts.selected = parseSelect(parts.select);
   for (const [key, value] of filters) {
     const { path, field: f } = treePath(key, 'tree path');
     const c = new Cursor(value, `failed to parse filter (${value})`);

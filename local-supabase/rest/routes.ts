@@ -17,7 +17,6 @@ import { callShape, rpcArgKeys } from './rpc.ts';
 import type { BodyKind } from './functions.ts';
 import type { SchemaCache } from './schema.ts';
 import { EXPOSED_SCHEMA } from './schema.ts';
-import { parseSelect } from './select.ts';
 import type { ReadResult, ReadStatement } from './sql.ts';
 import { countSql, Params, readSql } from './sql.ts';
 import { INSERTED, WRITE_CTE, writeStatement } from './write.ts';
@@ -84,7 +83,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const name = c.req.param('fn');
     const isPost = method === 'POST';
     const parts = requestQuery(c, !isPost);
-    const select = parseSelect(parts.select);
+    const select = parts.selected;
     let args: RpcArgs;
     let kind: BodyKind = 'json';
     if (isPost) {
@@ -121,7 +120,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const auth = await requestAuth(c);
     const rc = responseContext(c);
     const parts = requestQuery(c);
-    const select = parseSelect(parts.select);
+    const select = parts.selected;
     const table = await existingTable(c, rc.schema);
     const from = `${quoteIdent(EXPOSED_SCHEMA)}.${quoteIdent(table)}`;
     const root = readPlan(deps.schema, { table, from, qualifier: table }, select, parts, { maxRows, isWrite: false });
@@ -138,7 +137,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const { prefer } = rc;
     const method = c.req.method as 'POST' | 'PATCH' | 'DELETE';
     const parts = requestQuery(c);
-    const select = parseSelect(parts.select);
+    const select = parts.selected;
     const body = method === 'DELETE' ? undefined : parseJsonBody(await c.req.text());
     const table = await existingTable(c, rc.schema);
     const root = readPlan(deps.schema, { table, from: `${WRITE_CTE} as ${quoteIdent(table)}`, qualifier: table }, select, parts, { maxRows, isWrite: true });

@@ -77,6 +77,17 @@ describe('filters (PostgREST v14 grammar)', () => {
     expect(restError(() => parseQuery([['limit', '-1']])).body()).toMatchObject({ code: 'PGRST103', details: 'Limit should be greater than or equal to zero.' });
   });
 
+  // QueryParams.hs parse: order, then and/or, then columns, then select, then filters, then on_conflict.
+  it('reports the first failing parameter in the order QueryParams.parse reads them', () => {
+    const failing = { order: 'x.sideways', or: '(a.eq)', columns: 'a,', select: 'a,(', f: 'nope.1', on_conflict: '' };
+    const order = ['order', 'logic tree', 'columns', 'select', 'filter', 'on_conflict'];
+    const entries = Object.entries(failing);
+    for (let i = 0; i < entries.length; i++) {
+      const pairs = entries.slice(i).reverse();
+      expect(restError(() => parseQuery(pairs)).message).toContain(`failed to parse ${order[i]}`);
+    }
+  });
+
   it('lets GET rpc arguments through as plain values', () => {
     const q = parseQuery([['p_from', '2026-01-01'], ['status', 'eq.open']], true);
     expect(q.plain).toEqual([['p_from', '2026-01-01']]);
