@@ -40,6 +40,7 @@ export function respondRead(c: Context, result: ReadResult, body: string, root: 
   if (total !== null && lower > total) {
     throw rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${total} rows.`, headers);
   }
+  if (rc.media.kind === 'csv') body = result.body;
   if (rc.media.kind === 'object') body = result.first ?? 'null';
   if (rc.media.stripNulls) body = JSON.stringify(stripNulls(JSON.parse(body)));
   Object.assign(headers, contentTypeHeaders(rc.media.contentType, rc));

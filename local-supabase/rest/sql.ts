@@ -182,9 +182,12 @@ export function readSql(st: ReadStatement, p: Params): string {
   ${body} as body, (json_agg(${item})->0)::text as first
   from (${inner}) _pgrst_r`;
   if (!st.csv) return `${st.prefix ?? ''}${rows}`;
-  // The header line: the first row's keys, in order, joined by commas (empty without rows).
-  return `${st.prefix ?? ''}select total, page_count, inserted,
-  (select coalesce(string_agg(k, ','), '') from json_object_keys(case when json_typeof(_pgrst_a.first::json) = 'object' then _pgrst_a.first::json end) k) || E'\\n' || body as body, first
+  // The header line: the first row's keys, in order, joined by commas (empty without rows); a
+  // function returning scalars has the one column pgrst_scalar.
+  const header = st.scalar
+    ? `case when _pgrst_a.page_count > 0 then 'pgrst_scalar' else '' end`
+    : `(select coalesce(string_agg(k, ','), '') from json_object_keys(_pgrst_a.first::json) k)`;
+  return `${st.prefix ?? ''}select total, page_count, inserted, ${header} || E'\\n' || body as body, first
   from (${rows}) _pgrst_a`;
 }
 

@@ -320,6 +320,9 @@ describe('rest reading: Accept: text/csv (SqlFragment.hs asCsvF)', () => {
   it('also for rpc and for a write that returns its rows', async () => {
     const rpc = await rest('/rpc/rest_reading_all?select=id,name&limit=2', { headers: { Accept: 'text/csv' } });
     expect(await rpc.text()).toBe('id,name\n1,plain\n2,"with, comma"');
+    // A function returning a scalar: its one column is pgrst_scalar (QueryBuilder.hs callPlanToQuery).
+    const scalar = await rest('/rpc/rest_reading_total', { headers: { Accept: 'text/csv' } });
+    expect(await scalar.text()).toBe('pgrst_scalar\n0');
     const patch = await rest(`${TABLE}?id=eq.5&select=id,note`, { method: 'PATCH', body: JSON.stringify({ note: 'y' }), headers: { Accept: 'text/csv', Prefer: 'return=representation' } });
     expect([patch.status, patch.headers.get('content-type'), await patch.text()]).toEqual([200, 'text/csv; charset=utf-8', 'id,note\n5,y']);
   });
