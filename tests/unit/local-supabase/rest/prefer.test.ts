@@ -38,6 +38,11 @@ describe('Prefer (Preferences.hs fromHeaders)', () => {
     expect(p.invalid).toEqual(['return=representation;count=exact', 'count = exact', 'Count=exact']);
   });
 
+  // CHANGELOG.md 13.0.0: "#3757, Remove support for `Prefer: params=single-object`".
+  it('params=single-object is no longer a preference (removed in PostgREST 13)', () => {
+    expect(read('params=single-object').invalid).toEqual(['params=single-object']);
+  });
+
   it('an empty token (trailing comma) is an invalid preference; an empty header is none', () => {
     expect(read('count=exact,').invalid).toEqual(['']);
     expect(read('').invalid).toEqual([]);
