@@ -12,6 +12,7 @@ import { contentRangeH, parseJsonBody, requestSchema, requestContext, requestQue
 import type { ResponseContext } from './respond.ts';
 import { JSON_TYPE, respondRead, respondWrite } from './respond.ts';
 import { JSON_MEDIA, negotiate } from './media.ts';
+import { sourceColumns } from './csv.ts';
 import type { RpcArgs } from './rpc.ts';
 import { callShape, rpcArgKeys } from './rpc.ts';
 import type { BodyKind } from './functions.ts';
@@ -107,7 +108,8 @@ export function createRestRoutes(deps: RestDeps): Hono {
     checkStrict(rc.prefer);
     checkMaxAffectedRpc(rc.prefer, fn.returnsSet);
     const readOnly = !isPost || fn.volatility !== 'v';
-    const st: ReadStatement = { root, prefix, scalar: call.scalar, count: rc.prefer.count, maxRows, csv: rc.media.kind === 'csv' };
+    const csv = rc.media.kind === 'csv' ? ({ from: 'source', source: 'pgrst_call', columns: call.scalar ? null : sourceColumns(root, { primaryKey: [], filterFields: true }) } as const) : undefined;
+    const st: ReadStatement = { root, prefix, scalar: call.scalar, count: rc.prefer.count, maxRows, csv };
     const result = await run(c, auth, `/rpc/${name}`, st, p, { readOnly, prefer: rc.prefer, maxAffected: true, singular: rc.media.kind === 'object' });
     if (fn.returnsVoid) {
       const applied = preferenceApplied(rc.prefer, 'rpc');
@@ -126,7 +128,7 @@ export function createRestRoutes(deps: RestDeps): Hono {
     const root = readPlan(deps.schema, { table, from, qualifier: table }, select, parts, { maxRows, isWrite: false });
     rc.media = negotiate(c.req.header('Accept'));
     checkStrict(rc.prefer);
-    const st: ReadStatement = { root, scalar: false, count: rc.prefer.count, maxRows, csv: rc.media.kind === 'csv' };
+    const st: ReadStatement = { root, scalar: false, count: rc.prefer.count, maxRows, csv: rc.media.kind === 'csv' ? { from: 'page' } : undefined };
     const result = await run(c, auth, `/${table}`, st, new Params(), { readOnly: true, prefer: rc.prefer, maxAffected: false, singular: rc.media.kind === 'object' });
     return respondRead(c, result, result.body, root, rc);
   });
@@ -163,7 +165,8 @@ export function createRestRoutes(deps: RestDeps): Hono {
     rc.media = negotiate(c.req.header('Accept'));
     // Without return=representation the rows are only counted (PostgREST reads `SELECT * FROM pgrst_source`).
     const read = prefer.return === 'representation' ? root : { ...root, fields: [], embeds: [], where: [], order: [] };
-    const st: ReadStatement = { root: read, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined, csv: rc.media.kind === 'csv' };
+    const csv = rc.media.kind === 'csv' ? ({ from: 'source', source: WRITE_CTE, columns: sourceColumns(root, { primaryKey, filterFields: false }) } as const) : undefined;
+    const st: ReadStatement = { root: read, prefix: write.cte, scalar: false, count: null, maxRows: null, inserted: write.counted ? INSERTED : undefined, csv };
     const result = await run(c, auth, `/${table}`, st, p, { readOnly: false, prefer, maxAffected: method !== 'POST', singular: rc.media.kind === 'object' });
     return respondWrite(c, method, result, rc, { table, primaryKey, hasConflictTarget: primaryKey.length > 0 || parts.onConflict !== null });
   });

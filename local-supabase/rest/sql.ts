@@ -1,4 +1,6 @@
 import type { Field, Filter } from './filter.ts';
+import type { CsvHeader } from './csv.ts';
+import { csvHeaderSql } from './csv.ts';
 import type { Condition } from './logic.ts';
 import { isLogicTree } from './logic.ts';
 import type { OrderTerm } from './params.ts';
@@ -159,8 +161,8 @@ export interface ReadStatement {
   maxRows: number | null;
   /** upserts: the expression that reads how many rows were inserted rather than updated */
   inserted?: string;
-  /** the body as text/csv instead of JSON */
-  csv?: boolean;
+  /** the body as text/csv instead of JSON, its header line read from there (csv.ts) */
+  csv?: CsvHeader;
 }
 
 /**
@@ -174,7 +176,7 @@ export function readSql(st: ReadStatement, p: Params): string {
   const limit = st.count === 'estimated' && st.maxRows !== null ? ` limit ${st.maxRows + 1}` : '';
   if (st.count === 'exact' || st.count === 'estimated') total = `(select count(*) from (${nodeSql(st.root, p, { countOnly: true })}${limit}) _pgrst_c)`;
   const item = st.scalar ? '_pgrst_r.pgrst_scalar' : '_pgrst_r';
-  // text/csv (SqlFragment.hs asCsvF): each row's composite text without its parentheses.
+  // text/csv (csv.ts): each row's composite text without its parentheses.
   const body = st.csv
     ? `coalesce(string_agg(substring(_pgrst_r::text, 2, length(_pgrst_r::text) - 2), E'\\n'), '')`
     : `coalesce(json_agg(${item}), '[]')::text`;
@@ -182,12 +184,7 @@ export function readSql(st: ReadStatement, p: Params): string {
   ${body} as body, (json_agg(${item})->0)::text as first
   from (${inner}) _pgrst_r`;
   if (!st.csv) return `${st.prefix ?? ''}${rows}`;
-  // The header line: the first row's keys, in order, joined by commas (empty without rows); a
-  // function returning scalars has the one column pgrst_scalar.
-  const header = st.scalar
-    ? `case when _pgrst_a.page_count > 0 then 'pgrst_scalar' else '' end`
-    : `(select coalesce(string_agg(k, ','), '') from json_object_keys(_pgrst_a.first::json) k)`;
-  return `${st.prefix ?? ''}select total, page_count, inserted, ${header} || E'\\n' || body as body, first
+  return `${st.prefix ?? ''}select total, page_count, inserted, ${csvHeaderSql(st.csv, '_pgrst_a.first', p)} || E'\\n' || body as body, first
   from (${rows}) _pgrst_a`;
 }
 

@@ -325,6 +325,15 @@ describe('rest reading: Accept: text/csv (SqlFragment.hs asCsvF)', () => {
     expect(await scalar.text()).toBe('pgrst_scalar\n0');
     const patch = await rest(`${TABLE}?id=eq.5&select=id,note`, { method: 'PATCH', body: JSON.stringify({ note: 'y' }), headers: { Accept: 'text/csv', Prefer: 'return=representation' } });
     expect([patch.status, patch.headers.get('content-type'), await patch.text()]).toEqual([200, 'text/csv; charset=utf-8', 'id,note\n5,y']);
+    // The header of a write or a call is read from pgrst_source: Plan.hs inferColsEmbedNeeds (selected
+    // columns + primary key, a Set, so sorted) and QueryBuilder.hs callPlanToQuery (+ filtered columns);
+    // the rows keep the select's order.
+    const reordered = await rest(`${TABLE}?id=eq.5&select=note,id`, { method: 'PATCH', body: JSON.stringify({ note: 'y' }), headers: { Accept: 'text/csv', Prefer: 'return=representation' } });
+    expect(await reordered.text()).toBe('id,note\ny,5');
+    const filtered = await rest('/rpc/rest_reading_all?select=name&id=eq.1', { headers: { Accept: 'text/csv' } });
+    expect(await filtered.text()).toBe('id,name\nplain');
+    const all = await rest('/rpc/rest_reading_all?id=eq.1', { headers: { Accept: 'text/csv' } });
+    expect((await all.text()).split('\n')[0]).toBe('id,name,note,amount,at');
   });
 });
 
