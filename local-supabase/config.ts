@@ -12,6 +12,8 @@ export interface StackConfig {
   api: {
     /** [api] max_rows: the most rows one PostgREST response returns. */
     maxRows: number;
+    /** [api] schemas (PostgREST's db-schemas): the first is the default, the others need a profile header. */
+    schemas: string[];
   };
   auth: {
     /** [auth] enable_signup (GOTRUE_DISABLE_SIGNUP is its negation). */
@@ -49,7 +51,7 @@ export type ConfigOverrides = { [K in keyof StackConfig]?: DeepPartial<StackConf
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 export const DEFAULT_CONFIG: StackConfig = {
-  api: { maxRows: 1000 },
+  api: { maxRows: 1000, schemas: ['public', 'graphql_public'] },
   auth: {
     enableSignup: true,
     jwtExpiry: 3600,
@@ -93,7 +95,7 @@ export function configFromToml(text: string): StackConfig {
   const num = (t: TomlTable, prefix: string, key: string, fallback: number) => nonNegativeInt(t[key], `${prefix}${key}`, fallback);
   const bool = (t: TomlTable, prefix: string, key: string, fallback: boolean) => boolean(t[key], `${prefix}${key}`, fallback);
   return {
-    api: { maxRows: num(api, 'api.', 'max_rows', d.api.maxRows) },
+    api: { maxRows: num(api, 'api.', 'max_rows', d.api.maxRows), schemas: stringList(api.schemas, 'api.schemas', d.api.schemas) },
     auth: {
       enableSignup: bool(auth, 'auth.', 'enable_signup', d.auth.enableSignup),
       jwtExpiry: num(auth, 'auth.', 'jwt_expiry', d.auth.jwtExpiry),
@@ -148,6 +150,12 @@ function nonNegativeInt(v: TomlValue | undefined, name: string, fallback: number
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${name} must be a non-negative integer`);
   return v;
+}
+
+function stringList(v: TomlValue | undefined, name: string, fallback: string[]): string[] {
+  if (v === undefined) return [...fallback];
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string' && s !== '')) throw new ConfigError(`${name} must be a non-empty list of names`);
+  return v as string[];
 }
 
 function boolean(v: TomlValue | undefined, name: string, fallback: boolean): boolean {

@@ -16,6 +16,7 @@ import { loadConfig, withOverrides } from './config.ts';
 import { createRealtime, REALTIME_PATH } from './realtime/server.ts';
 import type { Limits } from './realtime/server.ts';
 import { SchemaCache } from './rest/schema.ts';
+import type { TxEnd } from './rest/routes.ts';
 import type { Simulator } from './simulator/simulator.ts';
 import { startSimulator } from './simulator/simulator.ts';
 
@@ -47,6 +48,8 @@ export interface StackOptions {
   authRateLimit?: AuthRateLimitOptions;
   /** PostgREST's max rows; default `[api] max_rows` of supabase/config.toml, null = no cap. */
   maxRows?: number | null;
+  /** PostgREST's db-tx-end; default `commit` as on Supabase, where `Prefer: tx=rollback` is ignored. */
+  dbTxEnd?: TxEnd;
   log?: (msg: string) => void;
 }
 
@@ -139,6 +142,7 @@ async function serve(
     authRateLimit: opts.authRateLimit,
     realtimeStats: () => realtime.stats(),
     maxRows: opts.maxRows !== undefined ? opts.maxRows : config.api.maxRows,
+    dbTxEnd: opts.dbTxEnd,
     realtimeBroadcast: { keys, send: (claims, messages) => realtime.httpBroadcast(claims, messages) },
     appDir: opts.serveApp,
   });

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
   it("reads the project's supabase/config.toml", () => {
     const config = loadConfig(REPO_ROOT);
     expect(config.api.maxRows).toBe(1000);
+    expect(config.api.schemas).toEqual(['public', 'graphql_public']);
     expect(config.auth).toMatchObject({ enableSignup: true, minimumPasswordLength: 6, jwtExpiry: 3600 });
     expect(config.auth.email).toEqual({ enabled: true, enableConfirmations: false, maxFrequencySec: 1 });
     expect(config.auth.rateLimit).toMatchObject({ signInSignUps: 30, tokenRefresh: 150, tokenVerifications: 30 });
@@ -64,6 +65,13 @@ describe('configFromToml', () => {
       max_rows = 50
     `);
     expect(config.api.maxRows).toBe(50);
+  });
+
+  it('reads [api] schemas (PostgREST db-schemas, the first the default), a non-empty list of names', () => {
+    expect(configFromToml('[api]\nschemas = ["api", "public"]').api.schemas).toEqual(['api', 'public']);
+    expect(configFromToml('').api.schemas).toEqual(['public', 'graphql_public']);
+    expect(() => configFromToml('[api]\nschemas = []')).toThrow(new ConfigError('api.schemas must be a non-empty list of names'));
+    expect(() => configFromToml('[api]\nschemas = "public"')).toThrow(new ConfigError('api.schemas must be a non-empty list of names'));
   });
 
   it('names the key and line of a wrong value', () => {
