@@ -198,93 +198,16 @@ end;
 $$;
 revoke execute on function private.delta_window(smallint, timestamptz, timestamptz) from public;
 
--- private.paid_sales (20261202000200) with its whole finished hours from the cache.
-create function private.delta_paid_sales(
-  p_from timestamptz, p_to timestamptz,
-  out revenue_cents bigint, out products_sold bigint, out orders_count bigint
-)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_first timestamptz := date_trunc('hour', p_from, 'UTC');
-  v_last timestamptz := date_trunc('hour', p_to, 'UTC');
-  w record;
-begin
-  if v_first < p_from then
-    v_first := v_first + interval '1 hour';
-  end if;
-  if v_first >= v_last then
-    select s.revenue_cents, s.products_sold, s.orders_count into revenue_cents, products_sold, orders_count
-      from private.paid_sales(p_from, p_to) s;
-    return;
-  end if;
-  select * into w from private.delta_window(1::smallint, v_first, v_last);
-  -- The end hour's slot rows (when p_to is inside it), the start's partial hour from orders, and the
-  -- part of the end hour at or after p_to taken away, as in private.paid_sales.
-  select w.a + coalesce(sum(x.revenue), 0), w.c + coalesce(sum(x.items), 0), w.b + coalesce(sum(x.orders), 0)
-    into revenue_cents, products_sold, orders_count
-    from (
-      select sum(s.revenue_cents) as revenue, sum(s.items_sold) as items, sum(s.orders_count) as orders
-        from public.sales_hourly s
-       where v_last < p_to and s.bucket = v_last
-      union all
-      select sum(o.total_cents), sum(o.item_count), count(*)
-        from public.orders o
-       where o.status = 'paid' and o.created_at >= p_from and o.created_at < v_first
-      union all
-      select -sum(o.total_cents), -sum(o.item_count), -count(*)
-        from public.orders o
-       where v_last < p_to and o.status = 'paid' and o.created_at >= p_to and o.created_at < v_last + interval '1 hour'
-    ) x;
-end;
-$$;
-revoke execute on function private.delta_paid_sales(timestamptz, timestamptz) from public;
-
--- private.ticket_window (20261201201200) with its whole finished hours from the cache. p_hour is
--- the current hour; p_tail_* the sums of ticket_hourly rows from p_hour on (for p_to null).
-create function private.delta_ticket_window(
-  p_from timestamptz, p_to timestamptz, p_hour timestamptz,
-  p_tail_opened bigint, p_tail_activated bigint, p_tail_closed bigint, p_tail_cancelled bigint,
-  out opened bigint, out activated bigint, out closed bigint, out cancelled bigint
-)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_first timestamptz := date_trunc('hour', p_from, 'UTC') + interval '1 hour';
-  v_last timestamptz := date_trunc('hour', p_to, 'UTC');
-  w record;
-begin
-  if (p_to is null and v_first >= p_hour) or (p_to is not null and v_first >= v_last) then
-    select t.opened, t.activated, t.closed, t.cancelled into opened, activated, closed, cancelled
-      from private.ticket_window(p_from, p_to) t;
-    return;
-  end if;
-  if p_to is null then
-    select * into w from private.delta_window(2::smallint, v_first, p_hour);
-    select w.a + p_tail_opened + coalesce(sum(m.opened), 0), w.b + p_tail_activated + coalesce(sum(m.activated), 0),
-           w.c + p_tail_closed + coalesce(sum(m.closed), 0), w.d + p_tail_cancelled + coalesce(sum(m.cancelled), 0)
-      into opened, activated, closed, cancelled
-      from private.ticket_moments m where m.at > p_from and m.at < v_first;
-  else
-    select * into w from private.delta_window(2::smallint, v_first, v_last);
-    select w.a + coalesce(sum(m.opened), 0), w.b + coalesce(sum(m.activated), 0), w.c + coalesce(sum(m.closed), 0),
-           w.d + coalesce(sum(m.cancelled), 0)
-      into opened, activated, closed, cancelled
-      from private.ticket_moments m
-     where (m.at > p_from and m.at < v_first) or (m.at >= v_last and m.at <= p_to);
-  end if;
-end;
-$$;
-revoke execute on function private.delta_ticket_window(timestamptz, timestamptz, timestamptz, bigint, bigint, bigint, bigint)
-  from public;
-
--- The admin KPI object of private.kpis(role 'admin', p_now - 30 days, p_now, p_cursor, p_now),
+-- The admin KPI object of private.kpis('admin', p_now - 30 days, p_now, p_cursor, p_now),
 -- private.ticket_status_counts() and, when p_aging, private.ticket_aging_json(p_now): the same
--- figures, from the cache and one read of ticket_counts.
+-- figures, read in four statements. Each window is split as private.paid_sales and
+-- private.ticket_window split it; their whole hours before the current one come from the cache:
+--   sales, [p_from, p_to):  hours [first, last) cached, + the hour `last` (when p_to is inside it)
+--                           + orders in [p_from, first) - orders in [p_to, last + 1 h);
+--   tickets, (p_from, ...): hours [first, current) cached, + hours from the current one on
+--                           + moments in (p_from, first);
+--   tickets, (p_from, p_to]: hours [first, last) cached, + moments in (p_from, first) and [last, p_to].
+-- Only under the numbering lock, READ COMMITTED (see private.delta_window).
 create function private.delta_figures(
   p_now timestamptz, p_cursor bigint, p_aging boolean, out kpis jsonb, out status jsonb, out aging jsonb
 )
@@ -295,29 +218,141 @@ as $$
 declare
   v_from timestamptz := p_now - interval '30 days';
   v_length interval := make_interval(secs => extract(epoch from p_now - v_from));
+  v_prev_from timestamptz := v_from - v_length;
   v_hour timestamptz := date_trunc('hour', p_now, 'UTC');
-  v_cur record;
-  v_prev record;
-  t record;
-  v_future bigint;
-  v_last_24h record;
-  v_prev_24h record;
-  v_done record;
+  v_next timestamptz := v_hour + interval '1 hour';
+  -- window starts and ends (see above)
+  v_cur_first timestamptz := date_trunc('hour', v_from, 'UTC');
+  v_prev_first timestamptz := date_trunc('hour', v_prev_from, 'UTC');
+  v_prev_last timestamptz := date_trunc('hour', v_from, 'UTC');
+  v_24_from timestamptz := p_now - interval '24 hours';
+  v_24_first timestamptz := date_trunc('hour', p_now - interval '24 hours', 'UTC') + interval '1 hour';
+  v_48_from timestamptz := p_now - interval '48 hours';
+  v_48_first timestamptz := date_trunc('hour', p_now - interval '48 hours', 'UTC') + interval '1 hour';
+  v_48_last timestamptz := date_trunc('hour', p_now - interval '24 hours', 'UTC');
+  v_30_first timestamptz := date_trunc('hour', v_from, 'UTC') + interval '1 hour';
+  -- cached sums: w[k][1..4], k = 1 sales now, 2 sales before, 3 tickets 24 h, 4 tickets 48-24 h, 5 tickets 30 days
+  v_tbl smallint[] := array[1, 1, 2, 2, 2];
+  v_lo timestamptz[];
+  v_hi timestamptz[];
+  w bigint[] := array_fill(0::bigint, array[5, 4]);
+  r record;
+  x record;
   v_active bigint;
   v_aging_active jsonb;
+  v_folded boolean := false;
 begin
-  select * into v_cur from private.delta_paid_sales(v_from, p_now);
-  select * into v_prev from private.delta_paid_sales(v_from - v_length, v_from);
+  if v_cur_first < v_from then
+    v_cur_first := v_cur_first + interval '1 hour';
+  end if;
+  if v_prev_first < v_prev_from then
+    v_prev_first := v_prev_first + interval '1 hour';
+  end if;
+  v_lo := array[v_cur_first, v_prev_first, v_24_first, v_48_first, v_30_first];
+  v_hi := array[v_hour, v_prev_last, v_hour, v_48_last, v_hour];
+  if not (v_cur_first < v_hour and v_prev_first < v_prev_last and v_24_first < v_hour and v_48_first < v_48_last
+          and v_30_first < v_hour) then
+    -- Not the shape of a 30-day and 24-hour window (cannot happen); read as dashboard_sync does.
+    kpis := private.kpis('admin', v_from, p_now, p_cursor, p_now);
+    status := private.ticket_status_counts();
+    if p_aging then
+      aging := private.ticket_aging_json(p_now);
+    end if;
+    return;
+  end if;
 
-  select coalesce(sum(h.opened), 0)::bigint as opened, coalesce(sum(h.activated), 0)::bigint as activated,
-         coalesce(sum(h.closed), 0)::bigint as closed, coalesce(sum(h.cancelled), 0)::bigint as cancelled
-    into t
-    from private.ticket_hourly h where h.bucket >= v_hour;
-  select w.activated into v_future from private.ticket_window(p_now, null) w;
-  select * into v_last_24h
-    from private.delta_ticket_window(p_now - interval '24 hours', null, v_hour, t.opened, t.activated, t.closed, t.cancelled);
-  select * into v_prev_24h
-    from private.delta_ticket_window(p_now - interval '48 hours', p_now - interval '24 hours', v_hour, 0, 0, 0, 0);
+  -- The cached ranges with their later adjustments, in one statement; a range missing or behind
+  -- a marker is read again (private.delta_window).
+  for r in
+    select k.k, c.seq is not null and coalesce(j.marks, 0) = 0 as hit, coalesce(j.n, 0) as n, j.last_seq,
+           c.a + coalesce(j.a, 0) as a, c.b + coalesce(j.b, 0) as b, c.c + coalesce(j.c, 0) as c,
+           c.d + coalesce(j.d, 0) as d
+      from generate_subscripts(v_tbl, 1) k(k)
+      left join private.delta_window_cache c on c.tbl = v_tbl[k.k] and c.lo = v_lo[k.k] and c.hi = v_hi[k.k]
+      left join lateral (
+        select count(*) as n, count(*) filter (where a.a is null) as marks, max(a.seq) as last_seq, sum(a.a) as a,
+               sum(a.b) as b, sum(a.c) as c, sum(a.d) as d
+          from private.delta_hour_adjust a
+         where a.tbl = c.tbl and a.seq > c.seq and a.bucket < c.hi and (a.a is null or a.bucket >= c.lo)) j on true
+     where k.k <= 4 or p_aging
+  loop
+    if r.hit then
+      w[r.k][1] := r.a; w[r.k][2] := r.b; w[r.k][3] := r.c; w[r.k][4] := r.d;
+      if r.n > 0 then
+        -- Folded in, so that later deltas do not read them again: every adjustment numbered up to
+        -- r.last_seq is visible here (each was appended under the lock, its writer has committed).
+        update private.delta_window_cache c set seq = r.last_seq, a = r.a, b = r.b, c = r.c, d = r.d
+         where c.tbl = v_tbl[r.k] and c.lo = v_lo[r.k] and c.hi = v_hi[r.k];
+        v_folded := true;
+      end if;
+    else
+      select * into x from private.delta_window(v_tbl[r.k], v_lo[r.k], v_hi[r.k]);
+      w[r.k][1] := x.a; w[r.k][2] := x.b; w[r.k][3] := x.c; w[r.k][4] := x.d;
+    end if;
+  end loop;
+  if v_folded then
+    delete from private.delta_hour_adjust j where j.seq <= (select min(w.seq) from private.delta_window_cache w);
+  end if;
+
+  -- Sales: the hours not cached and the partial hours from orders (w[k][1..3] = revenue, orders, items).
+  select w[1][1] + coalesce(sum(e.revenue) filter (where e.k = 1), 0) as cur_revenue,
+         w[1][2] + coalesce(sum(e.orders) filter (where e.k = 1), 0) as cur_orders,
+         w[1][3] + coalesce(sum(e.items) filter (where e.k = 1), 0) as cur_items,
+         w[2][1] + coalesce(sum(e.revenue) filter (where e.k = 2), 0) as prev_revenue,
+         w[2][2] + coalesce(sum(e.orders) filter (where e.k = 2), 0) as prev_orders,
+         w[2][3] + coalesce(sum(e.items) filter (where e.k = 2), 0) as prev_items
+    into r
+    from (
+      -- Separate branches with one range each, so that every generic plan steps down an index.
+      select 1 as k, s.revenue_cents as revenue, s.orders_count as orders, s.items_sold as items
+        from public.sales_hourly s where v_hour < p_now and s.bucket = v_hour
+      union all
+      select 2, s.revenue_cents, s.orders_count, s.items_sold
+        from public.sales_hourly s where v_prev_last < v_from and s.bucket = v_prev_last
+      union all
+      select 1, o.total_cents, 1, o.item_count
+        from public.orders o where o.status = 'paid' and o.created_at >= v_from and o.created_at < v_cur_first
+      union all
+      select 2, o.total_cents, 1, o.item_count
+        from public.orders o where o.status = 'paid' and o.created_at >= v_prev_from and o.created_at < v_prev_first
+      union all
+      select 1, -o.total_cents, -1, -o.item_count
+        from public.orders o
+       where v_hour < p_now and o.status = 'paid' and o.created_at >= p_now and o.created_at < v_next
+      union all
+      select 2, -o.total_cents, -1, -o.item_count
+        from public.orders o
+       where v_prev_last < v_from and o.status = 'paid' and o.created_at >= v_from
+         and o.created_at < v_prev_last + interval '1 hour'
+    ) e;
+
+  -- Tickets: the hours from the current one on, and the partial hours from moments.
+  select w[3][1] + coalesce(sum(e.opened) filter (where e.k in (0, 3)), 0) as opened_24h,
+         w[3][2] + coalesce(sum(e.activated) filter (where e.k in (0, 3)), 0) as activated_24h,
+         w[4][1] + coalesce(sum(e.opened) filter (where e.k = 4), 0) as opened_48h,
+         w[5][3] + coalesce(sum(e.closed) filter (where e.k in (0, 5)), 0) as closed_30d,
+         w[5][4] + coalesce(sum(e.cancelled) filter (where e.k in (0, 5)), 0) as cancelled_30d,
+         coalesce(sum(e.activated) filter (where e.k = 1 or (e.k = 0 and e.future)), 0) as activated_future
+    into x
+    from (
+      select 0 as k, h.bucket >= v_next as future, h.opened, h.activated, h.closed, h.cancelled
+        from private.ticket_hourly h where h.bucket >= v_hour
+      union all
+      select 1, false, m.opened, m.activated, m.closed, m.cancelled
+        from private.ticket_moments m where m.at > p_now and m.at < v_next
+      union all
+      select 3, false, m.opened, m.activated, m.closed, m.cancelled
+        from private.ticket_moments m where m.at > v_24_from and m.at < v_24_first
+      union all
+      select 4, false, m.opened, m.activated, m.closed, m.cancelled
+        from private.ticket_moments m where m.at > v_48_from and m.at < v_48_first
+      union all
+      select 4, false, m.opened, m.activated, m.closed, m.cancelled
+        from private.ticket_moments m where m.at >= v_48_last and m.at <= v_24_from
+      union all
+      select 5, false, m.opened, m.activated, m.closed, m.cancelled
+        from private.ticket_moments m where p_aging and m.at > v_from and m.at < v_30_first
+    ) e;
 
   with c as (
     select k.status, sum(k.tickets)::int as n, (sum(k.tickets) filter (where k.priority = 'urgent'))::int as urgent,
@@ -339,28 +374,26 @@ begin
                         where p_aging and s.position <= 4 and k.status = s.status) o on true;
 
   if p_aging then
-    select * into v_done
-      from private.delta_ticket_window(v_from, null, v_hour, t.opened, t.activated, t.closed, t.cancelled);
     aging := jsonb_build_object(
       'active', v_aging_active,
-      'done_30d', jsonb_build_object('closed', v_done.closed, 'cancelled', v_done.cancelled));
+      'done_30d', jsonb_build_object('closed', x.closed_30d, 'cancelled', x.cancelled_30d));
   end if;
 
   kpis := jsonb_build_object(
-    'total_revenue_cents', v_cur.revenue_cents,
-    'products_sold', v_cur.products_sold,
-    'orders_count', v_cur.orders_count,
-    'active_repairs', v_active - v_future,
-    'new_tickets_24h', v_last_24h.opened,
+    'total_revenue_cents', r.cur_revenue,
+    'products_sold', r.cur_items,
+    'orders_count', r.cur_orders,
+    'active_repairs', v_active - x.activated_future,
+    'new_tickets_24h', x.opened_24h,
     'as_of', p_now,
     'cursor', p_cursor,
     'role', 'admin',
     'previous', jsonb_build_object(
-      'total_revenue_cents', v_prev.revenue_cents,
-      'products_sold', v_prev.products_sold,
-      'orders_count', v_prev.orders_count,
-      'new_tickets_24h', v_prev_24h.opened,
-      'active_repairs', v_active - v_last_24h.activated
+      'total_revenue_cents', r.prev_revenue,
+      'products_sold', r.prev_items,
+      'orders_count', r.prev_orders,
+      'new_tickets_24h', x.opened_48h,
+      'active_repairs', v_active - x.activated_24h
     )
   );
 end;

@@ -38,7 +38,7 @@ create function pg_temp.aging(p jsonb) returns jsonb language sql as $$
   select jsonb_build_object('active', (select jsonb_agg(e - 'oldest_seconds') from jsonb_array_elements(p -> 'active') e),
                             'done_30d', p -> 'done_30d')
 $$;
--- The ranges a delta reads now (see private.delta_paid_sales and private.delta_ticket_window), and
+-- The ranges a delta reads now (see private.delta_figures), and
 -- some others.
 create function pg_temp.ranges() returns table (tbl smallint, lo timestamptz, hi timestamptz) language sql as $$
   with h as (select date_trunc('hour', now(), 'UTC') as h)
