@@ -43,10 +43,19 @@ const DELTA_TRIGGERS = [
   // 20261207100000: the delta's record of changes to finished ticket hours.
   ...['insert', 'update', 'delete'].map((e) => `private.ticket_hourly %s trigger ticket_hourly_record_${e}`),
 ];
+/** ALTER TABLE ... ENABLE/DISABLE TRIGGER, skipped where the trigger does not exist (a database before it). */
+const toggle = (t: string, how: 'enable' | 'disable') => {
+  const [table, , , name] = t.split(' ');
+  return `do $$ begin
+    if exists (select 1 from pg_trigger where tgrelid = to_regclass('${table}') and tgname = '${name}') then
+      alter table ${t.replace('%s', how)};
+    end if;
+  end $$`;
+};
 const withoutDelta = [
   functionIn('20261122223201_create_activity_log.sql', 'private.flush_activity'),
   functionIn('20261201201300_spread_sales_hourly.sql', 'private.apply_sales_hourly'),
-  ...DELTA_TRIGGERS.map((t) => `alter table ${t.replace('%s', 'disable')}`),
+  ...DELTA_TRIGGERS.map((t) => toggle(t, 'disable')),
 ];
 /** Filled from the database at start: the functions as they are now. */
 const withDelta: string[] = [];
@@ -201,7 +210,7 @@ async function main(): Promise<void> {
     withDelta.push(rows[0]?.def ?? '');
   }
   await c.end();
-  withDelta.push(...DELTA_TRIGGERS.map((t) => `alter table ${t.replace('%s', 'enable')}`));
+  withDelta.push(...DELTA_TRIGGERS.map((t) => toggle(t, 'enable')));
   console.log(`\nwrite throughput: ${ROUNDS} x ${seconds} s before and after, alternating`);
   const rate = (xs: RunResult[]) => xs.reduce((sum, x) => sum + x.perSecond, 0) / xs.length;
   const cpu = (xs: RunResult[]) =>
