@@ -33,8 +33,11 @@
 --         be inside a cached range if the hour turned between the transaction's start and its flush,
 --         and then the flush appends a marker (null sums) at the start hour: every cached range
 --         with hi after it is rebuilt by the next delta.
---   * Cache rows older than two hours, and adjustments older than every cache row, are dropped
---     when a range is built (once an hour per window).
+--   * A delta that finds adjustments for a cached range folds them into it (the range takes the
+--     newest number), so later deltas do not read them again. Cache rows older than two hours, and
+--     adjustments older than every cache row, are dropped when a range is built or folded.
+--   * The build's functions run with generic plans: their custom plans were planned again at every
+--     commit, which cost as much as running them.
 --   * ticket_counts is read once for active repairs, status counts and aging counts.
 --   * The slot fold (private.compact_counter_slots) runs before the lock: it moves sums between
 --     slot rows of hours that are over and never changes a figure.
