@@ -25,6 +25,20 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['**/local-supabase/**', 'pg', '@electric-sql/*'], message: 'server-only code does not belong in src/' }] },
       ],
+      // The umbrella client brings storage, functions and tracing code into the first load; the app's
+      // client (src/lib/supabase.ts) is built from auth-js, postgrest-js and realtime-js. Its types are fine.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@supabase/supabase-js',
+              allowTypeImports: true,
+              message: 'use createSupabaseClient/getSupabaseClient from @/lib/supabase; import only types from supabase-js',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -6,7 +6,9 @@
 #      (150 k open tickets, 150 k closed by one bulk update, 1 M orders over a year), and db-kpis.ts;
 #   3. both side by side (bench/db-compare.ts);
 #   4. write throughput with concurrent writers before and after the counters, and without and with
-#      the dashboard delta (bench/db-writers.ts; BENCH_WRITERS_ARGS=--delta-only for the delta alone).
+#      the dashboard delta at 1 and BENCH_WRITERS writers, side by side with the ratio
+#      (bench/db-writers.ts; BENCH_WRITERS_ARGS=--delta-only for the delta alone; the writers need a
+#      fill's customers and products, so BENCH_ONLY=kind or adversarial, not neither).
 # About 10 minutes on 2 cores. Env: BENCH_KEEP=1 leaves the cluster running; BENCH_ITERATIONS (50)
 # calls per query; BENCH_WRITE_SECONDS (4) per writer run, 3 rounds; BENCH_WRITERS (8); BENCH_ONLY=kind|adversarial.
 set -euo pipefail

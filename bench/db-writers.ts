@@ -7,6 +7,8 @@
 // is the flush and sales_hourly trigger of the migrations before 20261202000000 and no queueing
 // triggers, "after" sends the dashboard deltas at commit. The rows written stay, and the
 // ticket counters miss the "before" tickets: run it last, on a throwaway cluster.
+// The delta section runs with 1 writer and with [writers] writers and prints, side by side,
+// commits/s without the delta, with it, and the ratio (with / without).
 // Usage: DATABASE_URL=postgres://... npx tsx bench/db-writers.ts [seconds per run] [writers] [--json out] [--delta-only]
 import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
@@ -36,13 +38,24 @@ function functionIn(file: string, name: string): string {
   if (at < 0 || end < 0) throw new Error(`${name} not found in ${file}`);
   return sql.slice(at, end + 4).replace(/^create function/, 'create or replace function');
 }
-const DELTA_TRIGGERS = ['tickets', 'orders', 'order_items', 'customers', 'products'].map(
-  (t) => `public.${t} %s trigger ${t}_queue_dashboard_delta`,
-);
+const DELTA_TRIGGERS = [
+  ...['tickets', 'orders', 'order_items', 'customers', 'products'].map((t) => `public.${t} %s trigger ${t}_queue_dashboard_delta`),
+  // 20261207100000: the delta's record of changes to finished ticket hours.
+  ...['insert', 'update', 'delete'].map((e) => `private.ticket_hourly %s trigger ticket_hourly_record_${e}`),
+];
+/** ALTER TABLE ... ENABLE/DISABLE TRIGGER, skipped where the trigger does not exist (a database before it). */
+const toggle = (t: string, how: 'enable' | 'disable') => {
+  const [table, , , name] = t.split(' ');
+  return `do $$ begin
+    if exists (select 1 from pg_trigger where tgrelid = to_regclass('${table}') and tgname = '${name}') then
+      alter table ${t.replace('%s', how)};
+    end if;
+  end $$`;
+};
 const withoutDelta = [
   functionIn('20261122223201_create_activity_log.sql', 'private.flush_activity'),
   functionIn('20261201201300_spread_sales_hourly.sql', 'private.apply_sales_hourly'),
-  ...DELTA_TRIGGERS.map((t) => `alter table ${t.replace('%s', 'disable')}`),
+  ...DELTA_TRIGGERS.map((t) => toggle(t, 'disable')),
 ];
 /** Filled from the database at start: the functions as they are now. */
 const withDelta: string[] = [];
@@ -187,7 +200,9 @@ async function main(): Promise<void> {
   const writers = Number(writersArg ?? 8);
   const jsonAt = process.argv.indexOf('--json');
   const only = process.argv.includes('--delta-only') ? 'the delta' : null;
-  const results: { scenario: string; change: string; before: number; after: number; cpuBefore: number; cpuAfter: number }[] = [];
+  const results: {
+    scenario: string; change: string; writers: number; before: number; after: number; cpuBefore: number; cpuAfter: number;
+  }[] = [];
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   for (const fn of ['private.flush_activity()', 'private.apply_sales_hourly()']) {
@@ -195,37 +210,59 @@ async function main(): Promise<void> {
     withDelta.push(rows[0]?.def ?? '');
   }
   await c.end();
-  withDelta.push(...DELTA_TRIGGERS.map((t) => `alter table ${t.replace('%s', 'enable')}`));
-  console.log(`\nwrite throughput: ${writers} concurrent writers, ${ROUNDS} x ${seconds} s before and after, alternating`);
+  withDelta.push(...DELTA_TRIGGERS.map((t) => toggle(t, 'enable')));
+  console.log(`\nwrite throughput: ${ROUNDS} x ${seconds} s before and after, alternating`);
+  const rate = (xs: RunResult[]) => xs.reduce((sum, x) => sum + x.perSecond, 0) / xs.length;
+  const cpu = (xs: RunResult[]) =>
+    xs.every((x) => x.cpuMsPerCommit !== null) ? xs.reduce((sum, x) => sum + (x.cpuMsPerCommit ?? 0), 0) / xs.length : NaN;
+  const pct = (a: number, b: number) => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)} %`;
   let section = '';
   // Before and after alternate, ROUNDS times each, so a change in the machine's load hits both alike.
+  // The counters: `writers` writers. The delta: 1 writer and `writers` writers, without the delta
+  // ("before"), with it, and the ratio (issue 16's goal: with >= 80 % of without).
   for (const s of scenarios.filter((x) => only === null || x.change === only)) {
+    const delta = s.change === 'the delta';
     if (s.change !== section) {
       section = s.change;
       console.log(`\nbefore and after ${section}`);
-      console.log(`${''.padEnd(26)} ${'commits/s'.padStart(25)}   ${'server CPU ms/commit'.padStart(23)}`);
-      console.log(
-        `${'transaction'.padEnd(26)} ${'before'.padStart(8)} ${'after'.padStart(8)} ${'change'.padStart(7)}   ${'before'.padStart(7)} ${'after'.padStart(7)} ${'change'.padStart(7)}`,
-      );
+      if (delta) {
+        console.log(`${''.padEnd(26)} ${''.padStart(7)}  ${'commits/s'.padStart(26)}   ${'server CPU ms/commit'.padStart(16)}`);
+        console.log(
+          `${'transaction'.padEnd(26)} ${'writers'.padStart(7)}  ${'without'.padStart(8)} ${'with'.padStart(8)} ${'ratio'.padStart(8)}   ${'without'.padStart(7)} ${'with'.padStart(7)}`,
+        );
+      } else {
+        console.log(`${''.padEnd(26)} ${'commits/s'.padStart(25)}   ${'server CPU ms/commit'.padStart(23)}`);
+        console.log(
+          `${'transaction'.padEnd(26)} ${'before'.padStart(8)} ${'after'.padStart(8)} ${'change'.padStart(7)}   ${'before'.padStart(7)} ${'after'.padStart(7)} ${'change'.padStart(7)}`,
+        );
+      }
     }
-    const before: RunResult[] = [];
-    const after: RunResult[] = [];
-    for (let r = 0; r < ROUNDS; r += 1) {
-      await exec(url, s.before);
-      before.push(await run(url, s, writers, seconds));
-      await exec(url, s.after);
-      after.push(await run(url, s, writers, seconds));
+    for (const n of delta ? [...new Set([1, writers])] : [writers]) {
+      const before: RunResult[] = [];
+      const after: RunResult[] = [];
+      for (let r = 0; r < ROUNDS; r += 1) {
+        await exec(url, s.before);
+        before.push(await run(url, s, n, seconds));
+        await exec(url, s.after);
+        after.push(await run(url, s, n, seconds));
+      }
+      const row = {
+        scenario: s.name, change: s.change, writers: n, before: rate(before), after: rate(after),
+        cpuBefore: cpu(before), cpuAfter: cpu(after),
+      };
+      results.push(row);
+      if (delta) {
+        console.log(
+          `${s.name.padEnd(26)} ${String(n).padStart(7)}  ${row.before.toFixed(0).padStart(8)} ${row.after.toFixed(0).padStart(8)} ` +
+            `${`${((row.after / row.before) * 100).toFixed(0)} %`.padStart(8)}   ${row.cpuBefore.toFixed(2).padStart(7)} ${row.cpuAfter.toFixed(2).padStart(7)}`,
+        );
+      } else {
+        console.log(
+          `${s.name.padEnd(26)} ${row.before.toFixed(0).padStart(8)} ${row.after.toFixed(0).padStart(8)} ${pct(row.before, row.after).padStart(7)}` +
+            `   ${row.cpuBefore.toFixed(2).padStart(7)} ${row.cpuAfter.toFixed(2).padStart(7)} ${pct(row.cpuBefore, row.cpuAfter).padStart(7)}`,
+        );
+      }
     }
-    const rate = (xs: RunResult[]) => xs.reduce((sum, x) => sum + x.perSecond, 0) / xs.length;
-    const cpu = (xs: RunResult[]) =>
-      xs.every((x) => x.cpuMsPerCommit !== null) ? xs.reduce((sum, x) => sum + (x.cpuMsPerCommit ?? 0), 0) / xs.length : NaN;
-    const row = { scenario: s.name, change: s.change, before: rate(before), after: rate(after), cpuBefore: cpu(before), cpuAfter: cpu(after) };
-    results.push(row);
-    const pct = (a: number, b: number) => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(0)} %`;
-    console.log(
-      `${s.name.padEnd(26)} ${row.before.toFixed(0).padStart(8)} ${row.after.toFixed(0).padStart(8)} ${pct(row.before, row.after).padStart(7)}` +
-        `   ${row.cpuBefore.toFixed(2).padStart(7)} ${row.cpuAfter.toFixed(2).padStart(7)} ${pct(row.cpuBefore, row.cpuAfter).padStart(7)}`,
-    );
   }
   await deltaBuildTime(url);
   if (jsonAt > 0 && process.argv[jsonAt + 1]) writeFileSync(process.argv[jsonAt + 1] ?? '', JSON.stringify(results, null, 2));

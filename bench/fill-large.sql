@@ -14,8 +14,10 @@ set local maintenance_work_mem = '1GB';
 
 truncate public.order_items, public.orders, public.tickets, public.customers, public.products,
   public.activity_log, public.sales_hourly, private.activity_pending, private.activity_flush_requests,
-  private.ticket_counts, private.ticket_moments, private.ticket_hourly;
--- TRUNCATE triggers do not fire here either: a new log, a new epoch.
+  private.ticket_counts, private.ticket_moments, private.ticket_hourly,
+  private.delta_window_cache, private.delta_hour_adjust, private.delta_hour_pending;
+-- TRUNCATE triggers do not fire here either: a new log, a new epoch (and, above, no cached
+-- delta ranges of the counters rewritten here).
 update private.activity_epoch set epoch = gen_random_uuid()::text, started_at = now();
 
 insert into public.customers (id, full_name, email, phone, created_at, updated_at)

@@ -7,6 +7,7 @@ import { cors } from './cors.ts';
 import type { Db } from './db/types.ts';
 import type { Keys } from './auth/keys.ts';
 import { createBroadcastRoutes, type RestBroadcaster } from './realtime/rest-broadcast.ts';
+import type { TxEnd } from './rest/routes.ts';
 import { createRestRoutes } from './rest/routes.ts';
 import type { SchemaCache } from './rest/schema.ts';
 import { serveApp } from './static.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   appDir?: string;
   /** PostgREST's max rows (`[api] max_rows`); null = no cap. */
   maxRows?: number | null;
+  /** PostgREST's db-tx-end (default `commit`, as Supabase runs it: `Prefer: tx=` is not honoured). */
+  dbTxEnd?: TxEnd;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
 }
@@ -51,7 +54,7 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route('/auth/v1', createAuthRoutes(deps));
-  app.route('/rest/v1', createRestRoutes(deps));
+  app.route('/rest/v1', createRestRoutes({ ...deps, exposedSchemas: deps.config.api.schemas }));
   if (deps.realtimeBroadcast) app.route('/realtime/v1/api', createBroadcastRoutes(deps.realtimeBroadcast));
 
   app.get('/health', async (c) => {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TomlTable, TomlValue } from './toml.ts';
-import { parseToml, TomlError } from './toml.ts';
+import { parse, TomlError, type TomlTable, type TomlValue } from 'smol-toml';
 
 export type PasswordRequirements = '' | 'letters_digits' | 'lower_upper_letters_digits' | 'lower_upper_letters_digits_symbols';
 
@@ -13,6 +12,8 @@ export interface StackConfig {
   api: {
     /** [api] max_rows: the most rows one PostgREST response returns. */
     maxRows: number;
+    /** [api] schemas (PostgREST's db-schemas): the first is the default, the others need a profile header. */
+    schemas: string[];
   };
   auth: {
     /** [auth] enable_signup (GOTRUE_DISABLE_SIGNUP is its negation). */
@@ -50,7 +51,7 @@ export type ConfigOverrides = { [K in keyof StackConfig]?: DeepPartial<StackConf
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 export const DEFAULT_CONFIG: StackConfig = {
-  api: { maxRows: 1000 },
+  api: { maxRows: 1000, schemas: ['public', 'graphql_public'] },
   auth: {
     enableSignup: true,
     jwtExpiry: 3600,
@@ -80,9 +81,10 @@ export function loadConfig(root: string): StackConfig {
 export function configFromToml(text: string): StackConfig {
   let doc: TomlTable;
   try {
-    doc = parseToml(text);
+    doc = parse(text);
   } catch (err) {
-    if (err instanceof TomlError) throw new ConfigError(err.message);
+    // smol-toml's message is "Invalid TOML document: <reason>" followed by a code frame.
+    if (err instanceof TomlError) throw new ConfigError(`line ${err.line}: ${err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '')}`);
     throw err;
   }
   const d = DEFAULT_CONFIG;
@@ -93,7 +95,7 @@ export function configFromToml(text: string): StackConfig {
   const num = (t: TomlTable, prefix: string, key: string, fallback: number) => nonNegativeInt(t[key], `${prefix}${key}`, fallback);
   const bool = (t: TomlTable, prefix: string, key: string, fallback: boolean) => boolean(t[key], `${prefix}${key}`, fallback);
   return {
-    api: { maxRows: num(api, 'api.', 'max_rows', d.api.maxRows) },
+    api: { maxRows: num(api, 'api.', 'max_rows', d.api.maxRows), schemas: stringList(api.schemas, 'api.schemas', d.api.schemas) },
     auth: {
       enableSignup: bool(auth, 'auth.', 'enable_signup', d.auth.enableSignup),
       jwtExpiry: num(auth, 'auth.', 'jwt_expiry', d.auth.jwtExpiry),
@@ -140,7 +142,7 @@ function merge(base: Record<string, unknown>, patch: object): Record<string, unk
 function table(parent: TomlTable, key: string, prefix = ''): TomlTable {
   const v = parent[key];
   if (v === undefined) return {};
-  if (typeof v === 'object' && !Array.isArray(v)) return v;
+  if (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) return v;
   throw new ConfigError(`[${prefix}${key}] must be a table`);
 }
 
@@ -148,6 +150,12 @@ function nonNegativeInt(v: TomlValue | undefined, name: string, fallback: number
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${name} must be a non-negative integer`);
   return v;
+}
+
+function stringList(v: TomlValue | undefined, name: string, fallback: string[]): string[] {
+  if (v === undefined) return [...fallback];
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string' && s !== '')) throw new ConfigError(`${name} must be a non-empty list of names`);
+  return v as string[];
 }
 
 function boolean(v: TomlValue | undefined, name: string, fallback: boolean): boolean {

@@ -39,6 +39,16 @@ if (values.reset && (databaseUrl || values.memory)) {
   console.error(`--reset has no effect with ${databaseUrl ? 'DATABASE_URL (the server is never wiped)' : '--memory'}`);
 }
 
+// PostgREST's own setting, as its PGRST_DB_TX_END: `commit-allow-override` honours `Prefer: tx=rollback`.
+// Unset it is `commit`, as the Supabase CLI and hosted projects run PostgREST.
+const TX_ENDS = ['commit', 'commit-allow-override', 'rollback', 'rollback-allow-override'] as const;
+const txEndEnv = process.env.PGRST_DB_TX_END || undefined;
+const dbTxEnd = TX_ENDS.find((v) => v === txEndEnv);
+if (txEndEnv !== undefined && dbTxEnd === undefined) {
+  console.error(`PGRST_DB_TX_END must be one of ${TX_ENDS.join(', ')}, got "${txEndEnv}"`);
+  process.exit(2);
+}
+
 // Signals during startup wait for it to finish: killing PGlite mid-migration could leave the
 // data folder half-written. The stack is then closed cleanly like any other stop.
 let pendingSignal: string | null = null;
@@ -63,6 +73,7 @@ const stack = await startStack({
   jwtExpirySec: values['jwt-expiry'] === undefined ? undefined : positiveNumber(values['jwt-expiry'], '--jwt-expiry'),
   serveApp: values['serve-app'],
   simulatorRatePerMin: values['no-simulator'] ? 0 : positiveNumber(values['sim-rate'], '--sim-rate', true),
+  dbTxEnd,
   log,
 }).catch((err: unknown) => {
   const code = (err as NodeJS.ErrnoException).code;

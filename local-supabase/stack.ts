@@ -16,6 +16,7 @@ import { loadConfig, withOverrides } from './config.ts';
 import { createRealtime, REALTIME_PATH } from './realtime/server.ts';
 import type { Limits } from './realtime/server.ts';
 import { SchemaCache } from './rest/schema.ts';
+import type { TxEnd } from './rest/routes.ts';
 import type { Simulator } from './simulator/simulator.ts';
 import { startSimulator } from './simulator/simulator.ts';
 
@@ -26,6 +27,11 @@ export interface StackOptions {
   /** PGlite data folder; unused with `memory` or `databaseUrl`. */
   dataDir?: string;
   memory?: boolean;
+  /**
+   * PGlite: a new database (memory, or an empty data folder) starts as a copy of this snapshot
+   * (db/snapshot.ts) instead of initdb + bootstrap. Tests start many stacks from one snapshot.
+   */
+  from?: string;
   /** Delete the PGlite data folder first. */
   reset?: boolean;
   databaseUrl?: string;
@@ -42,6 +48,8 @@ export interface StackOptions {
   authRateLimit?: AuthRateLimitOptions;
   /** PostgREST's max rows; default `[api] max_rows` of supabase/config.toml, null = no cap. */
   maxRows?: number | null;
+  /** PostgREST's db-tx-end; default `commit` as on Supabase, where `Prefer: tx=rollback` is ignored. */
+  dbTxEnd?: TxEnd;
   log?: (msg: string) => void;
 }
 
@@ -80,7 +88,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     if (onDisk) releases.push(lockDataDir(onDisk));
     if (opts.reset && onDisk) rmSync(onDisk, { recursive: true, force: true });
-    const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, memory });
+    const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, memory, from: opts.from });
     releases.push(() => db.close());
     return await serve(db, opts, log, releases, release);
   } catch (err) {
@@ -110,7 +118,16 @@ async function serve(
       if (payload === '' || payload === 'reload schema' || payload === 'reload config') void schema.reload().catch((err: unknown) => log(`schema reload failed: ${String(err)}`));
     }),
   );
-  const realtime = createRealtime({ db, keys, log, limits: opts.realtimeLimits });
+  // On PostgreSQL, Realtime has connections of its own, as on Supabase where it is a separate
+  // service: a burst of REST writes queued in the API pool must not hold back change delivery.
+  // (PGlite is one connection for everyone anyway.)
+  let realtimeDb = db;
+  if (opts.databaseUrl) {
+    const own = await openDb({ databaseUrl: opts.databaseUrl, maxConnections: 4 });
+    releases.push(() => own.close());
+    realtimeDb = own;
+  }
+  const realtime = createRealtime({ db: realtimeDb, keys, log, limits: opts.realtimeLimits });
   let realtimeClosed: Promise<void> | null = null;
   const closeRealtime = () => (realtimeClosed ??= realtime.close());
   releases.push(closeRealtime);
@@ -126,6 +143,7 @@ async function serve(
     authRateLimit: opts.authRateLimit,
     realtimeStats: () => realtime.stats(),
     maxRows: opts.maxRows !== undefined ? opts.maxRows : config.api.maxRows,
+    dbTxEnd: opts.dbTxEnd,
     realtimeBroadcast: { keys, send: (claims, messages) => realtime.httpBroadcast(claims, messages) },
     appDir: opts.serveApp,
   });

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every test, in order of cost. Stops at nothing: each stage runs, and the run fails if
 // any stage failed. `npm test -- --only unit,e2e` runs a subset while developing.
+// Independent stages run side by side (a row below); the first of a row prints as it goes, the
+// others' output is held and printed whole when they end, so logs never interleave.
 //
 //   typecheck, lint                    tsc and eslint over the whole repo
 //   unit, components                   vitest, no network, fake timers allowed
@@ -9,6 +11,8 @@
 //   database                           a throwaway PostgreSQL 15 cluster: migrations through the Supabase CLI,
 //                                      seed, pgTAP through pg_prove, then the integration suite again on it
 //   e2e                                vitest + playwright-core driving Debian's Chromium
+//
+//   rows: [unit → components → build] ‖ typecheck ‖ lint;  integration ‖ database;  e2e
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,42 +32,70 @@ mkdirSync('test-results', { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const stages = [];
 
+/** Where a stage's output goes: straight to the terminal, or held until the stage ends. */
+const live = { write: (d) => process.stdout.write(d) };
+function held() {
+  const chunks = [];
+  return { write: (d) => chunks.push(d), flush: () => chunks.forEach((c) => process.stdout.write(c)) };
+}
+
 function run(cmd, args, opts = {}) {
+  const sink = opts.out ?? live;
   return new Promise((done) => {
-    const child = spawn(cmd, args, { stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: { ...process.env, ...opts.env } });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     let out = '';
-    child.stdout?.on('data', (d) => {
+    let err = '';
+    child.stdout.on('data', (d) => {
       out += d;
-      process.stdout.write(d);
+      sink.write(d);
     });
-    child.on('close', (code) => done({ code: code ?? 1, out }));
+    child.stderr.on('data', (d) => {
+      err += d;
+      sink.write(d);
+    });
+    child.on('close', (code) => done({ code: code ?? 1, out, err }));
   });
 }
 
-async function stage(name, fn) {
+/** Runs one stage; `fn(out)` writes through `out`. */
+async function stage(name, fn, out = live) {
   if (!wanted(name)) return;
-  console.log(`\n━━━ ${name} ━━━`);
+  out.write(`\n━━━ ${name} ━━━\n`);
   const started = Date.now();
   let ok = false;
   try {
-    ok = await fn();
+    ok = await fn(out);
   } catch (err) {
-    console.error(err);
+    out.write(`${err?.stack ?? err}\n`);
   }
   stages.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
-  if (!ok) console.log(`✗ ${name} failed`);
+  if (!ok) out.write(`✗ ${name} failed\n`);
 }
 
-async function vitest(project, env = {}) {
+/**
+ * Rows of stages side by side, each row's stages one after another. The first row prints live;
+ * each other row prints whole when it is done.
+ */
+async function together(...rows) {
+  await Promise.all(
+    rows.map(async (row, i) => {
+      const out = i === 0 ? live : held();
+      for (const [name, fn] of row) await stage(name, fn, out);
+      out.flush?.();
+    }),
+  );
+}
+
+async function vitest(project, env = {}, out = live) {
   const report = `test-results/vitest-${project}${env.DATABASE_URL ? '-postgres' : ''}.json`;
-  const { code } = await run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env });
+  const { code } = await run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env, out });
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
     totals.skipped += r.numPendingTests + r.numTodoTests;
     if (r.numTotalTests === 0) {
-      console.log(`✗ project ${project} ran no test`);
+      out.write(`✗ project ${project} ran no test\n`);
       return false;
     }
   }
@@ -81,11 +113,36 @@ const freePort = () =>
 const clusterParent = mkdtempSync(join(tmpdir(), 'repair-shop-pg-'));
 chmodSync(clusterParent, 0o755); // the server runs as OS user postgres and must reach its folder
 const clusterEnv = { PG_CLUSTER_DIR: join(clusterParent, 'cluster') };
-const pgCluster = (action, env = {}) => run('bash', ['scripts/pg-cluster.sh', action], { capture: true, env: { ...clusterEnv, ...env } });
+const pgCluster = (action, out, env = {}) => run('bash', ['scripts/pg-cluster.sh', action], { out, env: { ...clusterEnv, ...env } });
 
 function systemDepsPresent() {
   const has = (c) => spawnSync('bash', ['-c', `command -v ${c}`]).status === 0;
   return has('chromium') && has('pg_prove') && existsSync('/usr/lib/postgresql/15/bin/initdb');
+}
+
+/** pgTAP and the integration suite again, on a throwaway PostgreSQL 15 cluster. */
+async function database(out) {
+  clusterEnv.PG_CLUSTER_PORT = String(await freePort());
+  const started = await pgCluster('start', out);
+  const url = started.out.match(/postgres(?:ql)?:\/\/\S+/g)?.pop();
+  if (started.code !== 0 || !url) return false;
+  try {
+    const proved = await pgCluster('test', out, { DATABASE_URL: url });
+    const counted = proved.out.match(/Tests=(\d+)/);
+    const pgtapOk = proved.code === 0 && /Result: PASS/.test(proved.out);
+    if (counted) {
+      const n = Number(counted[1]);
+      const failedLine = proved.out.match(/Failed (\d+)\/(\d+) subtests/g) ?? [];
+      const failed = failedLine.reduce((sum, l) => sum + Number(l.match(/Failed (\d+)/)[1]), 0);
+      totals.passed += n - failed;
+      totals.failed += pgtapOk ? failed : Math.max(failed, 1);
+    } else if (!pgtapOk) totals.failed += 1;
+    const integrationOk = await vitest('integration', { DATABASE_URL: url }, out);
+    return pgtapOk && integrationOk;
+  } finally {
+    await pgCluster('stop', out);
+    rmSync(clusterParent, { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -98,37 +155,30 @@ async function main() {
     }
   }
 
-  await stage('typecheck', async () => (await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])).code === 0);
-  await stage('lint', async () => (await run('npx', ['eslint', '.'])).code === 0);
-  await stage('unit', () => vitest('unit'));
-  await stage('components', () => vitest('components'));
-  // .env points the build at the local stack, as `npm start` does.
-  await stage('build', async () => (await run('npx', ['vite', 'build', '--logLevel', 'warn'])).code === 0);
-  await stage('integration', () => vitest('integration'));
-  await stage('database', async () => {
-    clusterEnv.PG_CLUSTER_PORT = String(await freePort());
-    const started = await pgCluster('start');
-    const url = started.out.match(/postgres(?:ql)?:\/\/\S+/g)?.pop();
-    if (started.code !== 0 || !url) return false;
-    try {
-      const proved = await pgCluster('test', { DATABASE_URL: url });
-      const counted = proved.out.match(/Tests=(\d+)/);
-      const pgtapOk = proved.code === 0 && /Result: PASS/.test(proved.out);
-      if (counted) {
-        const n = Number(counted[1]);
-        const failedLine = proved.out.match(/Failed (\d+)\/(\d+) subtests/g) ?? [];
-        const failed = failedLine.reduce((sum, l) => sum + Number(l.match(/Failed (\d+)/)[1]), 0);
-        totals.passed += n - failed;
-        totals.failed += pgtapOk ? failed : Math.max(failed, 1);
-      } else if (!pgtapOk) totals.failed += 1;
-      const integrationOk = await vitest('integration', { DATABASE_URL: url });
-      return pgtapOk && integrationOk;
-    } finally {
-      await pgCluster('stop');
-      rmSync(clusterParent, { recursive: true, force: true });
-    }
-  });
-  await stage('e2e', () => vitest('e2e', ci ? { CI: 'true' } : {}));
+  const tsc = async (out) => (await run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { out })).code === 0;
+  const eslint = async (out) => (await run('npx', ['eslint', '.'], { out })).code === 0;
+  // .env points the build at the local stack, as `npm start` does. At --logLevel warn a clean build
+  // prints nothing: any output is a Vite warning (a chunk over 500 kB, say) and fails the stage, as
+  // does a first load over its budget (scripts/bundle-size.mjs).
+  const build = async (out) => {
+    const built = await run('npx', ['vite', 'build', '--logLevel', 'warn'], { out });
+    if (built.code !== 0) return false;
+    const warned = /\S/.test(built.out + built.err);
+    if (warned) out.write('✗ the build printed a warning\n');
+    const size = await run('node', ['scripts/bundle-size.mjs'], { out });
+    return !warned && size.code === 0;
+  };
+  await together(
+    [
+      ['unit', (out) => vitest('unit', {}, out)],
+      ['components', (out) => vitest('components', {}, out)],
+      ['build', build],
+    ],
+    [['typecheck', tsc]],
+    [['lint', eslint]],
+  );
+  await together([['integration', (out) => vitest('integration', {}, out)]], [['database', database]]);
+  await stage('e2e', (out) => vitest('e2e', ci ? { CI: 'true' } : {}, out));
 
   console.log('\n━━━ summary ━━━');
   for (const s of stages) console.log(`${s.ok ? '✓' : '✗'} ${s.name} (${s.seconds}s)`);

@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { preloadRoute, preloadRoutesWhenIdle } from '@/app/lazy-routes';
 import { AppProvider } from '@/app/provider';
 import { AppRouter } from '@/app/router';
 import { ErrorBoundary } from '@/components/ui/error-boundary';
@@ -12,6 +13,9 @@ if (!root) throw new Error('index.html has no #root element');
 // Before the first paint, so a stored dark theme never flashes light.
 applyTheme();
 
+// The code of the page asked for, fetched now, alongside the session check rather than after it.
+preloadRoute(window.location.pathname);
+
 createRoot(root).render(
   <StrictMode>
     <ErrorBoundary>
@@ -21,3 +25,6 @@ createRoot(root).render(
     </ErrorBoundary>
   </StrictMode>,
 );
+
+// The other pages' code, once the first page has painted and the browser is idle.
+preloadRoutesWhenIdle();

@@ -11,10 +11,14 @@ export interface DbOptions {
   /** PGlite data folder; ignored when memory is true. */
   dataDir?: string;
   memory?: boolean;
+  /** PGlite: a snapshot (db/snapshot.ts) that a new database starts from. */
+  from?: string;
+  /** PostgreSQL: the most connections (default 10). */
+  maxConnections?: number;
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
-  if (opts.databaseUrl) return createPostgresDb(opts.databaseUrl);
+  if (opts.databaseUrl) return createPostgresDb(opts.databaseUrl, opts.maxConnections);
   // PGlite runs in its own thread so a long query never stalls HTTP or realtime (db/worker-db.ts).
-  return createWorkerDb({ dataDir: opts.memory ? undefined : opts.dataDir });
+  return createWorkerDb({ dataDir: opts.memory ? undefined : opts.dataDir, from: opts.from });
 }

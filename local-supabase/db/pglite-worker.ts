@@ -2,6 +2,7 @@
 // long query (or a chain of them) would stop every HTTP request and socket; here it only occupies
 // this thread. Requests run strictly one after another, in arrival order: the stack decides what
 // may interleave (db/worker-db.ts holds the worker for a transaction's whole span).
+import { writeFileSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { openPglite } from './pglite.ts';
@@ -48,6 +49,12 @@ async function handle(pg: PGlite, req: WorkerRequest, unlisteners: Map<string, (
       post({ type: 'done', id: req.id });
       return;
     }
+    case 'dump': {
+      const tar = await pg.dumpDataDir('none');
+      writeFileSync(req.path, Buffer.from(await tar.arrayBuffer()));
+      post({ type: 'done', id: req.id });
+      return;
+    }
     case 'close':
       if (!pg.closed) await pg.close();
       post({ type: 'done', id: req.id });
@@ -57,10 +64,10 @@ async function handle(pg: PGlite, req: WorkerRequest, unlisteners: Map<string, (
 }
 
 async function main(): Promise<void> {
-  const { dataDir } = (workerData ?? {}) as { dataDir?: string };
+  const { dataDir, from } = (workerData ?? {}) as { dataDir?: string; from?: string };
   let pg: PGlite;
   try {
-    pg = await openPglite(dataDir);
+    pg = await openPglite(dataDir, from);
   } catch (err) {
     post({ type: 'fatal', error: toWireError(err) });
     port.close();

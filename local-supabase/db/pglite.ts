@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
@@ -9,8 +10,14 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
  */
 export const PGLITE_EXTENSIONS = { pgcrypto, pg_trgm };
 
-/** Opens PGlite on a data folder (created if missing), or in memory when dataDir is undefined. */
-export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+/**
+ * Opens PGlite on a data folder (created if missing), or in memory when dataDir is undefined. A new
+ * database (memory, or a folder without one) starts as a copy of the snapshot `from` when given (a
+ * tarball written by the worker's `dump`): no initdb, no migrations, no seed.
+ */
+export async function openPglite(dataDir: string | undefined, from?: string): Promise<PGlite> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  return PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS });
+  const isNew = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
+  const loadDataDir = from && isNew ? new Blob([readFileSync(from)]) : undefined;
+  return PGlite.create({ dataDir, extensions: PGLITE_EXTENSIONS, loadDataDir });
 }

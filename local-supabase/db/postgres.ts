@@ -17,9 +17,9 @@ const types = {
   },
 };
 
-/** PostgreSQL through a `pg` pool (DATABASE_URL). */
-export async function createPostgresDb(connectionString: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString, max: 10, types });
+/** PostgreSQL through a `pg` pool (DATABASE_URL) of at most `max` connections. */
+export async function createPostgresDb(connectionString: string, max = 10): Promise<Db> {
+  const pool = new pg.Pool({ connectionString, max, types });
   // Idle clients can error when the server goes away; without a listener that would crash the process.
   pool.on('error', () => undefined);
   await pool.query('select 1');

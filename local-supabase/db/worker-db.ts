@@ -13,6 +13,8 @@ import { parseWorkerMessage, WorkerDbError, workerErrors, type WorkerRequestBody
 
 export interface WorkerDbOptions {
   dataDir?: string;
+  /** A snapshot (see `dump`) that a new database starts from. */
+  from?: string;
   /** Idle time inside a transaction before it is rolled back (default 15 s). */
   idleTxMs?: number;
   /** How long close() waits for work in progress before stopping the thread (default 10 s). */
@@ -24,10 +26,10 @@ type Waiter = { start: () => void; fail: (e: Error) => void };
 
 const BOOT = new URL('./pglite-worker-boot.mjs', import.meta.url);
 
-export async function createWorkerDb(opts: WorkerDbOptions = {}): Promise<Db> {
+export async function createWorkerDb(opts: WorkerDbOptions = {}): Promise<Db & { dump(path: string): Promise<void> }> {
   const idleTxMs = opts.idleTxMs ?? 15_000;
   const closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
-  const worker = new Worker(BOOT, { workerData: { dataDir: opts.dataDir } });
+  const worker = new Worker(BOOT, { workerData: { dataDir: opts.dataDir, from: opts.from } });
   let nextId = 1;
   const inflight = new Map<number, Pending>();
   const waiting: Waiter[] = [];
@@ -181,6 +183,10 @@ export async function createWorkerDb(opts: WorkerDbOptions = {}): Promise<Db> {
     transaction,
     async exec(sql: string) {
       await plain({ op: 'exec', sql });
+    },
+    /** Snapshot of the whole database, taken between transactions. */
+    async dump(path: string) {
+      await plain({ op: 'dump', path });
     },
     async listen(channel, onPayload) {
       let set = listeners.get(channel);

@@ -9,6 +9,8 @@ export type WorkerRequest =
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'listen'; channel: string }
   | { id: number; op: 'unlisten'; channel: string }
+  /** Writes the whole data folder as a tarball to `path` (a snapshot that `from` starts from). */
+  | { id: number; op: 'dump'; path: string }
   | { id: number; op: 'close' };
 
 /** A request before the stack numbers it. */
@@ -97,6 +99,8 @@ export function parseWorkerRequest(raw: unknown): WorkerRequest | null {
     case 'listen':
     case 'unlisten':
       return isStr(raw.channel) ? { id, op: raw.op, channel: raw.channel } : null;
+    case 'dump':
+      return isStr(raw.path) ? { id, op: 'dump', path: raw.path } : null;
     case 'close':
       return { id, op: 'close' };
     default:

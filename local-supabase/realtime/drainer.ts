@@ -44,31 +44,29 @@ export class Drainer {
       [this.lastId, batchSize],
     );
     if (rows.length === 0) return 0;
-    // Runs of table changes and of broadcast messages, each handled in turn: commit order holds across both.
-    let start = 0;
-    while (start < rows.length) {
-      const isMessage = isMessageRow(rows[start]!);
-      let end = start + 1;
-      while (end < rows.length && isMessageRow(rows[end]!) === isMessage) end++;
-      const run = rows.slice(start, end);
-      if (isMessage) this.deliverMessages(run);
-      else if (this.deps.registry.size > 0) await this.process(run);
-      start = end;
+    // Broadcast rows (realtime.send) sit between the table changes of the same transactions; the
+    // changes of the whole batch are still matched and RLS-checked together (a fixed number of
+    // queries per batch), then everything is handed over in commit order.
+    const changes = rows.filter((r) => !isMessageRow(r));
+    const deliverChange = changes.length > 0 && this.deps.registry.size > 0 ? await this.process(changes) : null;
+    let c = 0;
+    for (const row of rows) {
+      if (isMessageRow(row)) this.deliverMessage(row);
+      else deliverChange?.(c++);
     }
     this.lastId = rows[rows.length - 1]!.id;
     await db.query('delete from _realtime.changes where id <= $1::bigint', [this.lastId]);
     return rows.length;
   }
 
-  private deliverMessages(rows: ChangeRow[]): void {
-    for (const row of rows) {
-      const msg = readDbMessage(row.record);
-      if (msg) this.deps.deliverMessage(msg);
-      else this.deps.log(`realtime: skipping a realtime.messages row without topic or event (change ${row.id})`);
-    }
+  private deliverMessage(row: ChangeRow): void {
+    const msg = readDbMessage(row.record);
+    if (msg) this.deps.deliverMessage(msg);
+    else this.deps.log(`realtime: skipping a realtime.messages row without topic or event (change ${row.id})`);
   }
 
-  private async process(rows: ChangeRow[]): Promise<void> {
+  /** Matches and checks `rows` in one go; the answer delivers row i to its subscribers. */
+  private async process(rows: ChangeRow[]): Promise<(i: number) => void> {
     let tables = await this.deps.tables();
     if (rows.some((r) => !tables.has(tableKey(r.schema_name, r.table_name)))) tables = await this.deps.tables(true);
     const now = Date.now();
@@ -97,7 +95,8 @@ export class Drainer {
     const visible = await this.checkRls(rows, matched, tables);
 
     // 4. Deliver in commit order, one frame per channel per change.
-    rows.forEach((row, i) => {
+    return (i) => {
+      const row = rows[i]!;
       const t = tables.get(tableKey(row.schema_name, row.table_name));
       if (!t || matched[i]!.length === 0) return;
       const dataByRole = new Map<string, string | null>();
@@ -118,7 +117,7 @@ export class Drainer {
         sink.deliverChange(ids, dataByRole.get(sink.role)!);
         this.eventsDelivered++;
       }
-    });
+    };
   }
 
   private async loadPrivileges(need: Map<string, [string, number]>, needBypass: Set<string>, now: number): Promise<void> {

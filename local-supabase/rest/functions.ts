@@ -120,7 +120,7 @@ export function takesWholeBody(fn: FnInfo, isPost: boolean, body: BodyKind): boo
 }
 
 /** findProc: the function by name and argument keys (PostgREST's overload rule); PGRST202/PGRST203. */
-export function findFunction(functions: Map<string, FnInfo[]>, name: string, keys: string[], isPost = true, body: BodyKind = 'json'): FnInfo {
+export function findFunction(functions: Map<string, FnInfo[]>, name: string, keys: string[], isPost = true, body: BodyKind = 'json', schema = EXPOSED_SCHEMA): FnInfo {
   const all = functions.get(name) ?? [];
   const named = all.filter((f) => fnAccepts(f, keys, isPost, body));
   const fallback = all.filter((f) => !named.includes(f) && takesWholeBody(f, isPost, body));
@@ -128,16 +128,16 @@ export function findFunction(functions: Map<string, FnInfo[]>, name: string, key
   if ((named.length === 1 || (named.length === 0 && fallback.length === 1)) && one) return one;
   const ambiguous = named.length ? named : fallback;
   if (ambiguous.length > 1) {
-    const list = ambiguous.map((f) => `${EXPOSED_SCHEMA}.${name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`);
+    const list = ambiguous.map((f) => `${schema}.${name}(${f.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`);
     throw new RestError(300, 'PGRST203', `Could not choose the best candidate function between: ${list.join(', ')}`, null,
       'Try renaming the parameters or the function itself in the database so function overloading can be resolved');
   }
-  throw noFunction(functions, name, keys, isPost, body, all);
+  throw noFunction(functions, name, keys, isPost, body, all, schema);
 }
 
-function noFunction(functions: Map<string, FnInfo[]>, name: string, keys: string[], isPost: boolean, body: BodyKind, overloads: FnInfo[]): RestError {
+function noFunction(functions: Map<string, FnInfo[]>, name: string, keys: string[], isPost: boolean, body: BodyKind, overloads: FnInfo[], schema: string): RestError {
   const sorted = [...new Set(keys)].sort();
-  const fn = `${EXPOSED_SCHEMA}.${name}`;
+  const fn = `${schema}.${name}`;
   const rawBody = isPost && (body === 'text' || body === 'xml' || body === 'bytea');
   const withParams = sorted.length ? ` with parameter${sorted.length > 1 ? 's' : ''} ${sorted.join(', ')}` : ' without parameters';
   const message = `Could not find the function ${fn}${rawBody ? '' : sorted.length ? `(${sorted.join(', ')})` : ' without parameters'} in the schema cache`;
@@ -148,7 +148,7 @@ function noFunction(functions: Map<string, FnInfo[]>, name: string, keys: string
     const near = overloads.length
       ? fuzzyBest(listText(sorted), overloads.map((f) => listText(f.args.map((a) => a.name))), 0.33)
       : fuzzyBest(name, functions.keys(), 0.75);
-    if (near) hint = `Perhaps you meant to call the function ${EXPOSED_SCHEMA}.${overloads.length ? name : ''}${near.value}`;
+    if (near) hint = `Perhaps you meant to call the function ${schema}.${overloads.length ? name : ''}${near.value}`;
   }
   return new RestError(404, 'PGRST202', message, `Searched for the function ${fn}${searched}, but no matches were found in the schema cache.`, hint);
 }

@@ -4,6 +4,9 @@ import type { Field, Filter } from './filter.ts';
 import { field, fieldName, jsonPath, opExpr, wholeValue } from './filter.ts';
 import type { LogicTree } from './logic.ts';
 import { isLogicKey, parseLogicKey, parseLogicTree } from './logic.ts';
+import { limitOffset, queryRanges, topLevelRange } from './range.ts';
+import type { SelectItem } from './select.ts';
+import { parseSelect } from './select.ts';
 
 // The query string of a PostgREST request, split as QueryParams.parse does: select, columns and
 // on_conflict are reserved; keys ending in order/limit/offset/and/or apply to the embedding
@@ -17,14 +20,6 @@ export interface OrderTerm {
   nulls: 'first' | 'last' | null;
 }
 
-export type CountPref = 'exact' | 'planned' | 'estimated';
-export interface Prefer {
-  return: 'minimal' | 'representation' | 'headers-only' | null;
-  count: CountPref | null;
-  resolution: 'merge-duplicates' | 'ignore-duplicates' | null;
-  missingDefault: boolean;
-}
-
 export interface Located<T> {
   path: string[];
   value: T;
@@ -32,6 +27,8 @@ export interface Located<T> {
 
 export interface QueryParts {
   select: string | undefined;
+  /** `select` parsed (default `*`), in the order QueryParams.parse reads it */
+  selected: SelectItem[];
   columns: string[] | null;
   onConflict: string[] | null;
   filters: Located<Filter>[];
@@ -58,63 +55,92 @@ function treePath(key: string, what: string): { path: string[]; field: Field } {
   return { path: names, field: { name, json } };
 }
 
-/** Query string pairs as PostgREST reads them: `+` is a space, keys without `=` are dropped. */
-export function queryPairs(search: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const part of search.replace(/^\?/, '').split('&')) {
+/**
+ * `%XX` decoded where it is valid, left as it is where it is not (http-types urlDecode); `+` is a space.
+ */
+function urlDecode(s: string): string {
+  const bytes: number[] = [];
+  const text = s.replace(/\+/g, ' ');
+  for (let i = 0; i < text.length; i++) {
+    const hex = text.slice(i + 1, i + 3);
+    if (text[i] === '%' && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(...new TextEncoder().encode(text[i]));
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
+/**
+ * Query string pairs as PostgREST reads them (http-types parseQueryReplacePlus): pairs are separated
+ * by `&` or `;`, `+` is a space, and a key without `=` has no value (null).
+ */
+export function queryPairs(search: string): [string, string | null][] {
+  const pairs: [string, string | null][] = [];
+  const query = search.replace(/^\?/, '');
+  if (query === '') return pairs;
+  for (const part of query.split(/[&;]/)) {
     const eq = part.indexOf('=');
-    if (part === '' || eq < 0) continue;
-    const decode = (s: string) => {
-      try {
-        return decodeURIComponent(s.replace(/\+/g, ' '));
-      } catch {
-        return s;
-      }
-    };
-    pairs.push([decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+    pairs.push(eq < 0 ? [urlDecode(part), null] : [urlDecode(part.slice(0, eq)), urlDecode(part.slice(eq + 1))]);
   }
   return pairs;
 }
 
-function intOrNull(raw: string): number | null {
-  return /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : null;
-}
-
-/** Splits and parses every query parameter; `isRpcRead` lets non-operator values through as arguments. */
-export function parseQuery(pairs: [string, string][], isRpcRead = false): QueryParts {
-  const parts: QueryParts = { select: undefined, columns: null, onConflict: null, filters: [], logic: [], order: [], limit: [], offset: [], plain: [] };
+/**
+ * Splits and parses every query parameter; `isRpcRead` lets non-operator values through as arguments.
+ * `select`, `columns` and `on_conflict` are read from their first occurrence (a bare `select` with no
+ * `=` there means none); other keys without a value are dropped. `rangeHeader` is a GET's Range.
+ */
+export function parseQuery(pairs: [string, string | null][], isRpcRead = false, rangeHeader?: string): QueryParts {
+  const parts: QueryParts = { select: undefined, selected: [], columns: null, onConflict: null, filters: [], logic: [], order: [], limit: [], offset: [], plain: [] };
+  const firstValue = (name: string) => pairs.find(([k]) => k === name)?.[1] ?? undefined;
+  parts.select = firstValue('select');
+  const onConflict = firstValue('on_conflict');
+  const limits: [string, string][] = [];
+  const offsets: [string, string][] = [];
+  const filters: [string, string][] = [];
+  // QueryParams.parse reads order, then and/or, then columns, then select, then filters, then on_conflict.
   for (const [key, value] of pairs) {
-    if (key === 'select') parts.select = value;
-    else if (key === 'columns') parts.columns = parseColumns(value, 'columns');
-    else if (key === 'on_conflict') parts.onConflict = parseColumns(value, 'on_conflict');
-    else if (isLogicKey(key)) {
-      const { path, op } = parseLogicKey(key);
-      parts.logic.push({ path, value: parseLogicTree(op, value) });
-    } else if (lastWord(key) === 'order') {
-      parts.order.push({ path: treePath(key, 'tree path').path, value: parseOrder(value) });
-    } else if (lastWord(key) === 'limit' || lastWord(key) === 'offset') {
-      const n = intOrNull(value);
-      if (n === null) continue; // PostgREST ignores a limit/offset that is not a number
-      const path = treePath(key, 'tree path').path;
-      if (lastWord(key) === 'limit' && n < 0) {
-        throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.');
+    if (value === null || key === 'select' || key === 'columns' || key === 'on_conflict') continue;
+    if (isLogicKey(key)) continue;
+    if (lastWord(key) === 'order') parts.order.push({ path: treePath(key, 'tree path').path, value: parseOrder(value) });
+    else if (lastWord(key) === 'limit') limits.push([key, value]);
+    else if (lastWord(key) === 'offset') offsets.push([key, value]);
+    else filters.push([key, value]);
+  }
+  for (const [key, value] of pairs) {
+    if (value === null || !isLogicKey(key)) continue;
+    const { path, op } = parseLogicKey(key);
+    parts.logic.push({ path, value: parseLogicTree(op, value) });
+  }
+  const columns = firstValue('columns');
+  if (columns !== undefined) parts.columns = parseColumns(columns, 'columns');
+  parts.selected = parseSelect(parts.select);
+  for (const [key, value] of filters) {
+    const { path, field: f } = treePath(key, 'tree path');
+    const c = new Cursor(value, `failed to parse filter (${value})`);
+    if (isRpcRead && path.length === 0) {
+      try {
+        const { negate, operation } = opExpr(c, wholeValue);
+        parts.filters.push({ path, value: { field: f, negate, operation } });
+      } catch {
+        parts.plain.push([key, value]);
       }
-      (lastWord(key) === 'limit' ? parts.limit : parts.offset).push({ path, value: Math.max(0, n) });
-    } else {
-      const { path, field: f } = treePath(key, 'tree path');
-      const c = new Cursor(value, `failed to parse filter (${value})`);
-      if (isRpcRead && path.length === 0) {
-        try {
-          const { negate, operation } = opExpr(c, wholeValue);
-          parts.filters.push({ path, value: { field: f, negate, operation } });
-        } catch {
-          parts.plain.push([key, value]);
-        }
-        continue;
-      }
-      const { negate, operation } = opExpr(c, wholeValue);
-      parts.filters.push({ path, value: { field: f, negate, operation } });
+      continue;
     }
+    const { negate, operation } = opExpr(c, wholeValue);
+    parts.filters.push({ path, value: { field: f, negate, operation } });
+  }
+  if (onConflict !== undefined) parts.onConflict = parseColumns(onConflict, 'on_conflict');
+  // Plan.hs addOrders folds from the right: of two `order` keys for one level the first one wins.
+  parts.order.reverse();
+  const ranges = queryRanges(limits, offsets);
+  ranges.set('limit', topLevelRange(ranges.get('limit'), rangeHeader));
+  for (const [key, range] of ranges) {
+    const path = key === 'limit' ? [] : treePath(key, 'tree path').path;
+    const { limit, offset } = limitOffset(range);
+    if (limit !== null) parts.limit.push({ path, value: limit });
+    if (offset !== null) parts.offset.push({ path, value: offset });
   }
   return parts;
 }
@@ -169,16 +195,4 @@ export function parseOrder(raw: string): OrderTerm[] {
     if (!c.eat(',')) break;
   }
   return terms;
-}
-
-export function parsePrefer(header: string | undefined): Prefer {
-  const prefer: Prefer = { return: null, count: null, resolution: null, missingDefault: false };
-  for (const token of (header ?? '').split(/[,;]/)) {
-    const [k, v] = token.trim().split('=').map((s) => s.trim());
-    if (k === 'return' && (v === 'minimal' || v === 'representation' || v === 'headers-only')) prefer.return = v;
-    else if (k === 'count' && (v === 'exact' || v === 'planned' || v === 'estimated')) prefer.count = v;
-    else if (k === 'resolution' && (v === 'merge-duplicates' || v === 'ignore-duplicates')) prefer.resolution = v;
-    else if (k === 'missing' && v === 'default') prefer.missingDefault = true;
-  }
-  return prefer;
 }

@@ -8,15 +8,25 @@ import { EXPOSED_SCHEMA } from './schema.ts';
 
 // Reading a PostgREST request: query string, headers, body; and the Content-Range it gets back.
 
+/** The query string; a GET's Range header narrows the top level's rows (ApiRequest.hs getRanges). */
 export function requestQuery(c: Context, isRpcRead = false): QueryParts {
-  return parseQuery(queryPairs(new URL(c.req.url).search), isRpcRead);
+  return parseQuery(queryPairs(new URL(c.req.url).search), isRpcRead, c.req.method === 'GET' ? c.req.header('Range') : undefined);
 }
 
-export function checkSchema(c: Context): void {
-  const profile = c.req.header(c.req.method === 'GET' || c.req.method === 'HEAD' ? 'Accept-Profile' : 'Content-Profile');
-  if (profile && profile !== EXPOSED_SCHEMA) {
-    throw new RestError(406, 'PGRST106', `Invalid schema: ${profile}`, null, `Only the following schemas are exposed: ${EXPOSED_SCHEMA}`);
+/**
+ * The schema a request is for (ApiRequest.hs getSchema): Accept-Profile on GET/HEAD (and other
+ * reads), Content-Profile on POST/PATCH/PUT/DELETE; absent, the first exposed schema. A schema that
+ * is not exposed is 406 PGRST106. `negotiated`: the response names its schema in Content-Profile
+ * (a profile header was sent, or more than one schema is exposed).
+ */
+export function requestSchema(c: Context, exposed: string[]): { name: string; negotiated: boolean } {
+  const writes = ['POST', 'PATCH', 'PUT', 'DELETE'];
+  const profile = c.req.header(writes.includes(c.req.method) ? 'Content-Profile' : 'Accept-Profile');
+  if (profile === undefined) return { name: exposed[0] ?? EXPOSED_SCHEMA, negotiated: exposed.length !== 1 };
+  if (!exposed.includes(profile)) {
+    throw new RestError(406, 'PGRST106', `Invalid schema: ${profile}`, null, `Only the following schemas are exposed: ${exposed.join(', ')}`);
   }
+  return { name: profile, negotiated: true };
 }
 
 /** How deep arrays and objects nest in JSON text (strings skipped), stopping once past `limit`. */

@@ -63,6 +63,7 @@ export class SchemaCache {
   private relationships = new Map<string, Relationship[]>();
   private roles = new Map<string, [string, string][]>();
   private switchable: Set<string> | null = null;
+  private timezones = new Set<string>();
   private loadedAt = 0;
 
   constructor(private readonly db: Queryable) {}
@@ -98,6 +99,8 @@ export class SchemaCache {
     this.roles = byRole;
     const switchable = await this.db.query<{ name: string }>(SWITCHABLE_ROLES_SQL);
     this.switchable = switchable.rows.length ? new Set(switchable.rows.map((r) => r.name)) : null;
+    const timezones = await this.db.query<{ name: string }>('select name from pg_timezone_names');
+    this.timezones = new Set(timezones.rows.map((r) => r.name));
     this.loadedAt = Date.now();
   }
 
@@ -123,10 +126,16 @@ export class SchemaCache {
     return (await this.refreshIfStale()) && this.tables.has(name);
   }
 
-  async tableNotFound(name: string): Promise<RestError> {
-    const hint = fuzzyBest(name, this.tables, 0.75);
-    return new RestError(404, 'PGRST205', `Could not find the table '${EXPOSED_SCHEMA}.${name}' in the schema cache`, null,
-      hint ? `Perhaps you meant the table '${EXPOSED_SCHEMA}.${hint.value}'` : null);
+  /** PGRST205; the stack serves only `public`, so another exposed schema has no tables to suggest. */
+  async tableNotFound(name: string, schema = EXPOSED_SCHEMA): Promise<RestError> {
+    const hint = schema === EXPOSED_SCHEMA ? fuzzyBest(name, this.tables, 0.75) : null;
+    return new RestError(404, 'PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`, null,
+      hint ? `Perhaps you meant the table '${schema}.${hint.value}'` : null);
+  }
+
+  /** pg_timezone_names, which `Prefer: timezone=` must name (PostgREST's dbTimezones). */
+  timezoneNames(): ReadonlySet<string> {
+    return this.timezones;
   }
 
   columnsOf(table: string): ColumnInfo[] {
@@ -154,7 +163,8 @@ export class SchemaCache {
   }
 
   /** findProc: the function by name and argument keys (PostgREST's overload rule); PGRST202/PGRST203. */
-  async findFunction(name: string, keys: string[], isPost = true, body: BodyKind = 'json'): Promise<FnInfo> {
+  async findFunction(name: string, keys: string[], isPost = true, body: BodyKind = 'json', schema = EXPOSED_SCHEMA): Promise<FnInfo> {
+    if (schema !== EXPOSED_SCHEMA) return findFunction(new Map(), name, keys, isPost, body, schema);
     if (!this.functions.has(name)) await this.refreshIfStale();
     return findFunction(this.functions, name, keys, isPost, body);
   }

@@ -1,4 +1,6 @@
 import type { Field, Filter } from './filter.ts';
+import type { CsvHeader } from './csv.ts';
+import { csvHeaderSql } from './csv.ts';
 import type { Condition } from './logic.ts';
 import { isLogicTree } from './logic.ts';
 import type { OrderTerm } from './params.ts';
@@ -199,6 +201,8 @@ export interface ReadStatement {
   maxRows: number | null;
   /** upserts: the expression that reads how many rows were inserted rather than updated */
   inserted?: string;
+  /** the body as text/csv instead of JSON, its header line read from there (csv.ts) */
+  csv?: CsvHeader;
 }
 
 /**
@@ -212,9 +216,16 @@ export function readSql(st: ReadStatement, p: Params): string {
   const limit = st.count === 'estimated' && st.maxRows !== null ? ` limit ${st.maxRows + 1}` : '';
   if (st.count === 'exact' || st.count === 'estimated') total = `(select count(*) from (${nodeSql(st.root, p, { countOnly: true })}${limit}) _pgrst_c)`;
   const item = st.scalar ? '_pgrst_r.pgrst_scalar' : '_pgrst_r';
-  return `${st.prefix ?? ''}select ${total} as total, count(*)::int as page_count, ${st.inserted ?? 'null'}::int as inserted,
-  coalesce(json_agg(${item}), '[]')::text as body, (json_agg(${item})->0)::text as first
+  // text/csv (csv.ts): each row's composite text without its parentheses.
+  const body = st.csv
+    ? `coalesce(string_agg(substring(_pgrst_r::text, 2, length(_pgrst_r::text) - 2), E'\\n'), '')`
+    : `coalesce(json_agg(${item}), '[]')::text`;
+  const rows = `select ${total} as total, count(*)::int as page_count, ${st.inserted ?? 'null'}::int as inserted,
+  ${body} as body, (json_agg(${item})->0)::text as first
   from (${inner}) _pgrst_r`;
+  if (!st.csv) return `${st.prefix ?? ''}${rows}`;
+  return `${st.prefix ?? ''}select total, page_count, inserted, ${csvHeaderSql(st.csv, '_pgrst_a.first', p)} || E'\\n' || body as body, first
+  from (${rows}) _pgrst_a`;
 }
 
 /** The count statement whose EXPLAIN gives `planned` (and `estimated` beyond max_rows). */

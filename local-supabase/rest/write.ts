@@ -1,6 +1,6 @@
 import { RestError } from './errors.ts';
 import type { Condition } from './logic.ts';
-import type { Prefer } from './params.ts';
+import type { Prefer } from './prefer.ts';
 import type { ColumnInfo } from './schema.ts';
 import { EXPOSED_SCHEMA } from './schema.ts';
 import type { Params } from './sql.ts';
@@ -92,7 +92,7 @@ export function writeStatement(req: WriteRequest, p: Params): { cte: string; cou
       if (!merge || !cols.length) conflict += 'do nothing';
       else conflict += `do update set ${cols.map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`).join(', ')} where ${COUNT_UPDATE}`;
     }
-    const source = bodyRows(cols, JSON.stringify(rows), req.prefer.missingDefault, p);
+    const source = bodyRows(cols, JSON.stringify(rows), req.prefer.missing === 'default', p);
     const select = cols.length ? cols.map((c) => `pgrst_body.${quoteIdent(c.name)}`).join(', ') : '';
     // The counter (PostgREST's pgrst.inserted) goes up per row offered and down per row updated.
     statement = `insert into ${table}${cols.length ? ` (${list})` : ''} select ${select} from ${source}${counted ? ` where ${COUNT_INSERT}` : ''}${conflict} ${returning}`;
@@ -103,7 +103,7 @@ export function writeStatement(req: WriteRequest, p: Params): { cte: string; cou
     const where = req.where.map((c) => conditionSql(c, req.table, p)).join(' and ');
     statement = cols.length
       ? `update ${table} set ${cols.map((c) => `${quoteIdent(c.name)} = pgrst_body.${quoteIdent(c.name)}`).join(', ')}
-         from ${bodyRows(cols, JSON.stringify([req.body]), req.prefer.missingDefault, p)} where ${where} ${returning}`
+         from ${bodyRows(cols, JSON.stringify([req.body]), req.prefer.missing === 'default', p)} where ${where} ${returning}`
       : `select ${req.returnRows ? '*' : '1'} from ${table} where false`;
   } else {
     requireFilters(req);

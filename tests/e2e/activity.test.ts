@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../local-supabase/stack.ts';
+import type { Stack } from '../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../support/db-snapshot.ts';
 import { buildAppFor } from './support/app-build';
 import { axeViolations } from './support/axe';
 import { launchChromium } from './support/browser';
@@ -49,7 +50,7 @@ beforeAll(async () => {
   const port = await freePort();
   URL_ = `http://127.0.0.1:${port}`;
   app = buildAppFor(URL_);
-  stack = await startStack({ port, memory: true, serveApp: app.dir });
+  stack = await startStackFromSnapshot({ port, memory: true, serveApp: app.dir });
   admin = serviceClient(URL_);
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../local-supabase/stack.ts';
+import type { Stack } from '../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../support/db-snapshot.ts';
 import { buildAppFor } from './support/app-build';
 import { launchChromium } from './support/browser';
 import { expectPagesEqualDatabase } from './support/db-view';
@@ -21,7 +22,7 @@ let browser: Browser;
 let service: SupabaseClient;
 let adminReader: SupabaseClient;
 
-const start = (port: number) => startStack({ port, dataDir, serveApp: app.dir });
+const start = (port: number) => startStackFromSnapshot({ port, dataDir, serveApp: app.dir });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A page of its own browser context, with its RPC requests and realtime frames recorded. */

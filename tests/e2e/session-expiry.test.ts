@@ -3,7 +3,8 @@ import type { Browser } from 'playwright-core';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANON_KEY } from '../../local-supabase/auth/keys.ts';
-import { startStack, type Stack } from '../../local-supabase/stack.ts';
+import type { Stack } from '../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../support/db-snapshot.ts';
 import { buildAppFor } from './support/app-build';
 import { launchChromium } from './support/browser';
 import { freePort } from './support/free-port';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const port = await freePort();
   URL_ = `http://127.0.0.1:${port}`;
   app = buildAppFor(URL_);
-  stack = await startStack({ port, memory: true, serveApp: app.dir, jwtExpirySec: 5 });
+  stack = await startStackFromSnapshot({ port, memory: true, serveApp: app.dir, jwtExpirySec: 5 });
   browser = await launchChromium();
 });
 

@@ -14,7 +14,8 @@ import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import type { Db } from '../../local-supabase/db/open.ts';
 import type { Limits } from '../../local-supabase/realtime/server.ts';
-import { startStack, type Stack } from '../../local-supabase/stack.ts';
+import type { Stack } from '../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../support/db-snapshot.ts';
 
 // The engine exactly as the app wires it (src/app/provider.tsx), against the whole local stack
 // in this process and the real supabase-js over a real socket.
@@ -56,7 +57,7 @@ export async function startLiveStack(opts: { jwtExpirySec?: number; memory?: boo
   // --memory: every restart is a new database (ids start again, new epoch)
   const dataDir = process.env.DATABASE_URL || opts.memory ? undefined : mkdtempSync(join(tmpdir(), 'live-test-'));
   const start = (port: number) =>
-    startStack({
+    startStackFromSnapshot({
       port,
       dataDir,
       databaseUrl: process.env.DATABASE_URL || undefined,

@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import type { Db } from '../../local-supabase/db/open.ts';
 import type { Keys } from '../../local-supabase/auth/keys.ts';
 import type { Limits } from '../../local-supabase/realtime/server.ts';
-import { startStack, type Stack } from '../../local-supabase/stack.ts';
+import type { Stack } from '../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../support/db-snapshot.ts';
 
 // The realtime tests run the whole local stack in-process (PGlite, or PostgreSQL with DATABASE_URL)
 // and talk to it with the real supabase-js. Writes go straight to the database as the superuser,
@@ -44,7 +45,7 @@ export interface Harness {
 export async function startHarness(opts: { limits?: Partial<Limits> } = {}): Promise<Harness> {
   const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'rt-test-'));
   const start = (port: number) =>
-    startStack({
+    startStackFromSnapshot({
       port,
       dataDir,
       databaseUrl: process.env.DATABASE_URL,

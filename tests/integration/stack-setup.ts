@@ -2,7 +2,7 @@ import { createClient } from '@supabase/supabase-js';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import type { Stack, StackOptions } from '../../local-supabase/stack.ts';
-import { startStack } from '../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../support/db-snapshot.ts';
 import { ANON_KEY, SECRET_KEY } from '../../local-supabase/auth/keys.ts';
 
 export const ADMIN = { email: 'admin@example.com', password: 'password123' };
@@ -10,7 +10,7 @@ export const SUPPORT = { email: 'support@example.com', password: 'password123' }
 
 /** A stack in this process: PGlite in memory, or the PostgreSQL server in DATABASE_URL. */
 export function startTestStack(opts: StackOptions = {}): Promise<Stack> {
-  return startStack({
+  return startStackFromSnapshot({
     port: 0,
     memory: true,
     databaseUrl: process.env.DATABASE_URL || undefined,

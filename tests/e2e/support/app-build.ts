@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ANON_KEY } from '../../../local-supabase/auth/keys.ts';
@@ -7,25 +8,8 @@ import { DEFAULT_LIVE_TRANSPORT, type LiveTransportSetting } from '../../../src/
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-/** Newest modification time of the app's sources. */
-function sourcesChangedAt(): number {
-  const walk = (path: string): number => {
-    const st = statSync(path);
-    if (!st.isDirectory()) return st.mtimeMs;
-    return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => walk(join(path, f))));
-  };
-  return Math.max(walk(join(ROOT, 'src')), walk(join(ROOT, 'index.html')));
-}
-
-function builtFor(dir: string, url: string): boolean {
-  const assets = join(dir, 'assets');
-  const index = join(dir, 'index.html');
-  if (!existsSync(index) || !existsSync(assets)) return false;
-  if (statSync(index).mtimeMs < sourcesChangedAt()) return false;
-  return readdirSync(assets)
-    .filter((f) => f.endsWith('.js'))
-    .some((f) => readFileSync(join(assets, f), 'utf8').includes(JSON.stringify(url).slice(1, -1)));
-}
+/** The URL a shared build is made for; each copy gets its stack's URL written in its place. */
+const PLACEHOLDER_URL = 'http://stack.placeholder.invalid:1';
 
 export interface AppBuildOptions {
   /** VITE_LIVE_TRANSPORT baked into the build (default: the app's default) */
@@ -33,22 +17,31 @@ export interface AppBuildOptions {
 }
 
 /**
- * The built dashboard for a stack at `url`. The build bakes VITE_SUPABASE_URL (and
- * VITE_LIVE_TRANSPORT) in, so `dist` is used when it was built for this URL from the current
- * sources in the default transport (npm test's build stage); otherwise the app is built once more,
- * for that URL and transport, into a temporary folder (each run picks a free port, so two runs on
- * one machine never share a stack or a build). Either way the browser loads a production build.
+ * The built dashboard for a stack at `url`, a production build. The build bakes VITE_SUPABASE_URL
+ * and VITE_LIVE_TRANSPORT in; each test file's stack has a port of its own, so the app is built
+ * once per run and transport for a placeholder URL (in the folder the e2e globalSetup hands over,
+ * tests/e2e/support/app-builds.ts) and each file gets a copy with its URL written in.
  */
 export function buildAppFor(url: string, opts: AppBuildOptions = {}): { dir: string; remove: () => void } {
   const transport = opts.transport ?? DEFAULT_LIVE_TRANSPORT;
-  const dist = join(ROOT, 'dist');
-  const distTransport = process.env.VITE_LIVE_TRANSPORT || DEFAULT_LIVE_TRANSPORT;
-  if (transport === distTransport && builtFor(dist, url)) return { dir: dist, remove: () => {} };
+  const shared = join(inject('appBuilds'), transport);
+  if (!existsSync(join(shared, 'index.html'))) {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', shared, '--emptyOutDir'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, VITE_SUPABASE_URL: PLACEHOLDER_URL, VITE_SUPABASE_ANON_KEY: ANON_KEY, VITE_LIVE_TRANSPORT: transport },
+    });
+  }
   const out = mkdtempSync(join(tmpdir(), 'e2e-app-'));
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', out, '--emptyOutDir'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, VITE_SUPABASE_URL: url, VITE_SUPABASE_ANON_KEY: ANON_KEY, VITE_LIVE_TRANSPORT: transport },
-  });
+  cpSync(shared, out, { recursive: true });
+  let written = 0;
+  for (const file of [join(out, 'index.html'), ...readdirSync(join(out, 'assets')).map((f) => join(out, 'assets', f))]) {
+    if (!/\.(js|html)$/.test(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(PLACEHOLDER_URL)) continue;
+    writeFileSync(file, text.replaceAll(PLACEHOLDER_URL, url));
+    written++;
+  }
+  if (written === 0) throw new Error(`the app build in ${shared} does not contain VITE_SUPABASE_URL`);
   return { dir: out, remove: () => rmSync(out, { recursive: true, force: true }) };
 }

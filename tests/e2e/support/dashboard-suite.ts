@@ -5,7 +5,8 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIVE_TRANSPORT, type LiveTransportSetting } from '../../../src/config/env.ts';
-import { startStack, type Stack } from '../../../local-supabase/stack.ts';
+import type { Stack } from '../../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../../support/db-snapshot.ts';
 import { buildAppFor } from './app-build';
 import { launchChromium } from './browser';
 import { freePort } from './free-port';
@@ -59,7 +60,7 @@ export function dashboardSuite(transport?: LiveTransportSetting) {
 
   // E2E_DEBUG=1 prints the stack's log with timestamps
   const log = process.env.E2E_DEBUG ? (m: string) => console.log(new Date().toISOString().slice(11, 23), m) : undefined;
-  const start = () => startStack({ port: PORT, dataDir, serveApp: app.dir, log });
+  const start = () => startStackFromSnapshot({ port: PORT, dataDir, serveApp: app.dir, log });
 
   beforeAll(async () => {
     PORT = Number(process.env.E2E_STACK_PORT) || (await freePort());
@@ -309,6 +310,32 @@ export function dashboardSuite(transport?: LiveTransportSetting) {
       await ctx.close();
     });
 
+    it('preloads the pages: moving between them fetches no script and shows no loader', async () => {
+      await tab1.goto(`${URL_}/`);
+      await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+      // the overview's first load does not carry the activity page; the idle preload fetches it
+      await tab1.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/assets\/activity-[\w-]+\.js$/.test(e.name)), undefined, {
+        timeout: 10_000,
+      });
+      const scripts: string[] = [];
+      const onRequest = (r: { resourceType(): string; url(): string }) => void (r.resourceType() === 'script' && scripts.push(r.url()));
+      tab1.on('request', onRequest);
+      await tab1.evaluate(() => {
+        const w = window as unknown as { loaderSeen: boolean };
+        w.loaderSeen = false;
+        new MutationObserver(() => {
+          if (document.body.textContent?.includes('Loading the page')) w.loaderSeen = true;
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
+      await tab1.click('nav[aria-label="Main"] a:has-text("Activity")');
+      await tab1.waitForSelector('[data-testid="activity-item"]');
+      await tab1.click('nav[aria-label="Main"] a:has-text("Overview")');
+      await tab1.waitForSelector('[data-testid="revenue-chart"] svg.recharts-surface');
+      tab1.off('request', onRequest);
+      expect(scripts).toEqual([]);
+      expect(await tab1.evaluate(() => (window as unknown as { loaderSeen: boolean }).loaderSeen)).toBe(false);
+    });
+
     it('scrolls into the past on the activity page', async () => {
       await tab1.goto(`${URL_}/activity`);
       await tab1.waitForSelector('[data-testid="activity-item"]');
@@ -341,7 +368,7 @@ export function dashboardSuite(transport?: LiveTransportSetting) {
       await within(60_000, stack.close(), 'stack.close()');
       log?.(`stack closed in ${Date.now() - t0} ms`);
       expect(await waitForState(tab1, ['polling', 'offline', 'connecting'], 60_000)).not.toBe('live');
-      stack = await within(120_000, start(), 'startStack() on the same data folder');
+      stack = await within(120_000, start(), 'startStackFromSnapshot() on the same data folder');
       console.log(`stack restarted in ${Date.now() - t0} ms`);
 
       expect(await waitForState(tab1, ['live'], 150_000)).toBe('live');

@@ -3,7 +3,8 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveTransportSetting } from '../../../src/config/env.ts';
-import { startStack, type Stack } from '../../../local-supabase/stack.ts';
+import type { Stack } from '../../../local-supabase/stack.ts';
+import { startStackFromSnapshot } from '../../support/db-snapshot.ts';
 import { buildAppFor } from './app-build';
 import { launchChromium } from './browser';
 import { freePort } from './free-port';
@@ -68,7 +69,7 @@ export function tabsSuite(transport: LiveTransportSetting) {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     app = buildAppFor(url, { transport });
-    stack = await startStack({ port, memory: true, serveApp: app.dir });
+    stack = await startStackFromSnapshot({ port, memory: true, serveApp: app.dir });
     admin = serviceClient(url);
     reader = await staffClient(url, 'admin@example.com');
     browser = await launchChromium();

@@ -1,12 +1,13 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createMemoryRouter, RouterProvider } from 'react-router-dom';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemoryRouter, useLocation, type Location } from 'react-router-dom';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as LiveModule from '@/live';
 import type { LiveCommands, StaffUser } from '@/live/types';
 import { useConnectionStore, useDashboardStore, useSessionStore } from '@/live';
 import { initialDashboardData } from '@/live/dashboard-reducer';
-import { routes } from '@/app/router';
+import { preloadAllRoutes } from '@/app/lazy-routes';
+import { AppRoutes } from '@/app/router';
 import { activityFixture, connectionFixture, kpisFixture, supportKpisFixture } from '../features/fixtures/dashboard';
 import { installBrowserStubs } from '../features/fixtures/browser-stubs';
 import { ticketAgingJson } from '../features/fixtures/ticket-aging';
@@ -30,8 +31,17 @@ const admin: StaffUser = { id: 'a', email: 'admin@example.com', displayName: 'Al
 const support: StaffUser = { id: 's', email: 'support@example.com', displayName: 'Sam Support', role: 'support' };
 
 function renderAt(path: string) {
-  const router = createMemoryRouter(routes, { initialEntries: [path] });
-  render(<RouterProvider router={router} />);
+  const router = { location: null as unknown as Location };
+  function LocationProbe() {
+    router.location = useLocation();
+    return null;
+  }
+  render(
+    <MemoryRouter initialEntries={[path]}>
+      <AppRoutes />
+      <LocationProbe />
+    </MemoryRouter>,
+  );
   return router;
 }
 
@@ -52,6 +62,9 @@ function signedIn(user: StaffUser) {
   });
 }
 
+// A warm page: the pages' code has arrived, as the app preloads it (a cold page is in lazy-component.test).
+beforeAll(() => preloadAllRoutes());
+
 beforeEach(() => {
   installBrowserStubs();
   Object.values(commands).forEach((fn) => fn.mockReset());
@@ -71,7 +84,7 @@ describe('routes', () => {
   it('sends a signed-out visitor to the login, with the reason', () => {
     useSessionStore.setState({ status: 'signed-out', user: null, message: 'Your session expired. Please sign in again.' });
     const router = renderAt('/activity');
-    expect(router.state.location.pathname).toBe('/login');
+    expect(router.location.pathname).toBe('/login');
     expect(screen.getByRole('heading', { name: 'Sign in to the dashboard' })).toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent('Your session expired');
   });
@@ -87,7 +100,7 @@ describe('routes', () => {
     await userEvent.type(screen.getByLabelText('Password'), 'password123');
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(commands.signIn).toHaveBeenCalledWith('admin@example.com', 'password123');
-    expect(router.state.location.pathname).toBe('/activity');
+    expect(router.location.pathname).toBe('/activity');
     expect(await screen.findByRole('heading', { name: 'Activity', level: 1 })).toBeInTheDocument();
   });
 
@@ -125,7 +138,7 @@ describe('routes', () => {
     signedIn(admin);
     const router = renderAt('/');
     await userEvent.click(screen.getByRole('button', { name: '90 d' }));
-    expect(router.state.location.search).toBe('?range=90d');
+    expect(router.location.search).toBe('?range=90d');
     expect(commands.setRevenueRange).toHaveBeenLastCalledWith('90d');
   });
 
@@ -158,6 +171,18 @@ describe('routes', () => {
     expect(commands.retry).toHaveBeenCalledWith('ticketStatus');
   });
 
+  it('moves between preloaded pages without a loading fallback', async () => {
+    signedIn(admin);
+    const router = renderAt('/');
+    await userEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Activity' }));
+    expect(router.location.pathname).toBe('/activity');
+    expect(screen.getByRole('heading', { name: 'Activity', level: 1 })).toBeInTheDocument();
+    expect(screen.queryByText('Loading the page…')).not.toBeInTheDocument();
+    await userEvent.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Overview' }));
+    expect(screen.getByRole('heading', { name: 'Overview', level: 1 })).toBeInTheDocument();
+    expect(screen.queryByText('Loading the page…')).not.toBeInTheDocument();
+  });
+
   it('shows the full feed and loads older items on request', async () => {
     signedIn(admin);
     renderAt('/activity');
@@ -174,6 +199,6 @@ describe('routes', () => {
     const router = renderAt('/');
     await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(commands.signOut).toHaveBeenCalledOnce();
-    expect(router.state.location.pathname).toBe('/login');
+    expect(router.location.pathname).toBe('/login');
   });
 });

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
   it("reads the project's supabase/config.toml", () => {
     const config = loadConfig(REPO_ROOT);
     expect(config.api.maxRows).toBe(1000);
+    expect(config.api.schemas).toEqual(['public', 'graphql_public']);
     expect(config.auth).toMatchObject({ enableSignup: true, minimumPasswordLength: 6, jwtExpiry: 3600 });
     expect(config.auth.email).toEqual({ enabled: true, enableConfirmations: false, maxFrequencySec: 1 });
     expect(config.auth.rateLimit).toMatchObject({ signInSignUps: 30, tokenRefresh: 150, tokenVerifications: 30 });
@@ -53,12 +54,32 @@ describe('configFromToml', () => {
     expect(configFromToml('[auth.email]\nenabled = false').auth.email.enabled).toBe(false);
   });
 
+  it('reads the whole TOML language the CLI accepts (multi-line strings, dates) and ignores what it does not use', () => {
+    const config = configFromToml(`
+      [auth.email.template.invite]
+      subject = """You are
+      invited"""
+      [analytics]
+      since = 1979-05-27T07:32:00Z
+      [api]
+      max_rows = 50
+    `);
+    expect(config.api.maxRows).toBe(50);
+  });
+
+  it('reads [api] schemas (PostgREST db-schemas, the first the default), a non-empty list of names', () => {
+    expect(configFromToml('[api]\nschemas = ["api", "public"]').api.schemas).toEqual(['api', 'public']);
+    expect(configFromToml('').api.schemas).toEqual(['public', 'graphql_public']);
+    expect(() => configFromToml('[api]\nschemas = []')).toThrow(new ConfigError('api.schemas must be a non-empty list of names'));
+    expect(() => configFromToml('[api]\nschemas = "public"')).toThrow(new ConfigError('api.schemas must be a non-empty list of names'));
+  });
+
   it('names the key and line of a wrong value', () => {
     expect(() => configFromToml('[api]\nmax_rows = "many"')).toThrow(new ConfigError('api.max_rows must be a non-negative integer'));
     expect(() => configFromToml('[auth]\nenable_signup = 1')).toThrow('auth.enable_signup must be true or false');
     expect(() => configFromToml('[auth]\npassword_requirements = "strong"')).toThrow(/password_requirements must be one of/);
     expect(() => configFromToml('[auth.email]\nmax_frequency = "soon"')).toThrow(/max_frequency must be a duration/);
-    expect(() => configFromToml('[api]\n\nmax_rows = = 3')).toThrow('supabase/config.toml: line 3: unknown value "="');
+    expect(() => configFromToml('[api]\n\nmax_rows = = 3')).toThrow('supabase/config.toml: line 3: invalid value');
   });
 });
 

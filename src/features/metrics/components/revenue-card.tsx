@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { Suspense, useEffect, useMemo } from 'react';
 import type { Loadable, RevenuePoint, RevenueRange } from '@/live/types';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -10,9 +10,8 @@ import { formatCount, formatMoneyCents } from '../utils/format-number';
 import { toRevenueChartData, totalRevenueCents } from '../utils/to-revenue-chart-data';
 import { revenueCsvFileName, toRevenueCsv } from '../utils/to-revenue-csv';
 import { chartConfig } from './chart-config';
+import { LazyRevenueChart as RevenueChart } from './lazy-revenue-chart';
 import { RangePicker } from './range-picker';
-
-const RevenueChart = lazy(() => import('./revenue-chart').then((m) => ({ default: m.RevenueChart })));
 
 export interface RevenueCardProps {
   revenue: Loadable<RevenuePoint[]>;
@@ -41,6 +40,9 @@ export function RevenueCard({ revenue, range, dataRange, onRangeChange, onRetry,
   const data = useMemo(() => (current ? toRevenueChartData(current, range, { locale }) : null), [current, range, locale]);
   const total = data ? totalRevenueCents(data) : 0;
   const orders = data ? data.reduce((n, p) => n + p.ordersCount, 0) : 0;
+
+  // The chart's code, fetched while the data loads rather than after; a failure shows at render.
+  useEffect(() => void RevenueChart.preload().catch(() => undefined), []);
 
   let body;
   if (!data) {

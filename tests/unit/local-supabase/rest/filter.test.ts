@@ -57,8 +57,11 @@ describe('filters (PostgREST v14 grammar)', () => {
     expect(restError(() => filter('s', 'in.(a,b')).details).toBe('unexpected end of input expecting "," or ")"');
   });
 
-  it('reads query strings as PostgREST does: + is a space, keys without = are dropped', () => {
-    expect(queryPairs('?a=eq.x+y&flag&b=%2C')).toEqual([['a', 'eq.x y'], ['b', ',']]);
+  // http-types parseQueryReplacePlus (QueryParams.hs): `&` and `;` separate pairs, `+` is a space,
+  // a key without `=` has no value; QueryParams.parse then drops it (nonemptyParams).
+  it('reads query strings as PostgREST does: + is a space, ; separates, keys without = have no value', () => {
+    expect(queryPairs('?a=eq.x+y&flag&b=%2C;c=%zz')).toEqual([['a', 'eq.x y'], ['flag', null], ['b', ','], ['c', '%zz']]);
+    expect(parseQuery(queryPairs('?flag&a=eq.1')).filters).toHaveLength(1);
   });
 
   it('sorts keys into select, columns, on_conflict, order, limit, offset and filters by path', () => {
@@ -66,11 +69,23 @@ describe('filters (PostgREST v14 grammar)', () => {
     expect(q.select).toBe('*');
     expect(q.columns).toEqual(['a', 'b']);
     expect(q.onConflict).toEqual(['a']);
-    expect(q.order.map((o) => o.path)).toEqual([[], ['tickets']]);
-    expect(q.limit).toEqual([{ path: [], value: 5 }]);
+    expect(q.order.map((o) => o.path)).toEqual([['tickets'], []]); // reversed: Plan.hs addOrders is a foldr
+    // QueryParams.hs ranges: HashMap.fromList keeps the last `limit` (x, not a number: no limit).
+    expect(q.limit).toEqual([]);
     expect(q.offset).toEqual([{ path: ['tickets'], value: 2 }]);
     expect(q.filters).toHaveLength(1);
     expect(restError(() => parseQuery([['limit', '-1']])).body()).toMatchObject({ code: 'PGRST103', details: 'Limit should be greater than or equal to zero.' });
+  });
+
+  // QueryParams.hs parse: order, then and/or, then columns, then select, then filters, then on_conflict.
+  it('reports the first failing parameter in the order QueryParams.parse reads them', () => {
+    const failing = { order: 'x.sideways', or: '(a.eq)', columns: 'a,', select: 'a,(', f: 'nope.1', on_conflict: '' };
+    const order = ['order', 'logic tree', 'columns', 'select', 'filter', 'on_conflict'];
+    const entries = Object.entries(failing);
+    for (let i = 0; i < entries.length; i++) {
+      const pairs = entries.slice(i).reverse();
+      expect(restError(() => parseQuery(pairs)).message).toContain(`failed to parse ${order[i]}`);
+    }
   });
 
   it('lets GET rpc arguments through as plain values', () => {

@@ -2,11 +2,15 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RevenuePoint } from '@/live/types';
+import { LazyRevenueChart } from '@/features/metrics/components/lazy-revenue-chart';
 import { RevenueCard, type RevenueCardProps } from '@/features/metrics/components/revenue-card';
 import { installBrowserStubs } from '../../fixtures/browser-stubs';
 
-beforeAll(() => {
+beforeAll(async () => {
   installBrowserStubs();
+  // The chart's code (recharts) arrives before the tests, as the card's mount and the idle preload
+  // fetch it in the app; importing it cold can outlast waitFor's second on a busy machine.
+  await LazyRevenueChart.preload();
 });
 
 const points: RevenuePoint[] = [
