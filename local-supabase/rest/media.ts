@@ -15,6 +15,8 @@ export interface Media {
 }
 
 export const JSON_MEDIA: Media = { kind: 'json', stripNulls: false, contentType: 'application/json; charset=utf-8' };
+/** PostgREST's GeoJSON handler: chosen like any other, but the stack cannot produce it (below). */
+const GEOJSON: Media = { kind: 'json', stripNulls: false, contentType: 'application/geo+json; charset=utf-8' };
 
 /** Haskell `reads :: Double` on a prefix; 1.0 when there is no number. */
 function readQ(text: string): number {
@@ -77,8 +79,7 @@ function decode(text: string): Decoded {
       return { media: { kind: 'json', stripNulls: true, contentType: `${mime}; charset=utf-8` }, mime };
     }
     case 'application/geo+json':
-      // PostgREST answers GeoJSON through PostGIS; the stack has no GeoJSON and answers JSON.
-      return { media: JSON_MEDIA, mime: 'application/geo+json' };
+      return { media: GEOJSON, mime: 'application/geo+json' };
     default: {
       const known: Record<string, string> = {
         'text/plain': 'text/plain',
@@ -97,6 +98,11 @@ export function negotiate(accept: string | undefined): Media {
   const types = accept === undefined ? ['*/*'] : parseAccept(accept);
   const decoded = types.map(decode);
   const pick = decoded.find((d) => d.media !== null)?.media;
+  if (pick === GEOJSON) {
+    // PostgREST builds GeoJSON with PostGIS's ST_AsGeoJSON over the result rows (Query/SqlFragment.hs
+    // asGeoJsonF); the stack's databases have no PostGIS, where that query fails so (42883 is HTTP 404).
+    throw new RestError(404, '42883', 'function st_asgeojson(record) does not exist', null, 'No function matches the given name and argument types. You might need to add explicit type casts.');
+  }
   if (pick) return pick;
   throw new RestError(406, 'PGRST107', `None of these media types are available: ${decoded.map((d) => d.mime).join(', ')}`);
 }

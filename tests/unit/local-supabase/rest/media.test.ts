@@ -41,4 +41,17 @@ describe('Accept (parseHttpAccept, negotiateContent)', () => {
     expect(restError(() => negotiate('application/vnd.pgrst.plan+json')).status).toBe(406);
     expect(restError(() => negotiate('')).message).toBe('None of these media types are available: ');
   });
+
+  it('GeoJSON is the error PostgREST answers on a database without PostGIS, never JSON rows', () => {
+    // Query/SqlFragment.hs asGeoJsonF: ST_AsGeoJSON(_postgrest_t) over the rows; undefined_function is HTTP 404.
+    const err = restError(() => negotiate('application/geo+json'));
+    expect(err.status).toBe(404);
+    expect(err.body()).toEqual({
+      code: '42883',
+      details: null,
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      message: 'function st_asgeojson(record) does not exist',
+    });
+    expect(negotiate('application/json, application/geo+json')).toMatchObject({ kind: 'json', contentType: 'application/json; charset=utf-8' });
+  });
 });
