@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './types.ts';
@@ -44,7 +45,7 @@ export async function bootstrap(db: Db, opts: BootstrapOptions): Promise<Bootstr
   // server got it from its admin (scripts/pg-cluster.sh); there the stack may not be a superuser.
   if (fresh || db.kind === 'pglite') {
     const platform = join(opts.root, 'local-supabase', 'platform.sql');
-    if (existsSync(platform)) await runScript(db, readFileSync(platform, 'utf8'), 'platform.sql');
+    if (existsSync(platform)) await applyPlatform(db, readFileSync(platform, 'utf8'));
   }
   await runScript(db, readFileSync(join(opts.root, 'local-supabase', 'auth', 'schema.sql'), 'utf8'), 'auth/schema.sql');
   await db.exec(TRACKING_SQL);
@@ -74,6 +75,27 @@ export async function bootstrap(db: Db, opts: BootstrapOptions): Promise<Bootstr
     log('applied seed.sql');
   }
   return { fresh, applied };
+}
+
+/**
+ * platform.sql, unless this database already has this very text (about a second of PGlite's start;
+ * the stack records what it applied in _local_stack.platform, which Supabase has no counterpart of).
+ */
+async function applyPlatform(db: Db, sql: string): Promise<void> {
+  const sha256 = createHash('sha256').update(sql).digest('hex');
+  const { rows } = await db.query<{ current: boolean }>(
+    `select to_regclass('_local_stack.platform') is not null as current`,
+  );
+  if (rows[0]?.current) {
+    const { rows: applied } = await db.query<{ sha256: string }>('select sha256 from _local_stack.platform');
+    if (applied[0]?.sha256 === sha256) return;
+  }
+  await runScript(db, sql, 'platform.sql');
+  await db.exec(`create schema if not exists _local_stack;
+    revoke all on schema _local_stack from public;
+    create table if not exists _local_stack.platform (sha256 text not null);
+    delete from _local_stack.platform;
+    insert into _local_stack.platform values (${quoteLiteral(sha256)});`);
 }
 
 async function runScript(db: Db, sql: string, name: string): Promise<void> {

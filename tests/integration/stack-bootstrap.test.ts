@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,9 @@ describe('bootstrap with the real platform.sql', () => {
       await db.exec(`create policy keep_me on realtime.messages for select to authenticated using (realtime.topic() = 'x')`);
       await db.query(`select realtime.send('{"a":1}', 'e', 'x')`);
     });
+    // Changed text is applied again over what is there (idempotent); the same text is not re-run.
+    const touched = `${platform}\n-- touched\n`;
+    writeFileSync(join(root2, 'local-supabase', 'platform.sql'), touched);
     const after = await boot(async (db) => ({
       policies: (await db.query(`select policyname from pg_policies where schemaname = 'realtime' and tablename = 'messages'`)).rows,
       messages: (await db.query<{ topic: string; private: boolean; id_in_payload: boolean }>(
@@ -105,5 +109,7 @@ describe('bootstrap with the real platform.sql', () => {
       messages: [{ topic: 'x', private: true, id_in_payload: true }],
       rls: [{ rls: true }],
     });
+    const recorded = await boot(async (db) => (await db.query<{ sha256: string }>('select sha256 from _local_stack.platform')).rows);
+    expect(recorded).toEqual([{ sha256: createHash('sha256').update(touched).digest('hex') }]);
   });
 });
