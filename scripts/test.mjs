@@ -12,7 +12,7 @@
 //                                      seed, pgTAP through pg_prove, then the integration suite again on it
 //   e2e                                vitest + playwright-core driving Debian's Chromium
 //
-//   rows: [unit → components → build] ‖ typecheck ‖ lint;  integration ‖ database;  e2e
+//   rows: [unit → components → build] ‖ typecheck ‖ lint;  then integration ‖ [database → e2e]
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -177,8 +177,13 @@ async function main() {
     [['typecheck', tsc]],
     [['lint', eslint]],
   );
-  await together([['integration', (out) => vitest('integration', {}, out)]], [['database', database]]);
-  await stage('e2e', (out) => vitest('e2e', ci ? { CI: 'true' } : {}, out));
+  await together(
+    [['integration', (out) => vitest('integration', {}, out)]],
+    [
+      ['database', database],
+      ['e2e', (out) => vitest('e2e', ci ? { CI: 'true' } : {}, out)],
+    ],
+  );
 
   console.log('\n━━━ summary ━━━');
   for (const s of stages) console.log(`${s.ok ? '✓' : '✗'} ${s.name} (${s.seconds}s)`);
