@@ -12,7 +12,8 @@
 //                                      seed, pgTAP through pg_prove, then the integration suite again on it
 //   e2e                                vitest + playwright-core driving Debian's Chromium
 //
-//   rows: [unit → components → build] ‖ typecheck ‖ lint;  then integration ‖ [database → e2e]
+//   order: typecheck ‖ lint; unit; components; build; then integration ‖ [database → e2e]
+//   (vitest's unit projects use both cores themselves; tsc and eslint one each)
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -168,15 +169,10 @@ async function main() {
     const size = await run('node', ['scripts/bundle-size.mjs'], { out });
     return !warned && size.code === 0;
   };
-  await together(
-    [
-      ['unit', (out) => vitest('unit', {}, out)],
-      ['components', (out) => vitest('components', {}, out)],
-      ['build', build],
-    ],
-    [['typecheck', tsc]],
-    [['lint', eslint]],
-  );
+  await together([['typecheck', tsc]], [['lint', eslint]]);
+  await stage('unit', (out) => vitest('unit', {}, out));
+  await stage('components', (out) => vitest('components', {}, out));
+  await stage('build', build);
   await together(
     [['integration', (out) => vitest('integration', {}, out)]],
     [
