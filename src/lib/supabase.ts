@@ -5,6 +5,7 @@ import { RealtimeClient } from '@supabase/realtime-js';
 import type { SupabaseClient, SupabaseClientOptions } from '@supabase/supabase-js';
 import { getEnv } from '@/config/env';
 import type { Database } from '@/types/database';
+import { canRunWorkers, liveWorkerUrl } from './live-worker-url';
 
 /**
  * What the app uses of a Supabase client: the data API (rpc, from), auth and realtime. The
@@ -173,11 +174,21 @@ export function createSupabaseClient(url: string, anonKey: string, options: AppS
 
 let browserClient: AppSupabaseClient | null = null;
 
+/**
+ * realtime-js's worker heartbeat: the socket's heartbeat runs on a dedicated worker's clock, so a
+ * hidden leader tab (the one holding the socket) keeps it alive on time; Chrome would wake the
+ * page's own heartbeat timer once a minute after 5 minutes hidden. The worker script is the app's
+ * own (`live-worker.js`), never realtime-js's default blob: URL.
+ */
+export function realtimeWorkerOptions(): Pick<NonNullable<AppSupabaseClientOptions['realtime']>, 'worker' | 'workerUrl'> {
+  return canRunWorkers() ? { worker: true, workerUrl: liveWorkerUrl() } : {};
+}
+
 /** The app's client, created on first use from VITE_SUPABASE_URL / VITE_SUPABASE_ANON_KEY. */
 export function getSupabaseClient(): AppSupabaseClient {
   if (!browserClient) {
     const env = getEnv();
-    browserClient = createSupabaseClient(env.supabaseUrl, env.supabaseAnonKey);
+    browserClient = createSupabaseClient(env.supabaseUrl, env.supabaseAnonKey, { realtime: realtimeWorkerOptions() });
   }
   return browserClient;
 }

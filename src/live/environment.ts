@@ -3,13 +3,21 @@
  * visibility and network status. Listeners are plain subscribe functions returning their
  * unsubscribe, so tests pass a fake and Node (integration tests) gets a quiet default.
  */
-export type TimerHandle = ReturnType<typeof setTimeout>;
+import { canRunWorkers, liveWorkerUrl } from '@/lib/live-worker-url';
+import { pageTimers, type TimerHandle, type TimerSource } from './timers/timer-source';
+import { createWorkerTimers } from './timers/worker-timers';
+
+export type { TimerHandle } from './timers/timer-source';
 
 export interface LiveEnvironment {
   /** wall clock (ms since the epoch): only for time-window boundaries and server timestamps */
   now(): number;
   /** monotonic clock (ms): every interval, throttle and backoff; never steps with the wall clock */
   monotonic(): number;
+  /**
+   * One-shot timers that a hidden tab does not starve: in the browser they run on a dedicated
+   * worker's clock (Chrome wakes a page hidden for 5 minutes once a minute for chained timers)
+   */
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   random(): number;
@@ -34,17 +42,31 @@ interface WindowLike {
   removeEventListener(type: 'online' | 'offline', fn: () => void): void;
 }
 
+/**
+ * The timers of a browser environment: a dedicated worker's clock where the page can run workers
+ * (the worker starts with the first timer), else the page's own (Node, where vitest fakes them).
+ */
+export function browserTimers(): TimerSource {
+  if (!canRunWorkers()) return pageTimers;
+  return createWorkerTimers({
+    createWorker: () => new Worker(liveWorkerUrl(), { name: 'live-timers' }),
+    fallback: pageTimers,
+    now: () => performance.now(),
+  });
+}
+
 /** Browser environment; with no window/document (Node) the page counts as visible and online. */
 export function createBrowserEnvironment(
   win: WindowLike | undefined = typeof window === 'undefined' ? undefined : window,
   doc: DocumentLike | undefined = typeof document === 'undefined' ? undefined : document,
+  timers: TimerSource = browserTimers(),
 ): LiveEnvironment {
   return {
     // looked up at call time so vitest's fake timers apply
     now: () => Date.now(),
     monotonic: () => performance.now(),
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => clearTimeout(handle),
+    setTimeout: (fn, ms) => timers.setTimeout(fn, ms),
+    clearTimeout: (handle) => timers.clearTimeout(handle),
     random: () => Math.random(),
     requestFrame: (fn) => {
       // hidden tabs get no animation frames: a timer makes sure queued updates still land

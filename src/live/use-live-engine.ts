@@ -6,7 +6,7 @@ import { useConnectionStore } from './stores/connection-store';
 import { useDashboardStore } from './stores/dashboard-store';
 import { useSessionStore } from './stores/session-store';
 import { createTabsCoordinator } from './tabs/tab-coordinator';
-import { createBrowserTabsClock, detectTabsPlatform, type TabsPlatform } from './tabs/tab-ports';
+import { detectTabsPlatform, tabsClockOf, type TabsPlatform } from './tabs/tab-ports';
 import type { ViewStores } from './tabs/tab-view';
 import type { LiveCommands } from './types';
 
@@ -53,7 +53,7 @@ export function mountLive(deps: LiveAppDeps): Mounted {
     client: deps.client,
     api: deps.api,
     platform,
-    clock: createBrowserTabsClock(),
+    clock: tabsClockOf(env),
     projectUrl,
     stores,
     visibility: env,

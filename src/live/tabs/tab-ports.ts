@@ -2,7 +2,7 @@
  * What the tabs module needs from the browser, as small interfaces so unit tests pass fakes of
  * Web Locks, BroadcastChannel, page lifecycle and the clock.
  */
-import type { TimerHandle } from '../environment';
+import type { LiveEnvironment, TimerHandle } from '../environment';
 
 export interface LockOptions {
   signal?: AbortSignal;
@@ -38,12 +38,16 @@ export interface TabsClock {
   random(): number;
 }
 
-export function createBrowserTabsClock(): TabsClock {
+/**
+ * The tabs' clock from the page's live environment: the same timers as the engine, so a hidden
+ * leader's heartbeats run on the worker's clock as its polls do.
+ */
+export function tabsClockOf(env: LiveEnvironment): TabsClock {
   return {
-    now: () => (typeof performance === 'undefined' ? Date.now() : performance.now()),
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (handle) => clearTimeout(handle),
-    random: () => Math.random(),
+    now: () => env.monotonic(),
+    setTimeout: (fn, ms) => env.setTimeout(fn, ms),
+    clearTimeout: (handle) => env.clearTimeout(handle),
+    random: () => env.random(),
   };
 }
 

@@ -102,6 +102,9 @@ export class FakeChannels {
   posted: Array<{ owner: string; type: string }> = [];
   muted = new Set<string>();
 
+  /** `deliver` runs a delivery on a later task (a test simulating throttled page timers passes unthrottled ones) */
+  constructor(private readonly deliver: (fn: () => void) => void = (fn) => void setTimeout(fn, 0)) {}
+
   forTab(owner: string): (name: string) => ChannelLike {
     return (name) => {
       const me = { name, owner, listeners: new Set<(e: { data: unknown }) => void>() };
@@ -113,10 +116,10 @@ export class FakeChannels {
           this.posted.push({ owner, type: String((data as { type?: unknown }).type) });
           for (const other of this.open) {
             if (other === me || other.name !== name) continue;
-            setTimeout(() => {
+            this.deliver(() => {
               if (!this.open.has(other) || this.muted.has(other.owner)) return;
               for (const l of other.listeners) l({ data: structuredClone(data) });
-            }, 0);
+            });
           }
         },
         addEventListener: (_t, l) => void me.listeners.add(l),

@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBrowserEnvironment } from '@/live/environment';
+import { createLiveEngine } from '@/live/engine';
+import { createConnectionStore } from '@/live/stores/connection-store';
+import { createDashboardStore } from '@/live/stores/dashboard-store';
+import { createSessionStore } from '@/live/stores/session-store';
+import { createTabsCoordinator } from '@/live/tabs/tab-coordinator';
+import type { TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
+import type { ViewStores } from '@/live/tabs/tab-view';
+import { mountLive } from '@/live/use-live-engine';
+import { createFakeApi, createFakeEnv, FakeClient, FakeDb } from '../fakes';
+import { INTENSIVE_AFTER_MS, simulateChrome } from './chrome-timers';
+import { FakeChannels, FakeLocks, jwtFor } from './fakes';
+
+const PROJECT = 'http://127.0.0.1:54321';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+const newStores = (): ViewStores => ({ dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() });
+const activeRepairs = (stores: ViewStores) => stores.dashboard.getState().kpis.data?.activeRepairs ?? null;
+
+/**
+ * Two tabs of one browser: the leader's tab is hidden (its page timers throttled as Chrome does),
+ * the follower's is on screen. Realtime never confirms its channel, so the leader's engine polls.
+ */
+function hiddenLeaderAndVisibleFollower() {
+  const chrome = simulateChrome();
+  const db = new FakeDb();
+  const api = createFakeApi(db, { valid: true, refreshable: true, token: jwtFor('u1') });
+  const locks = new FakeLocks();
+  const channels = new FakeChannels((fn) => void chrome.unthrottled.setTimeout(fn, 0));
+  const platform = (tab: string): TabsPlatform => ({ locks: locks.forTab(tab), openChannel: channels.forTab(tab), onLifecycle: () => () => {} });
+
+  // the leader: the app's own wiring on the browser environment of a hidden page
+  const hiddenPage = { visibilityState: 'hidden', addEventListener: () => {}, removeEventListener: () => {} };
+  const leaderStores = newStores();
+  const leader = mountLive({
+    client: new FakeClient().asClient(),
+    api,
+    env: createBrowserEnvironment(undefined, hiddenPage),
+    stores: leaderStores,
+    tabs: { projectUrl: PROJECT, platform: platform('leader') },
+  });
+
+  // the follower: a visible page, its timers untouched
+  const followerEnv = createFakeEnv().env;
+  const followerClock: TabsClock = { ...chrome.unthrottled, now: () => performance.now(), random: () => 0.5 };
+  const followerStores = newStores();
+  const follower = createTabsCoordinator({
+    client: new FakeClient().asClient(),
+    api,
+    platform: platform('follower'),
+    clock: followerClock,
+    projectUrl: PROJECT,
+    stores: followerStores,
+    visibility: followerEnv,
+    createEngine: (stores, revenueRange) => createLiveEngine({ client: new FakeClient().asClient(), api, env: followerEnv, stores, options: { revenueRange } }),
+  });
+  return { chrome, db, leader, leaderStores, follower, followerStores };
+}
+
+describe('a hidden leader tab', () => {
+  it('keeps a visible follower updated at the polling rate after 5 minutes hidden (Chrome throttles chained page timers)', async () => {
+    const t = hiddenLeaderAndVisibleFollower();
+    t.leader.start();
+    await vi.advanceTimersByTimeAsync(100);
+    t.follower.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(t.follower.role()).toBe('follower');
+    t.chrome.hide();
+    await vi.advanceTimersByTimeAsync(INTENSIVE_AFTER_MS + 60_000);
+
+    // realtime is down: the engine polls every 5 s (± 20 %), as the follower's badge says
+    expect(t.followerStores.connection.getState()).toMatchObject({ state: 'polling' });
+    const badge = t.followerStores.connection.getState().pollIntervalMs;
+    expect(badge).toBeGreaterThanOrEqual(4_000);
+    expect(badge).toBeLessThanOrEqual(6_000);
+
+    const delays: number[] = [];
+    for (let change = 0; change < 8; change += 1) {
+      t.db.addTicket();
+      const committed = Date.now();
+      while (activeRepairs(t.followerStores) !== t.db.tickets.length && Date.now() - committed < 120_000) {
+        await vi.advanceTimersByTimeAsync(250);
+      }
+      delays.push(Date.now() - committed);
+      await vi.advanceTimersByTimeAsync(3_000);
+    }
+    // one poll interval at most (6 s with jitter), plus the sync and the hop to the follower
+    expect(Math.max(...delays)).toBeLessThanOrEqual(6_500);
+    // the leader's timers ran on the worker's clock (the app's own script), not on the throttled page's
+    expect(t.chrome.workers.map((w) => w.url)).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:5173\/.*live-worker\.js/)]);
+
+    t.follower.stop();
+    t.leader.stop();
+  });
+});
