@@ -32,6 +32,8 @@ async function openWatched(opts: { cut?: { on: boolean; routes: WebSocketRoute[]
   const rpcs: { fn: string; at: number }[] = [];
   const sent: string[] = [];
   const received: string[] = [];
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
   page.on('request', (req) => {
     const m = /\/rest\/v1\/rpc\/([a-z_]+)/.exec(req.url());
     if (m) rpcs.push({ fn: m[1]!, at: Date.now() });
@@ -52,7 +54,7 @@ async function openWatched(opts: { cut?: { on: boolean; routes: WebSocketRoute[]
     });
   }
   const rpcsSince = (since: number) => rpcs.filter((r) => r.at >= since).map((r) => r.fn);
-  return { ctx, page, rpcs, sent, received, rpcsSince };
+  return { ctx, page, rpcs, sent, received, workers, rpcsSince };
 }
 
 /** Single writes, each awaited on screen: a ticket, then a paid order (three writes), and so on. */
@@ -104,6 +106,22 @@ describe('dashboard in broadcast mode, in Chromium against the local stack', () 
     expect(joins.some((f) => f.includes('"table":"tickets"'))).toBe(false);
     await expectPagesEqualDatabase([main.page], adminReader);
   });
+
+  it('the socket’s heartbeat and the engine’s timers run on the app’s own worker script, and heartbeats flow', async () => {
+    // realtime-js's worker heartbeat and the engine's timers: two workers of the same script,
+    // a hashed file of the build served by the app's origin (never realtime-js's blob: URL)
+    const own = (w: string) => new URL(w).origin === url && /^\/assets\/live-worker-[\w-]+\.js$/.test(new URL(w).pathname);
+    expect(main.workers.length).toBeGreaterThanOrEqual(2);
+    expect(main.workers.filter((w) => !own(w))).toEqual([]);
+    // a heartbeat every 25 s, sent on the worker's keepAlive, answered: the socket stays live
+    const heartbeats = () => main.sent.filter((f) => f.includes('"heartbeat"') && f.includes('"phoenix"')).length;
+    const before = heartbeats();
+    const deadline = Date.now() + 35_000;
+    while (heartbeats() === before && Date.now() < deadline) await sleep(250);
+    expect(heartbeats()).toBeGreaterThan(before);
+    await sleep(500);
+    expect(await main.page.getAttribute('[data-testid="connection-status"]', 'data-state')).toBe('live');
+  }, 60_000);
 
   it('no RPC call during steady live updates, counted from the page’s own requests', async () => {
     const since = Date.now();
