@@ -1,4 +1,4 @@
-import type { DashboardData, FeedState } from './dashboard-reducer';
+import type { DashboardData, FeedState } from './dashboard-data';
 import { prependNewer, replaceWindow } from './feed-window';
 import { rollRevenueSeries, shiftBuckets } from './revenue-window';
 import type { DashboardDelta, Kpis, Loadable, RevenueIncrement, RevenuePoint, RevenueRange } from './types';

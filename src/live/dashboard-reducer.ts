@@ -1,29 +1,13 @@
 import { applyDelta } from './apply-delta';
 import { applyKpis } from './apply-kpis';
-import { appendOlder, emptyWindow, prependNewer, replaceWindow, type FeedWindow, type OlderPage } from './feed-window';
+import type { DashboardData, FeedState } from './dashboard-data';
+import { appendOlder, emptyWindow, prependNewer, replaceWindow, type OlderPage } from './feed-window';
 import { rollRevenueSeries } from './revenue-window';
-import type { DashboardDelta, Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
+import type { DashboardDelta, Loadable, RevenuePoint, RevenueRange, SyncSnapshot } from './types';
 
-export interface FeedState extends FeedWindow {
-  status: 'loading' | 'ready' | 'error';
-  error: string | null;
-  loadingOlder: boolean;
-}
-
-/** Everything the dashboard shows; plain data (structured-clone safe), so a tab can hand it to another. */
-export interface DashboardData {
-  kpis: Loadable<Kpis>;
-  /** data null with status 'ready' = not available for this role (support) */
-  revenue: Loadable<RevenuePoint[]> & { range: RevenueRange };
-  ticketStatus: Loadable<TicketStatusCount[]>;
-  /** dashboard_sync's ticket_aging, passed through (null until a sync brought it) */
-  ticketAging: TicketAging;
-  feed: FeedState;
-  /** highest activity id the held state is complete up to (dashboard_sync p_after) */
-  cursor: number;
-  /** the activity log's incarnation the state belongs to (dashboard_sync p_epoch); null before the first sync */
-  epoch: string | null;
-}
+// The data lives apart from its reducer (dashboard-data.ts), so that apply-delta.ts, which the
+// reducer uses, can name it without an import cycle.
+export type { DashboardData, FeedState } from './dashboard-data';
 
 export type DashboardAction =
   | { type: 'reset' }
