@@ -1,5 +1,5 @@
-import type { FeedWindow } from './feed-window';
-import type { Kpis, Loadable, RevenuePoint, RevenueRange, TicketAging, TicketStatusCount } from './types';
+import type { FeedWindow, OlderPage } from './feed-window';
+import type { DashboardDelta, Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
 
 export interface FeedState extends FeedWindow {
   status: 'loading' | 'ready' | 'error';
@@ -21,3 +21,28 @@ export interface DashboardData {
   /** the activity log's incarnation the state belongs to (dashboard_sync p_epoch); null before the first sync */
   epoch: string | null;
 }
+
+export type DashboardAction =
+  | { type: 'reset' }
+  /** a follower tab taking over: start from what it was shown */
+  | { type: 'seed'; data: DashboardData }
+  /**
+   * One dashboard_sync answer. `replace`: the feed is a fresh snapshot (first sync, reset, or more
+   * rows than one answer holds); otherwise its rows are every visible row after the cursor.
+   */
+  | { type: 'sync/applied'; sync: SyncSnapshot; replace: boolean; hasMore: boolean; cap: number; range: RevenueRange; now: number }
+  /** one broadcast delta the engine's ledger placed right at the held cursor (see apply-delta.ts) */
+  | { type: 'delta/applied'; delta: DashboardDelta; cap: number; now: number }
+  | { type: 'sync/failed'; error: string; network: boolean }
+  | { type: 'kpis/loading' }
+  | { type: 'revenue/loading'; range: RevenueRange }
+  | { type: 'revenue/loaded'; range: RevenueRange; points: RevenuePoint[]; now: number }
+  | { type: 'revenue/unavailable' }
+  | { type: 'revenue/rolled'; now: number }
+  | { type: 'ticketStatus/loading' }
+  | { type: 'feed/loading' }
+  | { type: 'feed/older-loading' }
+  /** an older page; dropped unless it joins the window's oldest row (see appendOlder) */
+  | { type: 'feed/older-loaded'; page: OlderPage; cap: number }
+  | { type: 'feed/older-failed'; error: string }
+  | { type: 'feed/older-cancelled' };

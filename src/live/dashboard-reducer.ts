@@ -1,38 +1,14 @@
 import { applyDelta } from './apply-delta';
 import { applyKpis } from './apply-kpis';
-import type { DashboardData, FeedState } from './dashboard-data';
-import { appendOlder, emptyWindow, prependNewer, replaceWindow, type OlderPage } from './feed-window';
+import type { DashboardAction, DashboardData, FeedState } from './dashboard-data';
+import { appendOlder, emptyWindow, prependNewer, replaceWindow } from './feed-window';
 import { rollRevenueSeries } from './revenue-window';
-import type { DashboardDelta, Loadable, RevenuePoint, RevenueRange, SyncSnapshot } from './types';
+import type { DashboardPart, Loadable, RevenueRange } from './types';
 
-// The data lives apart from its reducer (dashboard-data.ts), so that apply-delta.ts, which the
-// reducer uses, can name it without an import cycle.
-export type { DashboardData, FeedState } from './dashboard-data';
-
-export type DashboardAction =
-  | { type: 'reset' }
-  /** a follower tab taking over: start from what it was shown */
-  | { type: 'seed'; data: DashboardData }
-  /**
-   * One dashboard_sync answer. `replace`: the feed is a fresh snapshot (first sync, reset, or more
-   * rows than one answer holds); otherwise its rows are every visible row after the cursor.
-   */
-  | { type: 'sync/applied'; sync: SyncSnapshot; replace: boolean; hasMore: boolean; cap: number; range: RevenueRange; now: number }
-  /** one broadcast delta the engine's ledger placed right at the held cursor (see apply-delta.ts) */
-  | { type: 'delta/applied'; delta: DashboardDelta; cap: number; now: number }
-  | { type: 'sync/failed'; error: string; network: boolean }
-  | { type: 'kpis/loading' }
-  | { type: 'revenue/loading'; range: RevenueRange }
-  | { type: 'revenue/loaded'; range: RevenueRange; points: RevenuePoint[]; now: number }
-  | { type: 'revenue/unavailable' }
-  | { type: 'revenue/rolled'; now: number }
-  | { type: 'ticketStatus/loading' }
-  | { type: 'feed/loading' }
-  | { type: 'feed/older-loading' }
-  /** an older page; dropped unless it joins the window's oldest row (see appendOlder) */
-  | { type: 'feed/older-loaded'; page: OlderPage; cap: number }
-  | { type: 'feed/older-failed'; error: string }
-  | { type: 'feed/older-cancelled' };
+// The data and its actions live apart from the reducer (dashboard-data.ts): apply-delta.ts, which
+// the reducer uses, names them without an import cycle, and code that only names them does not
+// stand on the reducer.
+export type { DashboardAction, DashboardData, FeedState } from './dashboard-data';
 
 export function initialDashboardData(range: RevenueRange = '7d'): DashboardData {
   return {
@@ -139,5 +115,19 @@ export function dashboardReducer(state: DashboardData, action: DashboardAction):
       return state.feed.loadingOlder ? { ...state, feed: { ...state.feed, loadingOlder: false } } : state;
     case 'feed/older-failed':
       return { ...state, feed: { ...state.feed, loadingOlder: false, error: action.error } };
+  }
+}
+
+/** What a part shows while it is loaded again (a retry). */
+export function loadingAction(part: DashboardPart, range: RevenueRange): DashboardAction {
+  switch (part) {
+    case 'kpis':
+      return { type: 'kpis/loading' };
+    case 'revenue':
+      return { type: 'revenue/loading', range };
+    case 'ticketStatus':
+      return { type: 'ticketStatus/loading' };
+    case 'feed':
+      return { type: 'feed/loading' };
   }
 }

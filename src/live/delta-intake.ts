@@ -1,6 +1,6 @@
 import { applyDelta } from './apply-delta';
 import type { ConnectionEvent } from './connection-machine';
-import type { DashboardAction, DashboardData } from './dashboard-reducer';
+import type { DashboardAction, DashboardData } from './dashboard-data';
 import { applied, held, initialLedger, isBlocked, judgeDelta, judgeSync, rebased, received, syncSent, unknown, type DeltaLedger, type SyncVerdict } from './delta-ledger';
 import type { DashboardDelta, RevenueIncrement, SyncParams, SyncSnapshot } from './types';
 

@@ -1,5 +1,4 @@
-import type { DashboardAction } from './dashboard-reducer';
-import type { DashboardPart, LiveTransport, RevenueRange, StaffRole } from './types';
+import type { LiveTransport, RevenueRange, StaffRole } from './types';
 import type { LiveTable } from './parse-change';
 
 export interface LiveEngineOptions {
@@ -77,15 +76,3 @@ export function withJitter(ms: number, jitter: number, random: () => number): nu
   return Math.round(ms * (1 - jitter + 2 * jitter * random()));
 }
 
-export function loadingAction(part: DashboardPart, range: RevenueRange): DashboardAction {
-  switch (part) {
-    case 'kpis':
-      return { type: 'kpis/loading' };
-    case 'revenue':
-      return { type: 'revenue/loading', range };
-    case 'ticketStatus':
-      return { type: 'ticketStatus/loading' };
-    case 'feed':
-      return { type: 'feed/loading' };
-  }
-}

@@ -3,9 +3,10 @@ import { createChangeIntake } from './change-intake';
 import { createChannelSet } from './channel-set';
 import { deltaTopic, openDeltaChannel } from './delta-channel';
 import { createDeltaIntake } from './delta-intake';
-import type { DashboardData } from './dashboard-reducer';
+import { loadingAction } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
-import { DEFAULT_LIVE_OPTIONS, loadingAction, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
+import { DEFAULT_LIVE_OPTIONS, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
+import type { LiveEngine } from './engine-interface';
 import { createEngineState } from './engine-state';
 import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
@@ -18,9 +19,10 @@ import { createSyncRunner } from './sync-runner';
 import { createSyncScheduler } from './sync-scheduler';
 import type { LiveTable } from './parse-change';
 import { openTableChannel } from './table-channel';
-import type { LiveConnection, LiveCommands, RevenueChange, StaffRole } from './types';
+import type { RevenueChange, StaffRole } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
+export type { LiveEngine, LiveEngineStartOptions } from './engine-interface';
 
 export interface LiveEngineDeps {
   client: AppSupabaseClient;
@@ -28,28 +30,6 @@ export interface LiveEngineDeps {
   env?: LiveEnvironment;
   stores?: { dashboard?: DashboardStore; connection?: ConnectionStore; session?: SessionStore };
   options?: Partial<LiveEngineOptions>;
-}
-
-export interface LiveEngineStartOptions {
-  /**
-   * What this tab was shown (a follower becoming leader): the engine starts from it, and its first
-   * sync is dashboard_sync(p_after = resume.cursor, p_epoch = resume.epoch), so nothing is lost or doubled.
-   */
-  resume?: DashboardData;
-}
-
-export interface LiveEngine extends LiveCommands {
-  start(opts?: LiveEngineStartOptions): void;
-  stop(): void;
-  /** no sync running or queued (tests and benches wait on this) */
-  isIdle(): boolean;
-  /** what the engine holds right now, ahead of the next frame's store update */
-  peek(): { data: DashboardData; connection: LiveConnection };
-  /**
-   * broadcast mode: each change of the revenue series, as it happens (the tabs' leader keeps its
-   * extra hourly series with it); never called in postgres_changes mode. Returns its unsubscribe.
-   */
-  onRevenueChange?(listener: (change: RevenueChange) => void): () => void;
 }
 
 /**

@@ -11,7 +11,7 @@ export {
   type LiveEngineOptions,
   type LiveEngineStartOptions,
 } from './engine';
-export type { DashboardData, FeedState } from './dashboard-reducer';
+export type { DashboardData, FeedState } from './dashboard-data';
 export { createBrowserEnvironment, type LiveEnvironment } from './environment';
 export type { LiveApi } from './live-api';
 export { useLiveCommands, useLiveEngine, type LiveAppDeps } from './use-live-engine';

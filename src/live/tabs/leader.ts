@@ -1,4 +1,4 @@
-import type { LiveEngine } from '../engine';
+import type { LiveEngine } from '../engine-interface';
 import { createConnectionStore } from '../stores/connection-store';
 import { createDashboardStore } from '../stores/dashboard-store';
 import { createSessionStore } from '../stores/session-store';

@@ -1,4 +1,4 @@
-import type { DashboardData } from '../dashboard-reducer';
+import type { DashboardData } from '../dashboard-data';
 import type { SessionState } from '../stores/session-store';
 import type { ConnectionInfo } from '../types';
 import type { SnapshotDelta, TabSnapshot } from './tab-messages';

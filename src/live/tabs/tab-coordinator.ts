@@ -5,7 +5,7 @@ import type { LiveApi } from '../live-api';
 import { revenueWindow } from '../revenue-window';
 import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
 import type { LiveCommands, RevenueRange } from '../types';
-import type { LiveEngine } from '../engine';
+import type { LiveEngine } from '../engine-interface';
 import { initialFollowerState, isFromLeader, receiveState, type FollowerState } from './follower-state';
 import { jwtSubject } from './jwt-subject';
 import { signInStaff } from './sign-in-staff';

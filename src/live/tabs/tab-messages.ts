@@ -1,5 +1,5 @@
 import { isObject, type JsonObject } from '@/lib/parse';
-import type { DashboardData } from '../dashboard-reducer';
+import type { DashboardData } from '../dashboard-data';
 import type { SessionState } from '../stores/session-store';
 import type { ConnectionInfo, DashboardPart, RevenueRange } from '../types';
 

@@ -1,0 +1,27 @@
+import type { DashboardData } from './dashboard-data';
+import type { LiveCommands, LiveConnection, RevenueChange } from './types';
+
+// What the engine offers, apart from how it is made (engine.ts): the tabs' leader and
+// coordinator hold an engine through this and do not stand on its implementation.
+
+export interface LiveEngineStartOptions {
+  /**
+   * What this tab was shown (a follower becoming leader): the engine starts from it, and its first
+   * sync is dashboard_sync(p_after = resume.cursor, p_epoch = resume.epoch), so nothing is lost or doubled.
+   */
+  resume?: DashboardData;
+}
+
+export interface LiveEngine extends LiveCommands {
+  start(opts?: LiveEngineStartOptions): void;
+  stop(): void;
+  /** no sync running or queued (tests and benches wait on this) */
+  isIdle(): boolean;
+  /** what the engine holds right now, ahead of the next frame's store update */
+  peek(): { data: DashboardData; connection: LiveConnection };
+  /**
+   * broadcast mode: each change of the revenue series, as it happens (the tabs' leader keeps its
+   * extra hourly series with it); never called in postgres_changes mode. Returns its unsubscribe.
+   */
+  onRevenueChange?(listener: (change: RevenueChange) => void): () => void;
+}
