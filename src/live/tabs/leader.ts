@@ -167,7 +167,7 @@ export function createLeader(deps: LeaderDeps) {
           sendSnapshot();
           break;
         case 'ping':
-          deps.post({ type: 'heartbeat', term: deps.term, seq });
+          deps.post({ type: 'heartbeat', term: deps.term, seq, answer: true });
           break;
         case 'presence':
           presence.set(msg.from, { paused: msg.paused, hidden: msg.hidden, range: msg.range, seen: rollCall });

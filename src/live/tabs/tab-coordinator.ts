@@ -10,7 +10,7 @@ import { initialFollowerState, isFromLeader, receiveState, type FollowerState } 
 import { jwtSubject } from './jwt-subject';
 import { signInStaff } from './sign-in-staff';
 import { createLeaderLock } from './leader-lock';
-import { heard, watchdogStep, type Watch } from './leader-watchdog';
+import { answered, heard, watchdogStep, type Watch } from './leader-watchdog';
 import { createLeader, type Leader, type TabPrefs } from './leader';
 import type { PageVisibility, TabsClock, TabsPlatform } from './tab-ports';
 import { leaderLockName, parseTabMessage, tabsChannelName, type TabMessage, type TabSnapshot } from './tab-messages';
@@ -177,11 +177,12 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
 
   function watchdog() {
     if (role !== 'follower') return;
-    const step = watchdogStep(watch, clock.now(), clock.random());
+    const step = watchdogStep(watch, clock.now(), clock.random(), !prefs.hidden);
     watch = step.watch;
     if (step.action === 'ping') post({ type: 'ping' });
     if (step.action === 'steal') {
-      // the lock is held by a tab that no longer answers (its event loop is stuck): take it
+      // the lock is held by a tab that no longer answers (its event loop is stuck), or whose timers
+      // are starved while this tab is on screen: take it
       lock.release();
       requestLock(true);
     }
@@ -206,7 +207,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       const fromLeader = isFromLeader(follower, { from: msg.from, term: msg.term });
       const got = receiveState(follower, msg);
       follower = got.state;
-      if (fromLeader) watch = heard(clock.now());
+      if (fromLeader) watch = answered(watch, clock.now());
       if (got.needSnapshot) askSnapshot();
       if (got.changed && follower.snapshot) {
         view.show(follower.snapshot);
@@ -214,7 +215,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       }
     } else if (msg.type === 'heartbeat') {
       if (!isFromLeader(follower, msg)) return;
-      watch = heard(clock.now());
+      watch = msg.answer ? answered(watch, clock.now()) : heard(clock.now());
       const current = follower.leader?.term === msg.term && follower.leader.tab === msg.from;
       if (!current || msg.seq > follower.seq) askSnapshot();
       post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });

@@ -42,7 +42,8 @@ export type TabMessage =
   | (Envelope & { type: 'bye' })
   /** a follower has not heard from the leader for a while */
   | (Envelope & { type: 'ping' })
-  | (Envelope & { type: 'heartbeat'; term: number; seq: number })
+  /** `answer`: sent to answer a ping, not by the leader's own timer (a starved leader still answers) */
+  | (Envelope & { type: 'heartbeat'; term: number; seq: number; answer?: boolean })
   | (Envelope & { type: 'snapshot'; term: number; seq: number; snapshot: TabSnapshot })
   | (Envelope & { type: 'delta'; term: number; seq: number; delta: SnapshotDelta })
   | (Envelope & { type: 'command'; command: TabCommand });
@@ -123,7 +124,7 @@ function parseBody(o: JsonObject, env: Envelope): TabMessage | null {
         ? { ...env, type: 'presence', paused: o.paused, hidden: o.hidden, range: o.range }
         : null;
     case 'heartbeat':
-      return isCount(o.term) && isCount(o.seq) ? { ...env, type: 'heartbeat', term: o.term, seq: o.seq } : null;
+      return isCount(o.term) && isCount(o.seq) ? { ...env, type: 'heartbeat', term: o.term, seq: o.seq, ...(o.answer === true ? { answer: true } : {}) } : null;
     case 'snapshot': {
       const snapshot = parseSnapshot(o.snapshot);
       return snapshot && isCount(o.term) && isCount(o.seq) ? { ...env, type: 'snapshot', term: o.term, seq: o.seq, snapshot } : null;

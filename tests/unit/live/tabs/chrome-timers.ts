@@ -18,11 +18,12 @@ const WORKER_SCRIPT = readFileSync(resolve(import.meta.dirname, '../../../../src
  *   the second; once it has been hidden for 5 minutes, a chained timer (armed from the callback of
  *   a timer that was itself armed from one, 5 deep) wakes at most once a minute (Chrome 88's
  *   "intensive wake up throttling");
- * - dedicated workers (a global `Worker` running the real `src/lib/live-worker.js`): their timers
- *   and messages are never throttled, and a message from a worker wakes the page at once.
+ * - dedicated workers (a global `Worker` running the real `src/lib/live-worker.js`; none with
+ *   `workers: false`): their timers and messages are never throttled, and a message from a worker
+ *   wakes the page at once.
  * `unthrottled` are the plain fake timers, for what is not the hidden page (another tab, a channel).
  */
-export function simulateChrome() {
+export function simulateChrome(opts: { workers: boolean } = { workers: true }) {
   const raw = {
     setTimeout: globalThis.setTimeout,
     clearTimeout: globalThis.clearTimeout,
@@ -107,7 +108,8 @@ export function simulateChrome() {
 
   vi.stubGlobal('setTimeout', pageSetTimeout);
   vi.stubGlobal('clearTimeout', raw.clearTimeout);
-  vi.stubGlobal('Worker', ChromeWorker);
+  // without workers: a browser or a policy that cannot run them
+  vi.stubGlobal('Worker', opts.workers ? ChromeWorker : undefined);
   vi.stubGlobal('location', { href: 'http://127.0.0.1:5173/' });
 
   return {

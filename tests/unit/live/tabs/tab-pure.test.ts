@@ -7,7 +7,7 @@ import { createSessionStore } from '@/live/stores/session-store';
 import { initialFollowerState, receiveState, type StateMessage } from '@/live/tabs/follower-state';
 import { jwtSubject } from '@/live/tabs/jwt-subject';
 import { createSharedVisibility, leaderEnvironment } from '@/live/tabs/leader-environment';
-import { heard, LEADER_QUIET_MS, PING_TIMEOUT_MS, watchdogStep } from '@/live/tabs/leader-watchdog';
+import { answered, heard, LEADER_QUIET_MS, LEADER_STARVED_MS, PING_TIMEOUT_MS, watchdogStep } from '@/live/tabs/leader-watchdog';
 import { engineRangeFor, extraRangesFor, revenueFor } from '@/live/tabs/revenue-view';
 import { changedFields, createSnapshotSource, shareUnchanged } from '@/live/tabs/snapshot-source';
 import { leaderLockName, parseTabMessage, type RevenueSlice, type TabSnapshot } from '@/live/tabs/tab-messages';
@@ -36,6 +36,7 @@ describe('parseTabMessage', () => {
       { ...env, type: 'ping' },
       { ...env, type: 'presence', paused: true, hidden: false, range: '30d' },
       { ...env, type: 'heartbeat', term: 2, seq: 9 },
+      { ...env, type: 'heartbeat', term: 2, seq: 9, answer: true },
       snap(1, 0, 3),
       delta(1, 1, 4),
       { ...env, type: 'command', command: { name: 'retry', part: 'feed' } },
@@ -212,6 +213,18 @@ describe('leader watchdog', () => {
     expect(step.watch).toEqual(heard(LEADER_QUIET_MS + 2 + PING_TIMEOUT_MS));
     w = heard(LEADER_QUIET_MS + 500); // the leader answered the ping
     expect(watchdogStep(w, LEADER_QUIET_MS + 600, 0).action).toBe('none');
+  });
+
+  it('a visible follower takes the lead from a leader that answers pings but whose own heartbeats are late', () => {
+    // the leader's timer beat at 0; since then it only answered pings (its timers are starved)
+    let w = answered(heard(0), LEADER_STARVED_MS);
+    expect(watchdogStep(w, LEADER_STARVED_MS + 1, 0, false).action).toBe('none'); // a hidden follower waits
+    expect(watchdogStep(w, LEADER_STARVED_MS, 0, true).action).toBe('none');
+    const step = watchdogStep(w, LEADER_STARVED_MS + 1, 0, true);
+    expect(step).toEqual({ watch: heard(LEADER_STARVED_MS + 1), action: 'steal' });
+    // a leader whose timer beats on time is never taken from, however visible the follower
+    w = heard(LEADER_STARVED_MS);
+    expect(watchdogStep(w, LEADER_STARVED_MS + 900, 0, true).action).toBe('none');
   });
 });
 
