@@ -1,7 +1,9 @@
 import { applyDelta } from './apply-delta';
 import { applyKpis } from './apply-kpis';
+import { initialChangeClock, recordTouched, type ChangeClock } from './change-clock';
 import { appendOlder, emptyWindow, prependNewer, replaceWindow, type FeedWindow, type OlderPage } from './feed-window';
 import { rollRevenueSeries } from './revenue-window';
+import type { TouchedEntities } from './touched';
 import type { DashboardDelta, Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
 
 export interface FeedState extends FeedWindow {
@@ -23,6 +25,8 @@ export interface DashboardData {
   cursor: number;
   /** the activity log's incarnation the state belongs to (dashboard_sync p_epoch); null before the first sync */
   epoch: string | null;
+  /** which entities the changes heard of touched (the activity page re-reads what they affect) */
+  changes: ChangeClock;
 }
 
 export type DashboardAction =
@@ -36,6 +40,8 @@ export type DashboardAction =
   | { type: 'sync/applied'; sync: SyncSnapshot; replace: boolean; hasMore: boolean; cap: number; range: RevenueRange; now: number }
   /** one broadcast delta the engine's ledger placed right at the held cursor (see apply-delta.ts) */
   | { type: 'delta/applied'; delta: DashboardDelta; cap: number; now: number }
+  /** a push, a delta, or a sync that may cover changes nobody pushed, recorded by the engine `origin` */
+  | { type: 'changes/touched'; origin: string; touched: TouchedEntities }
   | { type: 'sync/failed'; error: string; network: boolean }
   | { type: 'kpis/loading' }
   | { type: 'revenue/loading'; range: RevenueRange }
@@ -59,6 +65,7 @@ export function initialDashboardData(range: RevenueRange = '7d'): DashboardData 
     feed: { ...emptyWindow(), status: 'loading', error: null, loadingOlder: false },
     cursor: 0,
     epoch: null,
+    changes: initialChangeClock(),
   };
 }
 
@@ -94,6 +101,7 @@ function applySync(state: DashboardData, action: Extract<DashboardAction, { type
     feed,
     cursor: sync.cursor,
     epoch: sync.epoch,
+    changes: state.changes,
   };
 }
 
@@ -102,11 +110,13 @@ export function dashboardReducer(state: DashboardData, action: DashboardAction):
     case 'reset':
       return initialDashboardData(state.revenue.range);
     case 'seed':
-      return { ...action.data, feed: { ...action.data.feed, loadingOlder: false } };
+      return { ...action.data, feed: { ...action.data.feed, loadingOlder: false }, changes: action.data.changes ?? initialChangeClock() };
     case 'sync/applied':
       return applySync(state, action);
     case 'delta/applied':
       return applyDelta(state, action.delta, action.cap, action.now) ?? state;
+    case 'changes/touched':
+      return { ...state, changes: recordTouched(state.changes, action.origin, action.touched) };
     case 'sync/failed': {
       const { error, network } = action;
       const feed = state.feed;
