@@ -19,7 +19,7 @@ function feed(partial: Partial<FeedState> = {}): FeedState {
 }
 
 function setup(props: Partial<ActivityFeedProps> = {}) {
-  const all: ActivityFeedProps = { feed: feed(), onLoadOlder: vi.fn(), onRetry: vi.fn(), locale: 'en-US', ...props };
+  const all: ActivityFeedProps = { feed: feed(), epoch: 'epoch-1', onLoadOlder: vi.fn(), onRetry: vi.fn(), locale: 'en-US', ...props };
   const view = render(<ActivityFeed {...all} />);
   return { ...all, rerender: (p: Partial<ActivityFeedProps>) => view.rerender(<ActivityFeed {...all} {...p} />) };
 }

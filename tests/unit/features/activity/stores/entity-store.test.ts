@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { initialChangeClock } from '@/live/change-clock';
+import type { LiveMark } from '@/features/activity/utils/live-mark';
 import { ApiError } from '@/lib/api-error';
 import { createEntityController } from '@/features/activity/stores/entity-store';
 import type { EntityDetail, EntityRef } from '@/features/activity/types';
 import { seededRandom } from '../../fixtures/random';
 
+/** the live state at `cursor` in one epoch, with no change heard */
+const at = (cursor: number): LiveMark => ({ epoch: 'epoch-1', cursor, changes: initialChangeClock() });
 const flush = async () => {
   for (let i = 0; i < 5; i += 1) await Promise.resolve();
 };
@@ -38,11 +42,11 @@ describe('entity panel store', () => {
   it('treats 42501 as not allowed and stops asking', async () => {
     const server = fakeDetailServer();
     const panel = createEntityController({ fetchDetail: server.fetchDetail });
-    panel.open({ type: 'order', id: 'x' }, 0);
+    panel.open({ type: 'order', id: 'x' }, at(0));
     server.pending.shift()!.reject(new ApiError('staff only', 403, '42501'));
     await flush();
     expect(panel.store.getState().status).toBe('forbidden');
-    panel.cursorMoved(5);
+    panel.liveMoved(at(5));
     expect(server.pending).toHaveLength(0);
   });
 
@@ -57,11 +61,11 @@ describe('entity panel store', () => {
       let lastShown = null as { id: string; v: number } | null;
       for (let step = 0; step < 60; step += 1) {
         const roll = rand.next();
-        if (roll < 0.2) panel.open(rand.chance(0.15) ? null : rand.pick(REFS), cursor);
+        if (roll < 0.2) panel.open(rand.chance(0.15) ? null : rand.pick(REFS), at(cursor));
         else if (roll < 0.45) {
           server.write(rand.pick(REFS).id);
           cursor += 1;
-          panel.cursorMoved(cursor);
+          panel.liveMoved(at(cursor));
         } else if (roll < 0.5) panel.retry();
         else if (server.pending.length > 0) {
           const [call] = server.pending.splice(rand.int(server.pending.length), 1);

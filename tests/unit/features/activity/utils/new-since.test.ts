@@ -58,14 +58,14 @@ describe('new since last visit', () => {
 describe('last-seen storage', () => {
   it('keeps one position per user and only moves it forward', () => {
     localStorage.clear();
-    writeLastSeen(localStorage, 'u1', 10);
-    writeLastSeen(localStorage, 'u1', 7);
-    writeLastSeen(localStorage, 'u2', 3);
-    expect(readLastSeen(localStorage, 'u1')).toBe(10);
-    expect(readLastSeen(localStorage, 'u2')).toBe(3);
+    writeLastSeen(localStorage, 'u1', { id: 10, epoch: null });
+    writeLastSeen(localStorage, 'u1', { id: 7, epoch: null });
+    writeLastSeen(localStorage, 'u2', { id: 3, epoch: null });
+    expect(readLastSeen(localStorage, 'u1')).toEqual({ id: 10, epoch: null });
+    expect(readLastSeen(localStorage, 'u2')).toEqual({ id: 3, epoch: null });
     localStorage.setItem(lastSeenKey('u3'), 'garbage');
     expect(readLastSeen(localStorage, 'u3')).toBeNull();
     expect(readLastSeen(null, 'u1')).toBeNull();
-    expect(() => writeLastSeen(null, 'u1', 1)).not.toThrow();
+    expect(() => writeLastSeen(null, 'u1', { id: 1, epoch: null })).not.toThrow();
   });
 });
