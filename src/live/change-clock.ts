@@ -34,7 +34,8 @@ export interface ClockPosition {
   seq: number;
 }
 
-export const CLOCK_IDS = 200;
+/** ids kept per table (then the older half is dropped) */
+export const CLOCK_IDS = 100;
 
 const TABLES: readonly (keyof TouchedEntities)[] = ['tickets', 'orders', 'customers', 'products'];
 
@@ -51,17 +52,14 @@ function recordTable(table: ClockTable, touched: TouchedIds, seq: number): Clock
   if (touched.length === 0) return table;
   const ids = { ...table.ids };
   for (const id of touched) ids[id] = seq;
-  let floor = table.floor;
   const entries = Object.entries(ids);
-  if (entries.length > CLOCK_IDS) {
-    // the oldest go; a reader from before the newest evicted one gets 'many'
-    entries.sort((a, b) => a[1] - b[1]);
-    for (const [id, at] of entries.slice(0, entries.length - CLOCK_IDS)) {
-      delete ids[id];
-      floor = Math.max(floor, at);
-    }
-  }
-  return { floor, ids };
+  if (entries.length <= CLOCK_IDS) return { floor: table.floor, ids };
+  // past the cap, the older half goes at once (so a burst does not sort on every change); a
+  // reader from before the newest evicted change gets 'many'
+  entries.sort((a, b) => b[1] - a[1]);
+  const kept = entries.slice(0, CLOCK_IDS / 2);
+  const evicted = entries[CLOCK_IDS / 2]![1];
+  return { floor: Math.max(table.floor, evicted), ids: Object.fromEntries(kept) };
 }
 
 /** One change (a push, a delta, a sync that may cover missed ones) recorded by the engine `origin`. */

@@ -51,6 +51,17 @@ describe('TicketAlertsToggle', () => {
     expect(shown).toEqual([{ title: 'New ticket #1002', body: 'New ticket #1002 for Jane Doe — iPhone: Screen' }]);
   });
 
+  it('alerts again after the log started over under a new epoch, though its ids are lower', async () => {
+    const { shown } = installNotification('granted');
+    const { rerender } = render(<TicketAlertsToggle items={[ticket(40), ticket(39)]} epoch="epoch-1" />);
+    await userEvent.click(screen.getByRole('button', { name: 'Alert me on new tickets' }));
+    // what the new log holds when first seen is not news (a restore brings back old tickets)
+    rerender(<TicketAlertsToggle items={[ticket(2), ticket(1)]} epoch="epoch-2" />);
+    expect(shown).toEqual([]);
+    rerender(<TicketAlertsToggle items={[ticket(3), ticket(2), ticket(1)]} epoch="epoch-2" />);
+    expect(shown.map((n) => n.title)).toEqual(['New ticket #1003']);
+  });
+
   it('says when desktop notifications are blocked', async () => {
     installNotification('denied');
     render(<TicketAlertsToggle items={[]} epoch="epoch-1" />);

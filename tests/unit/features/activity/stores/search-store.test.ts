@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialChangeClock } from '@/live/change-clock';
+import { initialChangeClock, recordTouched } from '@/live/change-clock';
+import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
 import type { LiveMark } from '@/features/activity/utils/live-mark';
 import { createSearchController } from '@/features/activity/stores/search-store';
 import type { ActivityFilter } from '@/features/activity/types';
@@ -83,6 +84,55 @@ describe('search store', () => {
     await flush();
     expect(server.pending).toHaveLength(0);
     expect(ids()).toEqual(server.answerFor(f('', 'ticket')).slice(0, PAGE).map((i) => i.id));
+  });
+
+  it('drops an answer from the old log when the epoch changes while it is in flight, and reads the new log', async () => {
+    const { server, search, ids } = setup();
+    const cursor = server.write(20);
+    search.setFilter(f(''), at(cursor));
+    const old = server.pending.shift()!;
+    // the log was truncated: its ids start again, under another epoch
+    search.liveMoved({ ...at(2), epoch: 'epoch-2' });
+    expect(search.store.getState()).toMatchObject({ status: 'loading', items: [] });
+    const fresh = server.pending.shift()!;
+    expect(fresh).toBeDefined();
+    old.resolve(old.answer);
+    await flush();
+    expect(search.store.getState()).toMatchObject({ status: 'loading', items: [] });
+    const newLog = { ...fresh.answer, items: fresh.answer.items.slice(0, 2), rowCount: 2 };
+    fresh.resolve(newLog);
+    await flush();
+    expect(ids()).toEqual(newLog.items.map((i) => i.id));
+    expect(search.store.getState().seen.epoch).toBe('epoch-2');
+  });
+
+  it('reads a status or priority filter again on any ticket change: a burst costs one more read, other tables none', async () => {
+    const { server, search } = setup();
+    const cursor = server.write(10);
+    let changes = initialChangeClock();
+    const touch = (patch: Partial<TouchedEntities>) => {
+      changes = recordTouched(changes, 'engine-1', { ...NOTHING_TOUCHED, ...patch });
+      search.liveMoved({ ...at(cursor), changes });
+    };
+    search.setFilter({ ...f('', 'ticket'), priority: 'high' }, at(cursor));
+    expect(server.pending).toHaveLength(1);
+    touch({ tickets: ['t1'] });
+    touch({ tickets: ['t2'] });
+    touch({ tickets: 'many' });
+    expect(server.pending).toHaveLength(1);
+    let call = server.pending.shift()!;
+    call.resolve(call.answer);
+    await flush();
+    // the burst: one more read, after the one in flight
+    expect(server.pending).toHaveLength(1);
+    call = server.pending.shift()!;
+    call.resolve(call.answer);
+    await flush();
+    expect(server.pending).toHaveLength(0);
+    touch({ products: ['p1'], orders: 'many', customers: ['c1'] });
+    expect(server.pending).toHaveLength(0);
+    touch({ tickets: ['t3'] });
+    expect(server.pending).toHaveLength(1);
   });
 
   it('pages into the past with p_before and knows when it reached the end', async () => {
