@@ -9,7 +9,8 @@ import { freePort } from './support/free-port';
 import { activityIdFor, feedIds, insertTicket, serviceClient, signIn, staffClient, waitForState } from './support/stack-helpers';
 
 // Issue 17, case 5: the activity log is truncated and its ids start again under a new epoch while
-// /activity is open. The open search and the title count follow the new log.
+// /activity is open. The open search and the title count follow the new log. Case 7: a change that
+// adds no activity row (a ticket's priority) still reaches an open search and an open panel.
 let URL_: string;
 let stack: Stack;
 let app: ReturnType<typeof buildAppFor>;
@@ -106,5 +107,40 @@ describe('/activity when the log starts again under a new epoch, in Chromium', (
       els.map((el) => el.getAttribute('data-testid') === 'new-since-divider').indexOf(true),
     );
     expect(dividerAbove).toBe(ids.length - 1);
+  });
+
+  it('re-reads a priority-filtered search and the open panel when a ticket changes priority without an activity row', async () => {
+    const client = await staffClient(URL_, 'admin@example.com');
+    const urgentNow = async () =>
+      ((await client.rpc('activity_feed', { p_limit: 50, p_types: ['ticket'], p_ticket_priority: ['urgent'] })).data as { id: number }[]).map((r) => r.id);
+    const ticket = await insertTicket(admin, 'Priority later');
+    const panelPriority = () =>
+      feedPage.$eval('[data-testid="entity-panel"]', (el) => {
+        const dt = [...el.querySelectorAll('dt')].find((d) => d.textContent === 'Priority');
+        return dt?.nextElementSibling?.textContent ?? null;
+      });
+
+    await searchPage.goto(`${URL_}/activity?kind=tickets&priority=urgent`);
+    await waitForIds(() => searchIds(searchPage), urgentNow, 'the urgent tickets before');
+    expect(await searchIds(searchPage)).not.toContain(await activityIdFor(stack, ticket.id));
+    await feedPage.goto(`${URL_}/activity?open=ticket:${ticket.id}`);
+    await feedPage.waitForSelector('[data-testid="entity-panel"] dt');
+    expect(await panelPriority()).toBe('Normal');
+    const { rows: logBefore } = await stack.db.query<{ n: string | number }>('select count(*) as n from public.activity_log');
+
+    await admin.from('tickets').update({ priority: 'urgent' }).eq('id', ticket.id).throwOnError();
+    const { rows: logAfter } = await stack.db.query<{ n: string | number }>('select count(*) as n from public.activity_log');
+    expect(Number(logAfter[0]!.n), 'a priority change adds no activity row').toBe(Number(logBefore[0]!.n));
+
+    await waitForIds(() => searchIds(searchPage), urgentNow, 'the urgent tickets after the change');
+    expect(await searchIds(searchPage)).toContain(await activityIdFor(stack, ticket.id));
+    await feedPage.waitForFunction(
+      () => {
+        const dt = [...document.querySelectorAll('[data-testid="entity-panel"] dt')].find((d) => d.textContent === 'Priority');
+        return dt?.nextElementSibling?.textContent === 'Urgent';
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
   });
 });

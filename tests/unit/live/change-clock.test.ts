@@ -5,7 +5,7 @@ import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
 import { touchedFromChange, touchedFromDelta } from '@/live/touched-from';
 import type { DashboardDelta } from '@/live/types';
 import { seededRandom } from '../features/fixtures/random';
-import { change, liveEngine, settle } from './fakes';
+import { change, liveEngine, settle, setupEngine } from './fakes';
 
 const t = (patch: Partial<TouchedEntities>): TouchedEntities => ({ ...NOTHING_TOUCHED, ...patch });
 
@@ -116,6 +116,33 @@ describe('live engine: the change clock', () => {
     const state = stores.dashboard.getState();
     expect(state.cursor).toBe(cursor);
     expect(touchedSince(state.changes, seen)).toEqual(t({ tickets: ['t-9'], products: ['p-3'] }));
+    engine.stop();
+  });
+
+  it('counts a sync made while realtime was not live as touching everything (changes may have gone unheard)', async () => {
+    const { engine, client, stores } = setupEngine();
+    engine.start();
+    await settle();
+    const start = positionOf(stores.dashboard.getState().changes);
+    client.readyAll();
+    await settle(700);
+    expect(stores.connection.getState().state).toBe('live');
+    expect(touchedSince(stores.dashboard.getState().changes, start)).toEqual(EVERYTHING_TOUCHED);
+    engine.stop();
+  });
+
+  it("broadcast: records what each delta touched (every table 'many' while deltas do not say)", async () => {
+    const { engine, client, db, stores } = setupEngine({ options: { transport: 'broadcast', revenueRange: '24h' } });
+    engine.start();
+    await settle();
+    const channel = client.topicChannel('dashboard:admin')!;
+    channel.status('SUBSCRIBED');
+    await settle(700);
+    expect(stores.connection.getState().state).toBe('live');
+    const seen = positionOf(stores.dashboard.getState().changes);
+    channel.delta(db.commit({ ticket: false, rows: [], revenue: [] }).admin);
+    await settle(50);
+    expect(touchedSince(stores.dashboard.getState().changes, seen)).toEqual(EVERYTHING_TOUCHED);
     engine.stop();
   });
 });
