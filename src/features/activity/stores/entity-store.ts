@@ -65,8 +65,14 @@ export function createEntityController({ fetchDetail, timeoutMs = 15_000 }: Enti
       read();
     },
     liveMoved(mark) {
-      const step = panelLive(store.getState(), mark);
-      if (step.state !== store.getState()) store.setState(step.state, true);
+      const before = store.getState();
+      const step = panelLive(before, mark);
+      if (step.state !== before) store.setState(step.state, true);
+      if (step.state.gen !== before.gen) {
+        // another epoch: what is in flight is of the old log and asks for nothing more
+        inFlightGen = null;
+        again = false;
+      }
       if (step.read) read();
     },
     retry() {

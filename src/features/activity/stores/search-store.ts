@@ -86,8 +86,14 @@ export function createSearchController({ fetchPage, pageSize = SEARCH_PAGE_SIZE,
       readHead();
     },
     liveMoved(mark) {
-      const step = searchLive(store.getState(), mark);
-      if (step.state !== store.getState()) store.setState(step.state, true);
+      const before = store.getState();
+      const step = searchLive(before, mark);
+      if (step.state !== before) store.setState(step.state, true);
+      if (step.state.gen !== before.gen) {
+        // another epoch: what is in flight is of the old log and asks for nothing more
+        inFlightGen = null;
+        again = false;
+      }
       if (step.read) readHead();
     },
     loadOlder,
