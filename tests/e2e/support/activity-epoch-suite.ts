@@ -36,6 +36,34 @@ export function activityEpochSuite(transport?: LiveTransportSetting) {
     }, hidden);
   }
 
+  /** Reads of the search and the panel each page made (activity_feed, entity_detail). */
+  const reads = new Map<Page, number>();
+  function countReads(p: Page) {
+    reads.set(p, 0);
+    p.on('request', (r) => {
+      if (/\/rpc\/(activity_feed|entity_detail)/.test(r.url())) reads.set(p, (reads.get(p) ?? 0) + 1);
+    });
+  }
+
+  /**
+   * Waits until the page has made no such read for a while: a tab hand-over or a start-up sync
+   * re-reads by itself, and a read that happens to land after the change would hide a page that
+   * never re-reads on its own.
+   */
+  async function quiet(p: Page, ms = 1_500) {
+    const deadline = Date.now() + 20_000;
+    let last = reads.get(p);
+    let since = Date.now();
+    while (Date.now() - since < ms) {
+      if (Date.now() > deadline) throw new Error('the page kept reading');
+      await new Promise((r) => setTimeout(r, 100));
+      if (reads.get(p) !== last) {
+        last = reads.get(p);
+        since = Date.now();
+      }
+    }
+  }
+
   async function waitForIds(read: () => Promise<number[]>, want: () => Promise<number[]>, what: string, timeout = 30_000) {
     const deadline = Date.now() + timeout;
     let got: number[] = [];
@@ -57,6 +85,7 @@ export function activityEpochSuite(transport?: LiveTransportSetting) {
     browser = await launchChromium();
     ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     feedPage = await ctx.newPage();
+    countReads(feedPage);
     await signIn(feedPage, URL_, 'admin@example.com');
     await waitForState(feedPage, ['live']);
     // a log well above the ids the new one will hand out
@@ -79,11 +108,13 @@ export function activityEpochSuite(transport?: LiveTransportSetting) {
       await feedPage.waitForSelector('[data-testid="activity-item"]');
       // a second tab of the same browser holds a search open on tickets
       searchPage = await ctx.newPage();
+      countReads(searchPage);
       await searchPage.goto(`${URL_}/activity?kind=tickets`);
       await waitForIds(() => searchIds(searchPage), ticketsNow, 'the search before the truncate');
       const before = await searchIds(searchPage);
       expect(before.length).toBeGreaterThanOrEqual(5);
 
+      await Promise.all([quiet(searchPage), quiet(feedPage)]);
       await stack.db.exec('truncate public.activity_log');
       await stack.db.query(`select setval('private.activity_log_id_seq', 1, false)`);
       const first = await insertTicket(admin, 'After 1');
@@ -131,6 +162,7 @@ export function activityEpochSuite(transport?: LiveTransportSetting) {
       expect(await panelPriority()).toBe('Normal');
       const { rows: logBefore } = await stack.db.query<{ n: string | number }>('select count(*) as n from public.activity_log');
 
+      await Promise.all([quiet(searchPage), quiet(feedPage)]);
       await admin.from('tickets').update({ priority: 'urgent' }).eq('id', ticket.id).throwOnError();
       const { rows: logAfter } = await stack.db.query<{ n: string | number }>('select count(*) as n from public.activity_log');
       expect(Number(logAfter[0]!.n), 'a priority change adds no activity row').toBe(Number(logBefore[0]!.n));
