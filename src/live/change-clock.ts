@@ -12,7 +12,8 @@ import type { TouchedEntities, TouchedIds } from './touched';
  *   evicted past `CLOCK_IDS` per table): the reader re-reads everything it shows of that table;
  * - `seq` grows by one with each change recorded; `ids` never holds more than `CLOCK_IDS` entries.
  * A reader of another `origin` (another engine: a tab took over, a new sign-in) gets 'many' for
- * every table: the two clocks' seqs cannot be compared.
+ * every table: the two clocks' seqs cannot be compared. The empty clock ('' at seq 0, where every
+ * page starts) is the start of whichever engine records first.
  */
 export interface ChangeClock {
   /** the engine that records into this clock */
