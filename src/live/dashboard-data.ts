@@ -1,4 +1,6 @@
+import type { ChangeClock } from './change-clock';
 import type { FeedWindow, OlderPage } from './feed-window';
+import type { TouchedEntities } from './touched';
 import type { DashboardDelta, Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
 
 export interface FeedState extends FeedWindow {
@@ -20,6 +22,8 @@ export interface DashboardData {
   cursor: number;
   /** the activity log's incarnation the state belongs to (dashboard_sync p_epoch); null before the first sync */
   epoch: string | null;
+  /** which entities the changes heard of touched (the activity page re-reads what they affect) */
+  changes: ChangeClock;
 }
 
 export type DashboardAction =
@@ -33,6 +37,8 @@ export type DashboardAction =
   | { type: 'sync/applied'; sync: SyncSnapshot; replace: boolean; hasMore: boolean; cap: number; range: RevenueRange; now: number }
   /** one broadcast delta the engine's ledger placed right at the held cursor (see apply-delta.ts) */
   | { type: 'delta/applied'; delta: DashboardDelta; cap: number; now: number }
+  /** a push, a delta, or a sync that may cover changes nobody pushed, recorded by the engine `origin` */
+  | { type: 'changes/touched'; origin: string; touched: TouchedEntities }
   | { type: 'sync/failed'; error: string; network: boolean }
   | { type: 'kpis/loading' }
   | { type: 'revenue/loading'; range: RevenueRange }

@@ -1,6 +1,7 @@
 import { applyDelta } from './apply-delta';
 import { applyKpis } from './apply-kpis';
 import type { DashboardAction, DashboardData, FeedState } from './dashboard-data';
+import { initialChangeClock, recordTouched } from './change-clock';
 import { appendOlder, emptyWindow, prependNewer, replaceWindow } from './feed-window';
 import { rollRevenueSeries } from './revenue-window';
 import type { DashboardPart, Loadable, RevenueRange } from './types';
@@ -19,6 +20,7 @@ export function initialDashboardData(range: RevenueRange = '7d'): DashboardData 
     feed: { ...emptyWindow(), status: 'loading', error: null, loadingOlder: false },
     cursor: 0,
     epoch: null,
+    changes: initialChangeClock(),
   };
 }
 
@@ -54,6 +56,7 @@ function applySync(state: DashboardData, action: Extract<DashboardAction, { type
     feed,
     cursor: sync.cursor,
     epoch: sync.epoch,
+    changes: state.changes,
   };
 }
 
@@ -62,11 +65,13 @@ export function dashboardReducer(state: DashboardData, action: DashboardAction):
     case 'reset':
       return initialDashboardData(state.revenue.range);
     case 'seed':
-      return { ...action.data, feed: { ...action.data.feed, loadingOlder: false } };
+      return { ...action.data, feed: { ...action.data.feed, loadingOlder: false }, changes: action.data.changes ?? initialChangeClock() };
     case 'sync/applied':
       return applySync(state, action);
     case 'delta/applied':
       return applyDelta(state, action.delta, action.cap, action.now) ?? state;
+    case 'changes/touched':
+      return { ...state, changes: recordTouched(state.changes, action.origin, action.touched) };
     case 'sync/failed': {
       const { error, network } = action;
       const feed = state.feed;

@@ -19,6 +19,9 @@ import { createSyncRunner } from './sync-runner';
 import { createSyncScheduler } from './sync-scheduler';
 import type { LiveTable } from './parse-change';
 import { openTableChannel } from './table-channel';
+import { EVERYTHING_TOUCHED } from './change-clock';
+import { touchedFromChange, touchedFromDelta } from './touched-from';
+import type { DashboardAction } from './dashboard-data';
 import type { RevenueChange, StaffRole } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
@@ -51,7 +54,15 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     connectionStore: deps.stores?.connection ?? useConnectionStore,
     onStateChanged: (before) => polls.onStateChanged(before, state.conn.state),
   });
-  const { act, signal, flushNow } = state;
+  const { signal, flushNow } = state;
+  /** this engine's change clock (see change-clock.ts): readers of another engine's re-read once */
+  const origin = `${env.now().toString(36)}-${Math.floor(env.random() * 2 ** 32).toString(36)}`;
+  const act = (action: DashboardAction) => {
+    // a sync while realtime is not live may bring changes no push or delta named
+    const unheard = action.type === 'sync/applied' && state.conn.state !== 'live';
+    state.act(action);
+    if (unheard) state.act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED });
+  };
 
   let started = false;
   let stopped = false;
@@ -84,7 +95,11 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   });
 
   const deltas = createDeltaIntake({
-    parse: (payload) => api.parseDashboardDelta(payload),
+    parse: (payload) => {
+      const delta = api.parseDashboardDelta(payload);
+      act({ type: 'changes/touched', origin, touched: touchedFromDelta(delta) });
+      return delta;
+    },
     read: () => state.data,
     act,
     signal,
@@ -161,6 +176,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signal,
     onChange: (change) => {
       if (change.commitTimestamp !== null) runner.noteCommit(change.commitTimestamp);
+      act({ type: 'changes/touched', origin, touched: touchedFromChange(change) });
       // the payload is only a push: the sync from the cursor decides what is shown
       scheduler.markDirty();
     },

@@ -12,6 +12,8 @@ export {
   type LiveEngineStartOptions,
 } from './engine';
 export type { DashboardData, FeedState } from './dashboard-data';
+export { positionOf, touchedSince, type ChangeClock, type ClockPosition } from './change-clock';
+export { NOTHING_TOUCHED, touches, touchesTable, type TouchedEntities } from './touched';
 export { createBrowserEnvironment, type LiveEnvironment } from './environment';
 export type { LiveApi } from './live-api';
 export { useLiveCommands, useLiveEngine, type LiveAppDeps } from './use-live-engine';

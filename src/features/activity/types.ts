@@ -47,6 +47,8 @@ export type FeedState = Omit<LiveFeedState, 'generation'>;
 export interface TicketRecord {
   type: 'ticket';
   number: number | null;
+  /** what the panel shows of the customer (their name) changes with them */
+  customerId?: string | null;
   customerName: string | null;
   device: string | null;
   issue: string | null;
@@ -57,6 +59,8 @@ export interface TicketRecord {
 }
 
 export interface OrderLine {
+  /** the line shows the product's current name and SKU */
+  productId?: string | null;
   name: string;
   sku: string | null;
   quantity: number;
@@ -66,6 +70,7 @@ export interface OrderLine {
 export interface OrderRecord {
   type: 'order';
   number: number | null;
+  customerId?: string | null;
   customerName: string | null;
   status: string | null;
   totalCents: number | null;

@@ -13,6 +13,7 @@ const int = (v: unknown): number | null => toInt(v);
 function parseLines(value: unknown): OrderLine[] | null {
   if (!Array.isArray(value)) return null;
   return value.filter(isObject).map((l) => ({
+    productId: str(l.product_id),
     name: str(l.name) ?? 'Unknown product',
     sku: str(l.sku),
     quantity: int(l.quantity) ?? 0,
@@ -26,6 +27,7 @@ function parseRecord(type: EntityType, e: Json): EntityRecord {
       return {
         type,
         number: int(e.number),
+        customerId: str(e.customer_id),
         customerName: str(e.customer_name),
         device: str(e.device),
         issue: str(e.issue),
@@ -38,6 +40,7 @@ function parseRecord(type: EntityType, e: Json): EntityRecord {
       return {
         type,
         number: int(e.number),
+        customerId: str(e.customer_id),
         customerName: str(e.customer_name),
         status: str(e.status),
         totalCents: int(e.total_cents),

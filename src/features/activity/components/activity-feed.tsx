@@ -1,10 +1,11 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ActivityItem } from '@/live/types';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import type { FeedState } from '../types';
-import { newestId, pendingOverflow, splitAtPause } from '../utils/filter-activity';
+import { feedPauseStep, NOT_PAUSED, type FeedPauseEvent } from '../utils/feed-pause';
+import { pendingOverflow, splitAtPause } from '../utils/filter-activity';
 import { dividerIndex } from '../utils/new-since';
 import { ActivityList, ActivitySkeleton } from './activity-list';
 import type { ItemLink } from './activity-row';
@@ -15,6 +16,8 @@ import { TicketAlertsToggle } from './ticket-alerts-toggle';
 
 export interface ActivityFeedProps {
   feed: FeedState;
+  /** the log the feed's ids belong to (the pause, the alerts and the digest start over in another) */
+  epoch: string | null;
   onLoadOlder: () => void;
   onRetry: () => void;
   locale?: string;
@@ -30,27 +33,22 @@ export interface ActivityFeedProps {
 }
 
 /** /activity's list: the live feed, or the search results handed in as `searchBody`. */
-export function ActivityFeed({ feed, onLoadOlder, onRetry, locale, toolbar, linkFor, dividerId = null, searchBody }: ActivityFeedProps) {
-  const [pausedAtId, setPausedAtId] = useState<number | null>(null);
-  const [held, setHeld] = useState<readonly ActivityItem[]>([]);
-
-  const split = useMemo(() => splitAtPause(feed.items, pausedAtId, held), [feed.items, pausedAtId, held]);
+export function ActivityFeed({ feed, epoch, onLoadOlder, onRetry, locale, toolbar, linkFor, dividerId = null, searchBody }: ActivityFeedProps) {
+  const [pauseState, setPause] = useState(NOT_PAUSED);
+  // derived during render: keep what reached the screen while paused (older pages too), even once
+  // the capped feed drops it; another epoch cuts again
+  const pause = feedPauseStep(pauseState, { type: 'feed', epoch, items: feed.items });
+  if (pause !== pauseState) setPause(pause);
+  const { pausedAtId } = pause;
+  const split = splitAtPause(feed.items, pausedAtId, pause.held);
   const paused = pausedAtId !== null;
-  // keep what reached the screen while paused (older pages too), even once the capped feed drops it
-  if (paused && split.visible.length !== held.length) setHeld(split.visible);
   const visible = split.visible;
   const pending = split.pending;
   const overflow = pendingOverflow(feed.items, pausedAtId);
 
-  function pauseAtNewest() {
-    setPausedAtId(newestId(feed.items));
-    setHeld(feed.items);
-  }
-
-  function resume() {
-    setPausedAtId(null);
-    setHeld([]);
-  }
+  const dispatchPause = (event: FeedPauseEvent) => setPause(feedPauseStep(pause, event));
+  const pauseAtNewest = () => dispatchPause({ type: 'pause', epoch, items: feed.items });
+  const resume = () => dispatchPause({ type: 'resume' });
 
   let body;
   if (feed.items.length === 0 && feed.status === 'loading') body = <ActivitySkeleton rows={10} />;
@@ -68,7 +66,7 @@ export function ActivityFeed({ feed, onLoadOlder, onRetry, locale, toolbar, link
           {paused ? 'Resume feed' : 'Pause feed'}
         </Button>
       )}
-      <TicketAlertsToggle items={feed.items} />
+      <TicketAlertsToggle items={feed.items} epoch={epoch} />
     </>
   );
 
@@ -86,7 +84,7 @@ export function ActivityFeed({ feed, onLoadOlder, onRetry, locale, toolbar, link
           )}
         </div>
       )}
-      <FeedAnnouncer items={visible} loaded={feed.status === 'ready'} />
+      <FeedAnnouncer items={visible} loaded={feed.status === 'ready'} epoch={epoch} />
       {feed.items.length > 0 && feed.error && <ErrorState title="Couldn't refresh activity" error={feed.error} onRetry={onRetry} />}
       {body}
       {feed.items.length > 0 && (

@@ -5,6 +5,7 @@ import { useDashboardStore, useLiveCommands, useSessionStore } from '@/live';
 import { useActivitySearch } from '../hooks/use-activity-search';
 import { useActivityView } from '../hooks/use-activity-view';
 import { useEntityDetail } from '../hooks/use-entity-detail';
+import { useLiveMark } from '../hooks/use-live-mark';
 import { useNewSince } from '../hooks/use-new-since';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { canOpen, KIND_NAMES, kindsFor } from '../utils/can-open';
@@ -31,7 +32,7 @@ export function ActivityPage({ locale }: { locale?: string }) {
 
 function ActivityPageFor({ userId, role, locale }: { userId: string; role: StaffRole; locale?: string }) {
   const feed = useDashboardStore((s) => s.feed);
-  const cursor = useDashboardStore((s) => s.cursor);
+  const mark = useLiveMark();
   const { retry, loadOlderActivity } = useLiveCommands();
   const { view, setQuery, setFilter, openLink, close } = useActivityView();
   const kinds = kindsFor(role);
@@ -39,10 +40,10 @@ function ActivityPageFor({ userId, role, locale }: { userId: string; role: Staff
   const wanted = useMemo(() => toFilter(view), [view]);
   const problem = queryProblem(wanted.q);
   const filter = isFiltered(wanted) && kindAllowed && !problem ? wanted : null;
-  const search = useActivitySearch(filter, cursor);
+  const search = useActivitySearch(filter, mark);
   const target = view.open;
-  const entity = useEntityDetail(target && canOpen(role, target.type) ? target : null, cursor);
-  const { dividerId, unseen } = useNewSince(userId, feed.items);
+  const entity = useEntityDetail(target && canOpen(role, target.type) ? target : null, mark);
+  const { dividerId, unseen } = useNewSince(userId, mark.epoch, feed.items);
   const [help, setHelp] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -91,6 +92,7 @@ function ActivityPageFor({ userId, role, locale }: { userId: string; role: Staff
   const list = (
     <ActivityFeed
       feed={feed}
+      epoch={mark.epoch}
       onLoadOlder={loadOlderActivity}
       onRetry={() => retry('feed')}
       locale={locale}

@@ -38,7 +38,7 @@ export function SearchResults({ search, onLoadOlder, onRetry, locale, linkFor, d
       <p className="activity-feed__summary muted" role="status">
         {status === 'ready' ? `${items.length}${search.hasMore ? '+' : ''} matching ${items.length === 1 ? 'item' : 'items'}` : status === 'loading' ? 'Searching…' : ''}
       </p>
-      <FeedAnnouncer items={items} loaded={status === 'ready'} />
+      <FeedAnnouncer items={items} loaded={status === 'ready'} epoch={search.seen.epoch} />
       {status === 'ready' && error && <ErrorState title="Couldn't refresh the results" error={error} onRetry={onRetry} />}
       {body}
       {status === 'ready' && items.length > 0 && (

@@ -1,36 +1,37 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ActivityItem } from '@/live/types';
 import { Button } from '@/components/ui/button';
-import { newestId } from '../utils/filter-activity';
-import {
-  newTicketsSince,
-  playChime,
-  requestNotificationPermission,
-  showTicketNotification,
-  type AlertPermission,
-} from '../utils/ticket-alerts';
+import { playChime, requestNotificationPermission, showTicketNotification, type AlertPermission } from '../utils/ticket-alerts';
+import { ALERTS_OFF, alertsStep, type AlertsEvent } from '../utils/ticket-alerts-state';
 
-/** Desktop notification and a chime for new tickets. Permission is asked only when clicked. */
-export function TicketAlertsToggle({ items }: { items: readonly ActivityItem[] }) {
+/**
+ * Desktop notification and a chime for new tickets of the log `epoch`. Permission is asked only
+ * when clicked.
+ */
+export function TicketAlertsToggle({ items, epoch }: { items: readonly ActivityItem[]; epoch: string | null }) {
   const [enabled, setEnabled] = useState(false);
   const [permission, setPermission] = useState<AlertPermission | null>(null);
-  const seen = useRef(0);
+  const alerts = useRef(ALERTS_OFF);
+  const step = (event: AlertsEvent) => {
+    const next = alertsStep(alerts.current, event);
+    alerts.current = next.state;
+    return next.fresh;
+  };
 
   useEffect(() => {
-    if (!enabled) return;
-    const fresh = newTicketsSince(items, seen.current);
+    const fresh = step({ type: 'feed', epoch, items });
     if (fresh.length === 0) return;
-    seen.current = Math.max(seen.current, newestId(items));
     fresh.slice(-3).forEach(showTicketNotification);
     playChime();
-  }, [items, enabled]);
+  }, [items, epoch]);
 
   async function toggle() {
     if (enabled) {
+      step({ type: 'disable' });
       setEnabled(false);
       return;
     }
-    seen.current = newestId(items);
+    step({ type: 'enable', epoch, items });
     setEnabled(true);
     setPermission(await requestNotificationPermission());
   }

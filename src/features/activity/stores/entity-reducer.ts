@@ -1,6 +1,13 @@
 import type { EntityDetail, EntityRef } from '../types';
+import { panelAffectedBy } from '../utils/affected-by';
+import { judgeMark, NO_MARK, seenAt, type LiveMark, type SeenMark } from '../utils/live-mark';
 
-/** The open panel. Invariant: `detail` is always the newest answer for `ref`, never another entity's. */
+/**
+ * The open panel. Invariant: `detail` is always the newest answer for `ref` in the log
+ * `seen.epoch`, never another entity's nor another log's (a new epoch starts a new generation with
+ * no detail). Every live move (`panelLive`) that moves the cursor or touches what the panel shows
+ * (see panelAffectedBy) asks for one more read.
+ */
 export interface EntityPanelState {
   ref: EntityRef | null;
   gen: number;
@@ -10,22 +17,36 @@ export interface EntityPanelState {
   /** a failed first read (status 'error') or a failed re-read (status 'ready', detail kept) */
   error: string | null;
   appliedSeq: number;
+  /** the live state the panel was last checked against */
+  seen: SeenMark;
 }
 
 export type EntityAction =
-  | { type: 'open'; ref: EntityRef | null }
+  | { type: 'open'; ref: EntityRef | null; mark: LiveMark }
   | { type: 'retrying'; gen: number }
   | { type: 'loaded'; gen: number; seq: number; detail: EntityDetail }
   | { type: 'failed'; gen: number; seq: number; error: string; forbidden: boolean };
 
 export function initialEntityState(): EntityPanelState {
-  return { ref: null, gen: 0, status: 'idle', detail: null, error: null, appliedSeq: 0 };
+  return { ref: null, gen: 0, status: 'idle', detail: null, error: null, appliedSeq: 0, seen: seenAt(NO_MARK) };
+}
+
+function restart(state: EntityPanelState, ref: EntityRef | null, seen: SeenMark): EntityPanelState {
+  return { ...initialEntityState(), ref, gen: state.gen + 1, status: ref ? 'loading' : 'idle', seen };
+}
+
+/** The live state moved: the new state, and whether to read the entity again. */
+export function panelLive(state: EntityPanelState, mark: LiveMark): { state: EntityPanelState; read: boolean } {
+  const { seen, verdict } = judgeMark(state.seen, mark, (t) => panelAffectedBy(state.ref, state.detail, t));
+  // 'forbidden' stays: a role does not change under an open panel (a new sign-in remounts the page)
+  if (verdict === 'new-epoch' && state.status !== 'forbidden') return { state: restart(state, state.ref, seen), read: state.ref !== null };
+  return { state: seen === state.seen ? state : { ...state, seen }, read: verdict === 'reread' && state.ref !== null };
 }
 
 export function entityReducer(state: EntityPanelState, action: EntityAction): EntityPanelState {
   switch (action.type) {
     case 'open':
-      return { ...initialEntityState(), ref: action.ref, gen: state.gen + 1, status: action.ref ? 'loading' : 'idle' };
+      return restart(state, action.ref, seenAt(action.mark));
     case 'retrying':
       return action.gen === state.gen && state.status === 'error' ? { ...state, status: 'loading', error: null } : state;
     case 'loaded':

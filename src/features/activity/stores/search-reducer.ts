@@ -1,10 +1,14 @@
 import type { ActivityItem, ActivityPage } from '@/live/types';
 import type { ActivityFilter } from '../types';
+import { searchAffectedBy } from '../utils/affected-by';
+import { judgeMark, NO_MARK, seenAt, type LiveMark, type SeenMark } from '../utils/live-mark';
 
 /**
  * The search list. Invariant: `items` is always the server's answer for `filter` (the latest one
- * set): a page answered for an older filter, or an older answer for the same filter, is dropped.
- * Newest first, no duplicate ids.
+ * set) in the log `seen.epoch`: a page answered for an older filter, or an older answer for the
+ * same filter, is dropped; a new epoch starts a new generation with no items (ids of two logs
+ * never mix). Newest first, no duplicate ids. Every live move (`searchLive`) that moves the cursor
+ * or touches what a status or priority filter reads asks for one more first-page read.
  */
 export interface SearchState {
   /** null: no search, the page shows the live feed */
@@ -20,10 +24,12 @@ export interface SearchState {
   olderError: string | null;
   /** sequence number of the newest head answer applied (or failed) for this generation */
   appliedSeq: number;
+  /** the live state the list was last checked against */
+  seen: SeenMark;
 }
 
 export type SearchAction =
-  | { type: 'filter'; filter: ActivityFilter | null }
+  | { type: 'filter'; filter: ActivityFilter | null; mark: LiveMark }
   | { type: 'head/loading'; gen: number }
   | { type: 'head/loaded'; gen: number; seq: number; page: ActivityPage; limit: number }
   | { type: 'head/failed'; gen: number; seq: number; error: string }
@@ -32,7 +38,30 @@ export type SearchAction =
   | { type: 'older/failed'; gen: number; before: number; error: string };
 
 export function initialSearchState(): SearchState {
-  return { filter: null, gen: 0, items: [], status: 'idle', error: null, hasMore: false, loadingOlder: false, olderError: null, appliedSeq: 0 };
+  return {
+    filter: null,
+    gen: 0,
+    items: [],
+    status: 'idle',
+    error: null,
+    hasMore: false,
+    loadingOlder: false,
+    olderError: null,
+    appliedSeq: 0,
+    seen: seenAt(NO_MARK),
+  };
+}
+
+/** A new generation for `filter`: nothing shown until its first answer. */
+function restart(state: SearchState, filter: ActivityFilter | null, seen: SeenMark): SearchState {
+  return { ...initialSearchState(), filter, gen: state.gen + 1, status: filter ? 'loading' : 'idle', seen };
+}
+
+/** The live state moved: the new state, and whether to read the first page again. */
+export function searchLive(state: SearchState, mark: LiveMark): { state: SearchState; read: boolean } {
+  const { seen, verdict } = judgeMark(state.seen, mark, (t) => searchAffectedBy(state.filter, t));
+  if (verdict === 'new-epoch') return { state: restart(state, state.filter, seen), read: state.filter !== null };
+  return { state: seen === state.seen ? state : { ...state, seen }, read: verdict === 'reread' && state.filter !== null };
 }
 
 export function oldestId(items: readonly ActivityItem[]): number | null {
@@ -69,7 +98,7 @@ export function headLimit(state: SearchState, pageSize: number, cap = 500): numb
 export function searchReducer(state: SearchState, action: SearchAction): SearchState {
   switch (action.type) {
     case 'filter':
-      return { ...initialSearchState(), filter: action.filter, gen: state.gen + 1, status: action.filter ? 'loading' : 'idle' };
+      return restart(state, action.filter, seenAt(action.mark));
     case 'head/loading':
       if (action.gen !== state.gen || state.status !== 'error') return state;
       return { ...state, status: 'loading', error: null };

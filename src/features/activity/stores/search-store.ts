@@ -5,7 +5,8 @@ import type { SearchActivityFeedParams } from '../api/search-activity-feed';
 import { SEARCH_PAGE_SIZE, type ActivityFilter } from '../types';
 import { filterKey } from '../utils/view-params';
 import { withTimeout } from '../utils/with-timeout';
-import { headLimit, initialSearchState, oldestId, searchReducer, type SearchAction, type SearchState } from './search-reducer';
+import type { LiveMark } from '../utils/live-mark';
+import { headLimit, initialSearchState, oldestId, searchLive, searchReducer, type SearchAction, type SearchState } from './search-reducer';
 
 export interface SearchDeps {
   fetchPage(params: SearchActivityFeedParams): Promise<ActivityPage>;
@@ -15,10 +16,13 @@ export interface SearchDeps {
 
 export interface SearchController {
   store: StoreApi<SearchState>;
-  /** null ends the search. The same filter again is a no-op. `cursor` is the live cursor now. */
-  setFilter(filter: ActivityFilter | null, cursor: number): void;
-  /** the live cursor: when it moves past what the list was read at, the first page is read again */
-  cursorMoved(cursor: number): void;
+  /** null ends the search. The same filter again is a no-op. `mark` is the live state now. */
+  setFilter(filter: ActivityFilter | null, mark: LiveMark): void;
+  /**
+   * The live state moved: another epoch starts the list over; a cursor move or a change that
+   * touches what the filter reads reads the first page again; anything else reads nothing.
+   */
+  liveMoved(mark: LiveMark): void;
   loadOlder(): void;
   retry(): void;
 }
@@ -26,7 +30,7 @@ export interface SearchController {
 /**
  * The search list's requests. Every first-page request carries (generation, sequence); the reducer
  * drops what is not the newest answer for the newest filter. One first-page read per filter is in
- * flight at a time: cursor moves meanwhile are folded into one more read after it. A hung request
+ * flight at a time: live moves meanwhile are folded into one more read after it. A hung request
  * times out into a retryable error.
  */
 export function createSearchController({ fetchPage, pageSize = SEARCH_PAGE_SIZE, timeoutMs = 15_000 }: SearchDeps): SearchController {
@@ -35,7 +39,6 @@ export function createSearchController({ fetchPage, pageSize = SEARCH_PAGE_SIZE,
   let seq = 0;
   let inFlightGen: number | null = null;
   let again = false;
-  let seenCursor = 0;
 
   function readHead() {
     const { gen, filter } = store.getState();
@@ -74,19 +77,24 @@ export function createSearchController({ fetchPage, pageSize = SEARCH_PAGE_SIZE,
 
   return {
     store,
-    setFilter(filter, cursor) {
+    setFilter(filter, mark) {
       const current = store.getState().filter;
       if ((current === null && filter === null) || (current && filter && filterKey(current) === filterKey(filter))) return;
-      seenCursor = cursor;
       inFlightGen = null;
       again = false;
-      dispatch({ type: 'filter', filter });
+      dispatch({ type: 'filter', filter, mark });
       readHead();
     },
-    cursorMoved(cursor) {
-      if (cursor <= seenCursor) return;
-      seenCursor = cursor;
-      readHead();
+    liveMoved(mark) {
+      const before = store.getState();
+      const step = searchLive(before, mark);
+      if (step.state !== before) store.setState(step.state, true);
+      if (step.state.gen !== before.gen) {
+        // another epoch: what is in flight is of the old log and asks for nothing more
+        inFlightGen = null;
+        again = false;
+      }
+      if (step.read) readHead();
     },
     loadOlder,
     retry() {

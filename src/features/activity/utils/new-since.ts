@@ -2,21 +2,29 @@ import type { ActivityItem } from '@/live/types';
 
 /**
  * "New since last visit". `seenId` is the newest id the agent has had on a visible /activity
- * page; `dividerId` is where the divider sits: what was seen before this look began.
- * Invariants: seenId never decreases; it only moves while the page is visible; the divider
- * only moves when the page becomes visible again after something arrived unseen.
+ * page; `dividerId` is where the divider sits: what was seen before this look began. Both are ids
+ * of the log `epoch` (null: not known yet, e.g. a position stored before epochs were kept).
+ * Invariants: within one epoch, seenId never decreases; it only moves while the page is visible;
+ * the divider only moves when the page becomes visible again after something arrived unseen.
+ * Another epoch (the log was truncated or restored) starts over: no divider, and what the new log
+ * holds when it is first seen is the baseline, visible or not (so the title counts from there).
  */
 export interface NewSinceState {
+  epoch: string | null;
   dividerId: number | null;
   seenId: number | null;
   visible: boolean;
 }
 
-export type NewSinceEvent = { type: 'newest'; id: number } | { type: 'visibility'; visible: boolean; newest: number };
+export type NewSinceEvent =
+  | { type: 'newest'; id: number }
+  | { type: 'visibility'; visible: boolean; newest: number }
+  /** the feed's epoch, with the newest id it holds in that epoch */
+  | { type: 'epoch'; epoch: string | null; newest: number };
 
-/** `stored`: what this agent had seen at their last visit (null: never, so nothing is marked new). */
-export function initNewSince(stored: number | null, visible: boolean): NewSinceState {
-  return { dividerId: stored, seenId: stored, visible };
+/** `stored`: what this agent had seen at their last visit (null: never, so nothing is marked new), in the log `epoch`. */
+export function initNewSince(stored: number | null, visible: boolean, epoch: string | null = null): NewSinceState {
+  return { epoch, dividerId: stored, seenId: stored, visible };
 }
 
 function see(state: NewSinceState, id: number): NewSinceState {
@@ -26,6 +34,11 @@ function see(state: NewSinceState, id: number): NewSinceState {
 }
 
 export function newSinceReducer(state: NewSinceState, event: NewSinceEvent): NewSinceState {
+  if (event.type === 'epoch') {
+    if (event.epoch === null || event.epoch === state.epoch) return state;
+    if (state.epoch === null) return { ...state, epoch: event.epoch };
+    return { epoch: event.epoch, dividerId: null, seenId: Math.max(0, event.newest), visible: state.visible };
+  }
   if (event.type === 'newest') {
     // a hidden first visit still needs a baseline, or everything would count as unseen
     return state.visible || state.seenId === null ? see(state, event.id) : state;

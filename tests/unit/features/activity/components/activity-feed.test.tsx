@@ -19,7 +19,7 @@ function feed(partial: Partial<FeedState> = {}): FeedState {
 }
 
 function setup(props: Partial<ActivityFeedProps> = {}) {
-  const all: ActivityFeedProps = { feed: feed(), onLoadOlder: vi.fn(), onRetry: vi.fn(), locale: 'en-US', ...props };
+  const all: ActivityFeedProps = { feed: feed(), epoch: 'epoch-1', onLoadOlder: vi.fn(), onRetry: vi.fn(), locale: 'en-US', ...props };
   const view = render(<ActivityFeed {...all} />);
   return { ...all, rerender: (p: Partial<ActivityFeedProps>) => view.rerender(<ActivityFeed {...all} {...p} />) };
 }
@@ -74,6 +74,19 @@ describe('ActivityFeed', () => {
     expect(ids()[0]).toBe(115);
   });
 
+  it('cuts the pause again when the log starts over under a new epoch: ids of two logs never mix', async () => {
+    const { rerender } = setup({ feed: feed({ items: activityFixture(10, 100) }) });
+    await userEvent.click(screen.getByRole('button', { name: 'Pause feed' }));
+    rerender({ epoch: 'epoch-2', feed: feed({ items: activityFixture(3, 3) }) });
+    expect(ids()).toEqual([3, 2, 1]);
+    expect(screen.getByText('Feed paused. New activity will wait here.')).toBeInTheDocument();
+    // a new row of the new log waits, although its id is below where the pause began
+    rerender({ epoch: 'epoch-2', feed: feed({ items: activityFixture(4, 4) }) });
+    expect(ids()).toEqual([3, 2, 1]);
+    await userEvent.click(screen.getByRole('button', { name: '1 new — show' }));
+    expect(ids()).toEqual([4, 3, 2, 1]);
+  });
+
   it('loads older activity when the end of the list scrolls into view, or on click', async () => {
     const { onLoadOlder } = setup();
     act(() => stubs.intersectAll());
@@ -99,6 +112,18 @@ describe('ActivityFeed', () => {
     act(() => vi.advanceTimersByTime(10_000));
     expect(log).toHaveTextContent('3 new events: 2 ticket updates, 1 order update');
     expect(log.children).toHaveLength(1);
+  });
+
+  it('announces again after the log starts over under a new epoch, never the new log itself', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-22T22:00:00Z') });
+    const { rerender } = setup({ feed: feed({ items: activityFixture(2, 10) }) });
+    const log = screen.getByRole('log');
+    rerender({ epoch: 'epoch-2', feed: feed({ items: activityFixture(2, 2) }) });
+    act(() => vi.advanceTimersByTime(10_000));
+    expect(log).toBeEmptyDOMElement();
+    rerender({ epoch: 'epoch-2', feed: feed({ items: activityFixture(4, 4) }) });
+    act(() => vi.advanceTimersByTime(10_000));
+    expect(log).toHaveTextContent('2 new events: 1 ticket update, 1 order update');
   });
 
   it('does not announce the first page of the feed as new activity', () => {

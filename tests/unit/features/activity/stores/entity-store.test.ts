@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { initialChangeClock, recordTouched } from '@/live/change-clock';
+import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
+import type { LiveMark } from '@/features/activity/utils/live-mark';
 import { ApiError } from '@/lib/api-error';
 import { createEntityController } from '@/features/activity/stores/entity-store';
 import type { EntityDetail, EntityRef } from '@/features/activity/types';
 import { seededRandom } from '../../fixtures/random';
 
+/** the live state at `cursor` in one epoch, with no change heard */
+const at = (cursor: number): LiveMark => ({ epoch: 'epoch-1', cursor, changes: initialChangeClock() });
 const flush = async () => {
   for (let i = 0; i < 5; i += 1) await Promise.resolve();
 };
@@ -38,11 +43,60 @@ describe('entity panel store', () => {
   it('treats 42501 as not allowed and stops asking', async () => {
     const server = fakeDetailServer();
     const panel = createEntityController({ fetchDetail: server.fetchDetail });
-    panel.open({ type: 'order', id: 'x' }, 0);
+    panel.open({ type: 'order', id: 'x' }, at(0));
     server.pending.shift()!.reject(new ApiError('staff only', 403, '42501'));
     await flush();
     expect(panel.store.getState().status).toBe('forbidden');
-    panel.cursorMoved(5);
+    panel.liveMoved(at(5));
+    expect(server.pending).toHaveLength(0);
+  });
+
+  it('drops an answer from the old log when the epoch changes while it is in flight, and reads again', async () => {
+    const server = fakeDetailServer();
+    const panel = createEntityController({ fetchDetail: server.fetchDetail });
+    panel.open({ type: 'product', id: 'c' }, at(40));
+    const old = server.pending.shift()!;
+    panel.liveMoved({ ...at(3), epoch: 'epoch-2' });
+    expect(panel.store.getState()).toMatchObject({ status: 'loading', detail: null });
+    const fresh = server.pending.shift()!;
+    old.resolve(old.answer);
+    await flush();
+    expect(panel.store.getState()).toMatchObject({ status: 'loading', detail: null });
+    server.write('c');
+    fresh.resolve(server.detailOf(fresh.ref));
+    await flush();
+    expect(panel.store.getState().detail).toEqual(server.detailOf({ type: 'product', id: 'c' }));
+  });
+
+  it('reads an order again when one of its lines\' products changes, one read for a burst, none for other products', async () => {
+    const server = fakeDetailServer();
+    const panel = createEntityController({ fetchDetail: server.fetchDetail });
+    let changes = initialChangeClock();
+    const touch = (patch: Partial<TouchedEntities>) => {
+      changes = recordTouched(changes, 'engine-1', { ...NOTHING_TOUCHED, ...patch });
+      panel.liveMoved({ ...at(5), changes });
+    };
+    const order: EntityDetail = {
+      record: { type: 'order', number: 7, customerId: 'cu-1', customerName: 'Jane', status: 'paid', totalCents: 100, itemCount: 1, items: [{ productId: 'p-1', name: 'Screen', sku: null, quantity: 1, unitPriceCents: 100 }] },
+      deleted: false,
+      history: [],
+      historyComplete: true,
+    };
+    panel.open({ type: 'order', id: 'o-1' }, at(5));
+    server.pending.shift()!.resolve(order);
+    await flush();
+    touch({ products: ['p-2'], customers: ['cu-2'], orders: ['o-2'], tickets: 'many' });
+    expect(server.pending).toHaveLength(0);
+    // a product rename: the line shows its name
+    touch({ products: ['p-1'] });
+    touch({ products: ['p-1'] });
+    touch({ orders: ['o-1'] });
+    expect(server.pending).toHaveLength(1);
+    server.pending.shift()!.resolve(order);
+    await flush();
+    expect(server.pending).toHaveLength(1);
+    server.pending.shift()!.resolve(order);
+    await flush();
     expect(server.pending).toHaveLength(0);
   });
 
@@ -57,11 +111,11 @@ describe('entity panel store', () => {
       let lastShown = null as { id: string; v: number } | null;
       for (let step = 0; step < 60; step += 1) {
         const roll = rand.next();
-        if (roll < 0.2) panel.open(rand.chance(0.15) ? null : rand.pick(REFS), cursor);
+        if (roll < 0.2) panel.open(rand.chance(0.15) ? null : rand.pick(REFS), at(cursor));
         else if (roll < 0.45) {
           server.write(rand.pick(REFS).id);
           cursor += 1;
-          panel.cursorMoved(cursor);
+          panel.liveMoved(at(cursor));
         } else if (roll < 0.5) panel.retry();
         else if (server.pending.length > 0) {
           const [call] = server.pending.splice(rand.int(server.pending.length), 1);

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { initialChangeClock, recordTouched } from '@/live/change-clock';
+import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
+import type { LiveMark } from '@/features/activity/utils/live-mark';
 import { createSearchController } from '@/features/activity/stores/search-store';
 import type { ActivityFilter } from '@/features/activity/types';
 import { seededRandom } from '../../fixtures/random';
 import { fakeSearchServer } from './fake-search-server';
 
 const PAGE = 5;
+/** the live state at `cursor` in one epoch, with no change heard */
+const at = (cursor: number): LiveMark => ({ epoch: 'epoch-1', cursor, changes: initialChangeClock() });
 const flush = async () => {
   for (let i = 0; i < 5; i += 1) await Promise.resolve();
 };
@@ -22,8 +27,8 @@ describe('search store', () => {
   it('never lets a late answer to an older query overwrite the newer one', async () => {
     const { server, search, ids } = setup();
     const cursor = server.write(30);
-    search.setFilter(f('jane'), cursor);
-    search.setFilter(f('iphone'), cursor);
+    search.setFilter(f('jane'), at(cursor));
+    search.setFilter(f('iphone'), at(cursor));
     const [older, newer] = server.pending;
     newer!.resolve(newer!.answer);
     await flush();
@@ -36,7 +41,7 @@ describe('search store', () => {
   it('shows a failure as an error that a retry clears', async () => {
     const { server, search, ids } = setup();
     const cursor = server.write(10);
-    search.setFilter(f('jane'), cursor);
+    search.setFilter(f('jane'), at(cursor));
     server.pending.shift()!.reject(new Error('connection reset'));
     await flush();
     expect(search.store.getState()).toMatchObject({ status: 'error', error: 'connection reset', items: [] });
@@ -51,11 +56,11 @@ describe('search store', () => {
 
   it('keeps the list when a refresh fails, and says so', async () => {
     const { server, search } = setup();
-    search.setFilter(f(''), server.write(10));
+    search.setFilter(f(''), at(server.write(10)));
     const first = server.pending.shift()!;
     first.resolve(first.answer);
     await flush();
-    search.cursorMoved(server.write(2));
+    search.liveMoved(at(server.write(2)));
     server.pending.shift()!.reject(new Error('timeout'));
     await flush();
     expect(search.store.getState()).toMatchObject({ status: 'ready', error: 'timeout' });
@@ -64,10 +69,10 @@ describe('search store', () => {
 
   it('reads the first page again when the live cursor moves, one read at a time', async () => {
     const { server, search, ids } = setup();
-    search.setFilter(f('', 'ticket'), server.write(3));
+    search.setFilter(f('', 'ticket'), at(server.write(3)));
     expect(server.pending).toHaveLength(1);
-    search.cursorMoved(server.write(3));
-    search.cursorMoved(server.write(3));
+    search.liveMoved(at(server.write(3)));
+    search.liveMoved(at(server.write(3)));
     // folded into one more read after the one in flight
     expect(server.pending).toHaveLength(1);
     const a = server.pending.shift()!;
@@ -81,9 +86,58 @@ describe('search store', () => {
     expect(ids()).toEqual(server.answerFor(f('', 'ticket')).slice(0, PAGE).map((i) => i.id));
   });
 
+  it('drops an answer from the old log when the epoch changes while it is in flight, and reads the new log', async () => {
+    const { server, search, ids } = setup();
+    const cursor = server.write(20);
+    search.setFilter(f(''), at(cursor));
+    const old = server.pending.shift()!;
+    // the log was truncated: its ids start again, under another epoch
+    search.liveMoved({ ...at(2), epoch: 'epoch-2' });
+    expect(search.store.getState()).toMatchObject({ status: 'loading', items: [] });
+    const fresh = server.pending.shift()!;
+    expect(fresh).toBeDefined();
+    old.resolve(old.answer);
+    await flush();
+    expect(search.store.getState()).toMatchObject({ status: 'loading', items: [] });
+    const newLog = { ...fresh.answer, items: fresh.answer.items.slice(0, 2), rowCount: 2 };
+    fresh.resolve(newLog);
+    await flush();
+    expect(ids()).toEqual(newLog.items.map((i) => i.id));
+    expect(search.store.getState().seen.epoch).toBe('epoch-2');
+  });
+
+  it('reads a status or priority filter again on any ticket change: a burst costs one more read, other tables none', async () => {
+    const { server, search } = setup();
+    const cursor = server.write(10);
+    let changes = initialChangeClock();
+    const touch = (patch: Partial<TouchedEntities>) => {
+      changes = recordTouched(changes, 'engine-1', { ...NOTHING_TOUCHED, ...patch });
+      search.liveMoved({ ...at(cursor), changes });
+    };
+    search.setFilter({ ...f('', 'ticket'), priority: 'high' }, at(cursor));
+    expect(server.pending).toHaveLength(1);
+    touch({ tickets: ['t1'] });
+    touch({ tickets: ['t2'] });
+    touch({ tickets: 'many' });
+    expect(server.pending).toHaveLength(1);
+    let call = server.pending.shift()!;
+    call.resolve(call.answer);
+    await flush();
+    // the burst: one more read, after the one in flight
+    expect(server.pending).toHaveLength(1);
+    call = server.pending.shift()!;
+    call.resolve(call.answer);
+    await flush();
+    expect(server.pending).toHaveLength(0);
+    touch({ products: ['p1'], orders: 'many', customers: ['c1'] });
+    expect(server.pending).toHaveLength(0);
+    touch({ tickets: ['t3'] });
+    expect(server.pending).toHaveLength(1);
+  });
+
   it('pages into the past with p_before and knows when it reached the end', async () => {
     const { server, search, ids } = setup();
-    search.setFilter(f(''), server.write(12));
+    search.setFilter(f(''), at(server.write(12)));
     let call = server.pending.shift()!;
     call.resolve(call.answer);
     await flush();
@@ -104,7 +158,7 @@ describe('search store', () => {
     const rand = seededRandom(3);
     const server = fakeSearchServer(rand);
     const search = createSearchController({ fetchPage: server.fetchPage, pageSize: PAGE, timeoutMs: 5 });
-    search.setFilter(f(''), server.write(8));
+    search.setFilter(f(''), at(server.write(8)));
     await new Promise((r) => setTimeout(r, 20));
     expect(search.store.getState()).toMatchObject({ status: 'error', error: 'The search did not answer within 0 s' });
     const late = server.pending.shift()!;
@@ -123,10 +177,10 @@ describe('search store', () => {
         f(rand.chance(0.3) ? '' : rand.chance(0.5) ? rand.pick(server.words) : `${rand.pick(server.words)} ${rand.pick(server.words)}`, rand.chance(0.3) ? rand.pick(server.types) : null);
       for (let step = 0; step < 60; step += 1) {
         const roll = rand.next();
-        if (roll < 0.2) search.setFilter(rand.chance(0.1) ? null : randomFilter(), cursor);
+        if (roll < 0.2) search.setFilter(rand.chance(0.1) ? null : randomFilter(), at(cursor));
         else if (roll < 0.35) {
           cursor = server.write(1 + rand.int(4));
-          search.cursorMoved(cursor);
+          search.liveMoved(at(cursor));
         } else if (roll < 0.45) search.loadOlder();
         else if (roll < 0.5) search.retry();
         else if (server.pending.length > 0) {

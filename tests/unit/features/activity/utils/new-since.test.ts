@@ -25,6 +25,25 @@ describe('new since last visit', () => {
     expect(toTabTitle('A', 250)).toBe('(99+) A');
   });
 
+  it('starts over in another epoch: no divider, and the new log as first seen is the baseline, hidden or not', () => {
+    let s = initNewSince(37, true, 'epoch-1');
+    s = newSinceReducer(s, { type: 'epoch', epoch: 'epoch-1', newest: 40 });
+    s = newSinceReducer(s, { type: 'newest', id: 40 });
+    s = newSinceReducer(s, { type: 'visibility', visible: false, newest: 40 });
+    // truncated while hidden: the new log holds ids up to 5
+    s = newSinceReducer(s, { type: 'epoch', epoch: 'epoch-2', newest: 5 });
+    expect(s).toEqual({ epoch: 'epoch-2', dividerId: null, seenId: 5, visible: false });
+    expect(unseenCount(s, activityFixture(7, 7))).toBe(2);
+    s = newSinceReducer(s, { type: 'visibility', visible: true, newest: 7 });
+    expect(s).toMatchObject({ dividerId: 5, seenId: 7 });
+    // an empty new log is a baseline too (0), so its first row counts
+    s = newSinceReducer(s, { type: 'visibility', visible: false, newest: 7 });
+    s = newSinceReducer(s, { type: 'epoch', epoch: 'epoch-3', newest: 0 });
+    expect(unseenCount(s, activityFixture(1, 1))).toBe(1);
+    // a position stored without an epoch is taken for the first one seen
+    expect(newSinceReducer(initNewSince(37, true), { type: 'epoch', epoch: 'epoch-1', newest: 40 })).toMatchObject({ epoch: 'epoch-1', seenId: 37 });
+  });
+
   // Invariants: seenId never goes down; it moves only while visible (or for the very first
   // baseline); the divider moves only when the page becomes visible after something arrived
   // unseen, and then to what had been seen.
@@ -58,14 +77,24 @@ describe('new since last visit', () => {
 describe('last-seen storage', () => {
   it('keeps one position per user and only moves it forward', () => {
     localStorage.clear();
-    writeLastSeen(localStorage, 'u1', 10);
-    writeLastSeen(localStorage, 'u1', 7);
-    writeLastSeen(localStorage, 'u2', 3);
-    expect(readLastSeen(localStorage, 'u1')).toBe(10);
-    expect(readLastSeen(localStorage, 'u2')).toBe(3);
+    writeLastSeen(localStorage, 'u1', { id: 10, epoch: null });
+    writeLastSeen(localStorage, 'u1', { id: 7, epoch: null });
+    writeLastSeen(localStorage, 'u2', { id: 3, epoch: null });
+    expect(readLastSeen(localStorage, 'u1')).toEqual({ id: 10, epoch: null });
+    expect(readLastSeen(localStorage, 'u2')).toEqual({ id: 3, epoch: null });
     localStorage.setItem(lastSeenKey('u3'), 'garbage');
     expect(readLastSeen(localStorage, 'u3')).toBeNull();
     expect(readLastSeen(null, 'u1')).toBeNull();
-    expect(() => writeLastSeen(null, 'u1', 1)).not.toThrow();
+    expect(() => writeLastSeen(null, 'u1', { id: 1, epoch: null })).not.toThrow();
+  });
+
+  it('keeps the epoch with the position, and replaces a position of another epoch even with a lower id', () => {
+    localStorage.clear();
+    writeLastSeen(localStorage, 'u1', { id: 40, epoch: 'epoch-1' });
+    writeLastSeen(localStorage, 'u1', { id: 5, epoch: 'epoch-2' });
+    expect(readLastSeen(localStorage, 'u1')).toEqual({ id: 5, epoch: 'epoch-2' });
+    writeLastSeen(localStorage, 'u1', { id: 3, epoch: 'epoch-2' });
+    expect(readLastSeen(localStorage, 'u1')).toEqual({ id: 5, epoch: 'epoch-2' });
+    expect(localStorage.getItem(lastSeenKey('u1'))).toBe('5:epoch-2');
   });
 });

@@ -1,0 +1,25 @@
+import { EVERYTHING_TOUCHED } from './change-clock';
+import type { TableChange } from './parse-change';
+import { NOTHING_TOUCHED, type TouchedEntities } from './touched';
+import type { DashboardDelta } from './types';
+
+/**
+ * postgres_changes: one row change. Order lines are not a live table: their triggers update the
+ * order's totals, which is the order's own change. A change without a key (a DELETE without the
+ * old row's id, an error payload) may be any row of its table.
+ */
+export function touchedFromChange(change: TableChange): TouchedEntities {
+  return { ...NOTHING_TOUCHED, [change.table]: change.key === null || change.hasErrors ? 'many' : [change.key] };
+}
+
+/**
+ * broadcast: what one dashboard delta touched.
+ *
+ * MERGE POINT (delta contract v2): once `DashboardDelta` carries `touched: TouchedEntities`
+ * (parsed in features/metrics/api/parse-dashboard-delta.ts), this is `return delta.touched;`.
+ * Until then a delta without the field may have touched anything: every table is 'many'.
+ */
+export function touchedFromDelta(delta: DashboardDelta): TouchedEntities {
+  const touched = (delta as DashboardDelta & { touched?: TouchedEntities }).touched;
+  return touched ?? EVERYTHING_TOUCHED;
+}
