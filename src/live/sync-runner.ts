@@ -64,6 +64,8 @@ export function syncMode(params: SyncParams, sync: SyncSnapshot): { replace: boo
 export function createSyncRunner(deps: SyncRunnerDeps) {
   const { api, client, env, opts, act, signal } = deps;
   let snapshotNext = false;
+  /** the delta intake saw the numbering go back: the next request asks for a fresh snapshot */
+  let freshOwed = false;
   let pendingCommitTs: number | null = null;
   let pendingOlder: PendingOlder | null = null;
   let olderRetries = 0;
@@ -81,7 +83,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const range = data.revenue.range;
     const window = revenueWindow(range, env.now());
     const admin = deps.role() === 'admin';
-    const after = snapshotNext || data.epoch === null ? null : data.cursor;
+    const after = snapshotNext || freshOwed || data.epoch === null ? null : data.cursor;
     return {
       after,
       afterAt: after === null ? null : (data.feed.items.find((i) => i.id === after)?.occurredAt ?? null),
@@ -111,6 +113,8 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const mark = conn.realtime === 'ready' && deps.realtimeReady() ? conn.readyMark : null;
     const commitTs = pendingCommitTs;
     pendingCommitTs = null;
+    const fresh = freshOwed;
+    freshOwed = false;
     const startedSeq = ++seq;
     const sentSeq = deps.deltas?.sent() ?? 0;
     let sync: SyncSnapshot;
@@ -119,6 +123,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     } catch (error) {
       if (!deps.isCurrent(generation)) return 'ok';
       if (commitTs !== null) pendingCommitTs = Math.max(pendingCommitTs ?? 0, commitTs);
+      freshOwed ||= fresh;
       failed(error);
       return 'failed';
     }
@@ -279,6 +284,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     resetFeedCap() {
       feedCap = opts.feedCap;
     },
+    /** the numbering of deltas went back (restore, failover): the next sync is a fresh snapshot */
+    requestSnapshot() {
+      freshOwed = true;
+    },
     /** a follower taking over: its state is the held state; the cap must fit what it shows */
     seeded(data: DashboardData) {
       feedCap = Math.min(opts.maxFeedCap, Math.max(opts.feedCap, data.feed.items.length));
@@ -295,6 +304,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     forget() {
       detached += 1;
       snapshotNext = false;
+      freshOwed = false;
       feedCap = opts.feedCap;
       revenueTz = null;
       pendingOlder = null;

@@ -3,6 +3,7 @@ import { parseActivityFeed } from '@/lib/parse-activity';
 import type { DashboardDelta, RevenueIncrement } from '@/live/types';
 import { parseKpis } from './get-kpis';
 import { parseTicketStatusBreakdown } from './get-ticket-status-breakdown';
+import { parseTouched } from './parse-touched';
 
 const HOUR_MS = 3_600_000;
 
@@ -36,7 +37,7 @@ function parseIncrement(row: unknown, i: number): RevenueIncrement {
 }
 
 /**
- * A `delta` broadcast's payload → DashboardDelta (the contract in /work/signals/delta-contract.md).
+ * A `delta` broadcast's payload → DashboardDelta (contract v2, docs/delta-contract.md).
  * Anything off the contract is a ParseError: the engine counts it and syncs instead. Unknown keys
  * (the server adds `id`) are ignored.
  */
@@ -68,6 +69,8 @@ export function parseDashboardDelta(payload: unknown): DashboardDelta {
   }
   return {
     epoch: requireString(o.epoch, 'dashboard_delta.epoch'),
+    seq: cursorOf(o.seq, 'dashboard_delta.seq', 1),
+    touched: parseTouched(o.touched, snapshot.role === 'support'),
     fromCursor,
     cursor,
     feed,
