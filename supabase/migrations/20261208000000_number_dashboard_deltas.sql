@@ -346,6 +346,25 @@ $$;
 revoke execute on function private.build_and_send_dashboard_deltas(bigint, bigint, bigint, bigint, bigint, boolean, jsonb)
   from public;
 
+-- 20261202000300's entry point (the slot fold, then the build), kept for callers that time the
+-- build alone (bench/db-writers.ts): now with this transaction's touched entities.
+create or replace function private.send_dashboard_deltas(
+  p_from_admin bigint, p_from_support bigint, p_first bigint, p_count bigint, p_support_count bigint,
+  p_support_delta boolean
+) returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if current_setting('transaction_isolation') = 'read committed' then
+    perform private.compact_counter_slots(date_trunc('hour', clock_timestamp(), 'UTC'), 32);
+  end if;
+  perform private.build_and_send_dashboard_deltas(p_from_admin, p_from_support, p_first, p_count, p_support_count,
+                                                  p_support_delta, private.take_touched());
+end;
+$$;
+
 -- 20261207100000's flush with the touched entities taken before the lock.
 create or replace function private.flush_activity() returns trigger
 language plpgsql

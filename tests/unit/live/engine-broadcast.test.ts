@@ -215,6 +215,22 @@ describe('live engine, broadcast mode', () => {
       expect(syncs()).toBe(1);
     });
 
+    it('a repair sync overtaken by a delta is the base, and the delta is applied on it (issue 17 case 1)', async () => {
+      const { db, send, engine, land, held, syncs } = await withHeldSync();
+      db.commit({ revenue: [{ hour: thisHour(), cents: 150, orders: 0 }] }); // a line edit, missed (paused, say)
+      await settle(61_000); // a repair sync: its snapshot has the edit
+      expect(held).toHaveLength(1);
+      send(db.commit({ ticket: true }).admin); // committed after its snapshot, delivered before its answer
+      await settle(10);
+      land();
+      await settle(50);
+      const data = engine.peek().data;
+      expect(data.cursor).toBe(1);
+      expect(data.revenue.data!.at(-1)!.revenueCents).toBe(150); // what only the sync had
+      expect(data.kpis.data?.activeRepairs).toBe(1); // and what only the delta had
+      expect(syncs()).toBe(1);
+    });
+
     it('an answer newer than the deltas is taken, and the deltas it covers are ignored', async () => {
       const { db, send, engine, land, held, syncs } = await withHeldSync();
       await settle(61_000);
