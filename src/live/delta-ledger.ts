@@ -7,18 +7,20 @@ import type { DashboardDelta, SyncParams, SyncSnapshot } from './types';
  *
  * Facts it relies on: each topic's deltas are numbered (`seq`) under the database's numbering lock,
  * so their numbers follow commit order, contiguous except where a transaction aborted after
- * numbering; their `sent_at` grows with the number. A sync answer says which delta its snapshot
+ * numbering; their `sent_at` grows with the number, and across a restore too (the clock does not go
+ * back: if it steps back, a delta may be ignored, and the next one's gap syncs). A sync answer says which delta its snapshot
  * ends at (`delta_seq`, `delta_sent_at`): exactly the deltas numbered up to it are in it. A delta
  * received before a sync request was sent committed before that sync's snapshot (so A ≥ its seq).
  *
  * Invariant: the held state is the database's state right after the delta `held.seq` of the epoch
  * `held.epoch` committed (the base sync's snapshot plus the deltas applied since, each numbered one
  * more than the last). So, for a delta d of the held epoch:
- *   d.seq = S + 1 (and sent after S, from the held cursor)   → apply
- *   d.seq ≤ S, sent_at ≤ T                                  → already held: ignore
- *   d.seq ≤ S, sent_at > T (or S + 1 from another cursor)    → the numbering went back (restore,
- *                                                               failover, reissued ids): fresh sync
- *   d.seq > S + 1                                           → a gap: keep it and sync
+ *   sent_at ≤ T                                  → held already (or of a numbering a restore
+ *                                                  abandoned since): ignore
+ *   sent_at > T, d.seq = S + 1, prev_sent_at = T, from the held cursor → apply
+ *   sent_at > T, d.seq ≤ S (or S + 1 after another delta or from another cursor) → the numbering
+ *                                                  went back (restore, failover, reissued ids): fresh snapshot
+ *   sent_at > T, d.seq > S + 1                   → a gap: keep it and sync
  * and a sync answer at A is never simply dropped: it becomes the base, and the kept deltas numbered
  * above A are applied again on it in order. Only when the held state is provably newer (A < S) and
  * the kept deltas do not cover (A, S] is the answer left aside: the held state is then exact already.
@@ -62,17 +64,19 @@ export function judgeDelta(ledger: DeltaLedger, heldCursor: number, d: Dashboard
   const h = ledger.held;
   if (h === null) return { action: 'keep', reason: 'no base' };
   if (d.epoch !== h.epoch) return { action: 'keep', reason: 'another epoch' };
-  if (d.seq <= h.seq) {
-    if (d.sentAtMicros > h.sentAtMicros) return { action: 'reset', reason: 'numbering went back' };
+  // sent no later than the held one: held already, or of a numbering a restore abandoned since
+  if (d.sentAtMicros <= h.sentAtMicros) {
     const repeat = ledger.kept.some((k) => k.epoch === d.epoch && k.seq === d.seq && k.sentAtMicros === d.sentAtMicros);
     return { action: 'ignore', reason: repeat ? 'duplicate' : 'held' };
   }
+  // sent later, numbered no higher: the numbering went back (restore, failover)
+  if (d.seq <= h.seq) return { action: 'reset', reason: 'numbering went back' };
   if (d.seq > h.seq + 1) return { action: 'keep', reason: 'gap' };
-  if (d.sentAtMicros <= h.sentAtMicros) return { action: 'reset', reason: 'numbering went back' };
   // from_cursor -1: its writer read an older snapshot, so its figures may be behind
-  if (d.fromCursor < 0) return { action: 'keep', reason: 'older snapshot' };
-  // the next number, but not from the held cursor: the log under it is another one (reissued ids)
-  if (d.fromCursor !== heldCursor) return { action: 'reset', reason: 'another log' };
+  if (d.fromCursor < 0 || d.prevSentAtMicros === null) return { action: 'keep', reason: 'older snapshot' };
+  // the next number, but not after the held delta or not from the held cursor: another branch of
+  // the numbering (a restore), or ids reissued under it
+  if (d.prevSentAtMicros !== h.sentAtMicros || d.fromCursor !== heldCursor) return { action: 'reset', reason: 'another log' };
   return { action: 'apply' };
 }
 
@@ -136,6 +140,8 @@ function chain(ledger: DeltaLedger, epoch: string, from: number, to: number): bo
 export function judgeSync(ledger: DeltaLedger, p: SyncParams, s: SyncSnapshot): SyncVerdict {
   const h = ledger.held;
   if (h === null || s.reset || s.epoch !== h.epoch || s.deltaSeq >= h.seq) return 'take';
+  // numbered lower but its head sent later: the numbering went back since what is held
+  if (s.deltaSentAtMicros > h.sentAtMicros) return 'take';
   // ids went back under the answer (cursor below what was asked from): the held state is not the log's
   if (p.after !== null && s.cursor < p.after) return 'take';
   return chain(ledger, h.epoch, s.deltaSeq, h.seq) ? 'take' : 'keep-held';
@@ -143,10 +149,12 @@ export function judgeSync(ledger: DeltaLedger, p: SyncParams, s: SyncSnapshot): 
 
 /**
  * A sync answer was taken: it is the new base. The kept deltas of its epoch numbered above it are
- * returned, oldest first, to be judged again (and applied) on it; those at or below it are in it.
+ * returned, oldest first, to be judged again (and applied) on it; those at or below it are in it,
+ * unless sent after it (the numbering went back since the answer's snapshot).
  */
 export function rebased(ledger: DeltaLedger, s: SyncSnapshot, sentTick: number): { ledger: DeltaLedger; replay: DashboardDelta[] } {
-  const replay = ledger.kept.filter((k) => k.epoch === s.epoch && k.seq > s.deltaSeq);
+  // also one numbered at or below the answer but sent after it: the numbering went back since (judged so)
+  const replay = ledger.kept.filter((k) => k.epoch === s.epoch && (k.seq > s.deltaSeq || k.sentAtMicros > s.deltaSentAtMicros));
   return {
     ledger: {
       ...ledger,

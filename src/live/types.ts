@@ -205,6 +205,8 @@ export interface DashboardDelta {
   epoch: string;
   /** the topic's number for this delta: commit order, one more than the previous committed one */
   seq: number;
+  /** sent_at (µs) of the topic's previous committed delta: 0 for the first, null when unknown (a writer under an older snapshot) */
+  prevSentAtMicros: number | null;
   /** the entities the transaction changed that this audience may see */
   touched: TouchedEntities;
   /** the audience's visible cursor before and after the transaction (equal: no visible rows) */

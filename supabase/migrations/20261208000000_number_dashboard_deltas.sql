@@ -9,7 +9,10 @@
 -- delta appends (never updates) a head row (topic, seq, sent_at) that public.dashboard_sync reads
 -- in its own snapshot: `delta_seq` / `delta_sent_at` are the newest delta the answer includes.
 -- sent_at lets a client see the numbering go back (a restore or failover under the same epoch):
--- a delta numbered at or below what it holds but sent after it.
+-- a delta numbered at or below what it holds but sent after it; prev_sent_at (the previous
+-- delta's sent_at, read from the heads under the lock) chains each delta to the one before, so a
+-- delta numbered next on another branch of the numbering (after a restore) is not taken for the
+-- next one.
 --
 -- touched. The entities the transaction changed that the audience may see (support: no orders):
 -- {tickets, orders, customers, products}, each a list of ids (at most 100) or 'many'. Statement
@@ -17,7 +20,7 @@
 -- before the lock. Order lines count as their order. Priority changes, line edits and renames add
 -- no activity row, so this is how a client learns that a panel or a filtered search is stale.
 --
--- Extra work under the lock: one nextval and one insert per topic, and every 1,024th delta of a
+-- Extra work under the lock: one nextval, one index probe and one insert per topic, and every 1,024th delta of a
 -- READ COMMITTED writer deletes the topic's head rows older than 1,024 deltas (amortised O(1)).
 
 -- Numbers and heads ------------------------------------------------------------------------------
@@ -36,24 +39,31 @@ create table private.dashboard_delta_heads (
 alter table private.dashboard_delta_heads enable row level security;
 revoke all on table private.dashboard_delta_heads from public, anon, authenticated;
 
--- Numbers the delta about to be sent on p_topic and records its head. Only under the numbering lock.
-create function private.number_dashboard_delta(p_topic text, p_sent_at timestamptz) returns bigint
+-- Numbers the delta about to be sent on p_topic and records its head; prev_sent_at is the sent_at
+-- of the topic's previous committed delta (null for the first, and for a REPEATABLE READ or
+-- SERIALIZABLE writer, whose snapshot may not show it). Only under the numbering lock, where a new
+-- statement sees every delta committed before (each released the lock once its commit was visible).
+create function private.number_dashboard_delta(p_topic text, p_sent_at timestamptz, out seq bigint,
+                                               out prev_sent_at timestamptz)
 language plpgsql
 security definer
 set search_path = ''
 set plan_cache_mode = force_generic_plan
 as $$
-declare
-  v_seq bigint := nextval(case when p_topic = 'dashboard:admin' then 'private.dashboard_delta_seq_admin'
-                               else 'private.dashboard_delta_seq_support' end::regclass);
+#variable_conflict use_variable
 begin
-  insert into private.dashboard_delta_heads (topic, seq, sent_at) values (p_topic, v_seq, p_sent_at);
+  seq := nextval(case when p_topic = 'dashboard:admin' then 'private.dashboard_delta_seq_admin'
+                      else 'private.dashboard_delta_seq_support' end::regclass);
+  if current_setting('transaction_isolation') = 'read committed' then
+    select h.sent_at into prev_sent_at from private.dashboard_delta_heads h
+     where h.topic = p_topic order by h.seq desc limit 1;
+  end if;
+  insert into private.dashboard_delta_heads (topic, seq, sent_at) values (p_topic, seq, p_sent_at);
   -- Pruned by READ COMMITTED writers only: a REPEATABLE READ one deleting a row another deleted
   -- after its snapshot would fail its commit. Under the lock, so two prunes never overlap.
-  if v_seq % 1024 = 0 and current_setting('transaction_isolation') = 'read committed' then
-    delete from private.dashboard_delta_heads h where h.topic = p_topic and h.seq < v_seq - 1024;
+  if seq % 1024 = 0 and current_setting('transaction_isolation') = 'read committed' then
+    delete from private.dashboard_delta_heads h where h.topic = p_topic and h.seq < seq - 1024;
   end if;
-  return v_seq;
 end;
 $$;
 revoke execute on function private.number_dashboard_delta(text, timestamptz) from public;
@@ -228,6 +238,7 @@ declare
   v_aging jsonb;
   v_revenue jsonb;
   v_sent_at timestamptz;
+  v_number record;
   v_support_touched jsonb := p_touched || jsonb_build_object('orders', '[]'::jsonb);
 begin
   -- This transaction's revenue per hour: the delta's increments, and the adjustments of the
@@ -290,9 +301,11 @@ begin
     v_kpis := private.kpis('admin', v_now - interval '30 days', v_now, v_cursor, v_now);
   end if;
   v_sent_at := clock_timestamp();
+  select n.seq, n.prev_sent_at into v_number from private.number_dashboard_delta('dashboard:admin', v_sent_at) n;
   perform realtime.send(jsonb_build_object(
     'epoch', v_epoch,
-    'seq', private.number_dashboard_delta('dashboard:admin', v_sent_at),
+    'seq', v_number.seq,
+    'prev_sent_at', v_number.prev_sent_at,
     'from_cursor', case when v_apply_admin then p_from_admin else -1 end,
     'cursor', v_cursor,
     'feed', v_feed,
@@ -328,9 +341,11 @@ begin
     'previous', (v_kpis -> 'previous')
                 || jsonb_build_object('total_revenue_cents', null, 'products_sold', null, 'orders_count', null));
   v_sent_at := clock_timestamp();
+  select n.seq, n.prev_sent_at into v_number from private.number_dashboard_delta('dashboard:support', v_sent_at) n;
   perform realtime.send(jsonb_build_object(
     'epoch', v_epoch,
-    'seq', private.number_dashboard_delta('dashboard:support', v_sent_at),
+    'seq', v_number.seq,
+    'prev_sent_at', v_number.prev_sent_at,
     'from_cursor', case when v_fresh then p_from_support else -1 end,
     'cursor', v_cursor,
     'feed', v_feed,

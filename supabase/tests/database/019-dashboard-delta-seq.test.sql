@@ -5,7 +5,7 @@
 -- transaction, "commits" by `set constraints all immediate` (as 014).
 begin;
 create extension if not exists dblink with schema extensions;
-select plan(24);
+select plan(26);
 
 select extensions.dblink_connect(name, format('host=%s port=%s dbname=%s user=postgres password=postgres',
          host(inet_server_addr()), inet_server_port(), current_database()))
@@ -61,6 +61,14 @@ select is((select array_agg(h.sent_at order by h.seq) from private.dashboard_del
           (select array_agg(g.sent_at order by g.seq) from got g where g.topic = 'dashboard:admin'),
   'each delta appended its head row (seq, sent_at)');
 
+-- 8-9 each delta names the one before it (prev_sent_at), but a REPEATABLE READ writer's (unknown)
+select is((select count(*)::int from got g join got p on p.topic = g.topic and p.seq = g.seq - 1
+            where g.topic = 'dashboard:admin' and g.from_cursor <> -1
+              and (g.payload ->> 'prev_sent_at')::timestamptz is distinct from p.sent_at), 0,
+  'prev_sent_at is the previous delta''s sent_at');
+select is((select g.payload -> 'prev_sent_at' from got g where g.topic = 'dashboard:admin' and g.from_cursor = -1),
+  'null'::jsonb, 'a REPEATABLE READ writer''s prev_sent_at is null (its snapshot may not show the previous)');
+
 select extensions.dblink_exec('seq_setup', data) from cleanup_sql;
 select extensions.dblink_disconnect(name) from unnest(array['seq_setup', 'seq_a', 'seq_rr']) name;
 
@@ -102,7 +110,7 @@ set constraints all deferred;
 select (pg_temp.delta('dashboard:admin') ->> 'seq')::bigint as admin_seq,
        (pg_temp.delta('dashboard:support') ->> 'seq')::bigint as support_seq \gset
 
--- 8-10 a ticket priority change: no activity row, but the ticket is touched, for both audiences
+-- 10-12 a ticket priority change: no activity row, but the ticket is touched, for both audiences
 update public.tickets set priority = 'high' where id = 'a1900000-0000-4000-8000-000000000009';
 set constraints all immediate;
 set constraints all deferred;
@@ -113,7 +121,7 @@ select is(pg_temp.delta('dashboard:admin') -> 'touched',
 select is(pg_temp.delta('dashboard:support') -> 'touched' -> 'tickets', '["a1900000-0000-4000-8000-000000000009"]'::jsonb,
   'support sees the ticket touched too');
 
--- 11-14 an order line edited on a paid order: the order is touched; support gets no delta of it
+-- 13-16 an order line edited on a paid order: the order is touched; support gets no delta of it
 update public.order_items set quantity = 2 where id = 'f1900000-0000-4000-8000-000000000001';
 set constraints all immediate;
 set constraints all deferred;
@@ -124,7 +132,7 @@ select is((pg_temp.delta('dashboard:support') ->> 'seq')::bigint, (:support_seq 
   'support: no delta for an order-only transaction (its last is the priority change)');
 select is(pg_temp.delta('dashboard:support') -> 'touched' -> 'orders', '[]'::jsonb, 'support is never told of an order');
 
--- 15-17 a product rename
+-- 17-19 a product rename
 update public.products set name = 'Braided cable' where id = 'd1900000-0000-4000-8000-000000000001';
 set constraints all immediate;
 set constraints all deferred;
@@ -134,7 +142,7 @@ select is(pg_temp.delta('dashboard:support') -> 'touched' -> 'products', '["d190
   'for support too');
 select is((pg_temp.delta('dashboard:support') ->> 'seq')::bigint, (:support_seq + 2)::bigint, 'support numbers only its own deltas');
 
--- 18-19 more than 100 entities: 'many'; a delete touches what it deleted
+-- 20-21 more than 100 entities: 'many'; a delete touches what it deleted
 insert into public.customers (full_name, email)
   select 'Bulk ' || i, 'bulk.' || i || '@example.com' from generate_series(1, 101) i;
 set constraints all immediate;
@@ -146,7 +154,7 @@ set constraints all deferred;
 select is(pg_temp.delta('dashboard:admin') -> 'touched' -> 'orders', '["e1900000-0000-4000-8000-000000000001"]'::jsonb,
   'a deleted line touches its order');
 
--- 20-23 dashboard_sync's delta_seq / delta_sent_at: the head of the caller's topic in its snapshot
+-- 22-25 dashboard_sync's delta_seq / delta_sent_at: the head of the caller's topic in its snapshot
 select is((pg_temp.sync_as('b1900000-0000-4000-8000-000000000001') ->> 'delta_seq')::bigint,
           (pg_temp.delta('dashboard:admin') ->> 'seq')::bigint, 'admin: delta_seq is the newest admin delta');
 select is((pg_temp.sync_as('b1900000-0000-4000-8000-000000000001') ->> 'delta_sent_at')::timestamptz,
@@ -156,7 +164,7 @@ select is((pg_temp.sync_as('b1900000-0000-4000-8000-000000000002') ->> 'delta_se
 select is((pg_temp.sync_as('b1900000-0000-4000-8000-000000000002') ->> 'delta_sent_at')::timestamptz,
           (pg_temp.delta('dashboard:support') ->> 'sent_at')::timestamptz, 'and its sent_at');
 
--- 24 the scratch rows are gone with the flush
+-- 26 the scratch rows are gone with the flush
 select is((select count(*)::int from private.delta_touched_pending p where p.txid = pg_current_xact_id()), 0,
   'no touched rows left behind');
 

@@ -31,6 +31,7 @@ function held(): DashboardData {
 const delta = (over: Partial<DashboardDelta> = {}): DashboardDelta => ({
   epoch: 'e1',
   seq: 1,
+  prevSentAtMicros: 0,
   touched: NOTHING_TOUCHED,
   fromCursor: 3,
   cursor: 5,

@@ -8,6 +8,7 @@ const kpis = { totalRevenueCents: 0, productsSold: 0, ordersCount: 0, activeRepa
 const delta = (seq: number, fromCursor: number, cursor = fromCursor, over: Partial<DashboardDelta> = {}): DashboardDelta => ({
   epoch: 'e1',
   seq,
+  prevSentAtMicros: (seq - 1) * 1000,
   touched: NOTHING_TOUCHED,
   fromCursor,
   cursor,
@@ -68,8 +69,17 @@ describe('judgeDelta', () => {
     expect(judgeDelta(based(5), 10, delta(6, 4, 5))).toEqual({ action: 'reset', reason: 'another log' });
   });
 
+  it('resets when the next number follows another delta than the held one (another branch after a restore)', () => {
+    expect(judgeDelta(based(5), 10, delta(6, 10, 10, { prevSentAtMicros: 5_500 }))).toEqual({ action: 'reset', reason: 'another log' });
+  });
+
+  it('ignores a delta sent no later than the held one, whatever its number (an abandoned branch)', () => {
+    expect(judgeDelta(based(5), 10, delta(6, 10, 10, { sentAtMicros: 4_000 })).action).toBe('ignore');
+  });
+
   it('syncs on a delta written from an older snapshot (from_cursor -1), on another epoch, or without a base', () => {
     expect(judgeDelta(based(5), 10, delta(6, -1, 11)).action).toBe('keep');
+    expect(judgeDelta(based(5), 10, delta(6, 10, 10, { prevSentAtMicros: null })).action).toBe('keep');
     expect(judgeDelta(based(5), 10, delta(6, 10, 10, { epoch: 'e2' })).action).toBe('keep');
     expect(judgeDelta(initialLedger(), 10, delta(6, 10)).action).toBe('keep');
   });

@@ -284,7 +284,8 @@ export class FakeDb {
     const delta = (role: StaffRole) => {
       const mine = rows.filter((a) => role === 'admin' || a.entityType !== 'order').reverse();
       const cursor = this.visibleTo(role).at(-1)?.id ?? 0;
-      this.heads[role] = { seq: this.heads[role].seq + 1, sentAt };
+      const prev = this.heads[role];
+      this.heads[role] = { seq: prev.seq + 1, sentAt };
       const touched = (type: ActivityItem['entityType']) => {
         const ids = [...new Set(mine.filter((a) => a.entityType === type).map((a) => a.entityId))];
         return ids.length > 100 ? 'many' : ids;
@@ -292,6 +293,7 @@ export class FakeDb {
       return {
         epoch: this.epoch,
         seq: this.heads[role].seq,
+        prev_sent_at: prev.seq === 0 ? null : microsIso(prev.sentAt),
         touched: { tickets: touched('ticket'), orders: touched('order'), customers: touched('customer'), products: touched('product') },
         from_cursor: before[role],
         cursor,

@@ -24,6 +24,13 @@ function part<T>(name: string, parse: () => T): T {
   }
 }
 
+/** prev_sent_at: null for the topic's first delta (0) or a REPEATABLE READ writer (unknown: null); v2 requires the key. */
+function parsePrev(o: Record<string, unknown>): number | null {
+  if (!('prev_sent_at' in o)) throw new ParseError('dashboard_delta.prev_sent_at is missing');
+  if (o.prev_sent_at !== null) return requireTimestampMicros(o.prev_sent_at, 'dashboard_delta.prev_sent_at');
+  return toInt(o.seq) === 1 ? 0 : null;
+}
+
 function parseIncrement(row: unknown, i: number): RevenueIncrement {
   const o = requireObject(row, `revenue[${i}]`);
   const hour = requireTimestampMicros(o.hour, `revenue[${i}].hour`) / 1000;
@@ -70,6 +77,7 @@ export function parseDashboardDelta(payload: unknown): DashboardDelta {
   return {
     epoch: requireString(o.epoch, 'dashboard_delta.epoch'),
     seq: cursorOf(o.seq, 'dashboard_delta.seq', 1),
+    prevSentAtMicros: parsePrev(o),
     touched: parseTouched(o.touched, snapshot.role === 'support'),
     fromCursor,
     cursor,

@@ -17,6 +17,7 @@ function delta(over: Record<string, unknown> = {}) {
   return {
     epoch: 'e1',
     seq: 7,
+    prev_sent_at: '2026-12-01T23:15:52.1+00:00',
     touched: { tickets: ['a1400000-0000-4000-8000-000000000001'], orders: 'many', customers: [], products: [] },
     from_cursor: 10,
     cursor: 12,
@@ -45,6 +46,10 @@ describe('parseDashboardDelta', () => {
   it('reads contract v2: the topic number and the touched entities', () => {
     const d = parseDashboardDelta(delta());
     expect(d.seq).toBe(7);
+    expect(d.prevSentAtMicros).toBe(Date.parse('2026-12-01T23:15:52.1Z') * 1000);
+    // null: the topic's first delta (nothing before), or unknown (a writer under an older snapshot)
+    expect(parseDashboardDelta(delta({ seq: 1, prev_sent_at: null })).prevSentAtMicros).toBe(0);
+    expect(parseDashboardDelta(delta({ prev_sent_at: null })).prevSentAtMicros).toBeNull();
     expect(d.touched).toEqual({ tickets: ['a1400000-0000-4000-8000-000000000001'], orders: 'many', customers: [], products: [] });
   });
 
@@ -82,6 +87,8 @@ describe('parseDashboardDelta', () => {
     ['a negative from_cursor other than -1', delta({ from_cursor: -2 }), /from_cursor/],
     ['no seq (contract v1)', delta({ seq: undefined }), /seq/],
     ['a seq of 0', delta({ seq: 0 }), /seq/],
+    ['no prev_sent_at', delta({ prev_sent_at: undefined }), /prev_sent_at/],
+    ['a bad prev_sent_at', delta({ prev_sent_at: 'then' }), /prev_sent_at/],
     ['no touched', delta({ touched: undefined }), /touched/],
     ['a touched id that is not a uuid', delta({ touched: { tickets: [12], orders: [], customers: [], products: [] } }), /touched\.tickets/],
     ['more than 100 touched ids', delta({ touched: { tickets: Array(101).fill('a1400000-0000-4000-8000-000000000001'), orders: [], customers: [], products: [] } }), /many/],
