@@ -186,22 +186,28 @@ create trigger products_touched_truncate after truncate on public.products
 -- This transaction's touched entities for the admin audience (the support one drops orders), and
 -- the scratch rows deleted. Before the numbering lock.
 create function private.take_touched() returns jsonb
-language sql
+language plpgsql
 security definer
 set search_path = ''
+-- plpgsql, generic plans: a SQL function's statements were planned again at every commit.
+set plan_cache_mode = force_generic_plan
 as $$
+declare
+  v jsonb;
+begin
   with gone as (
     delete from private.delta_touched_pending p where p.txid = pg_current_xact_id() returning p.tbl, p.id
-  ), per as (
-    select g.tbl, case when bool_or(g.id is null) or count(distinct g.id) > 100 then '"many"'::jsonb
-                       else jsonb_agg(distinct g.id) end as ids
-      from gone g group by g.tbl
   )
-  select jsonb_build_object(
-    'tickets', coalesce((select per.ids from per where per.tbl = 1), '[]'),
-    'orders', coalesce((select per.ids from per where per.tbl = 2), '[]'),
-    'customers', coalesce((select per.ids from per where per.tbl = 3), '[]'),
-    'products', coalesce((select per.ids from per where per.tbl = 4), '[]'))
+  select jsonb_object_agg(t.name, coalesce(x.ids, '[]'::jsonb))
+    into v
+    from (values (1, 'tickets'), (2, 'orders'), (3, 'customers'), (4, 'products')) t(tbl, name)
+    left join (
+      select g.tbl, case when bool_or(g.id is null) or count(distinct g.id) > 100 then '"many"'::jsonb
+                         else jsonb_agg(distinct g.id) end as ids
+        from gone g group by g.tbl
+    ) x on x.tbl = t.tbl;
+  return v;
+end;
 $$;
 revoke execute on function private.take_touched() from public;
 
