@@ -112,7 +112,9 @@ export function unknown(ledger: DeltaLedger): DeltaLedger {
 /** A sync is owed: something received is not placed yet (a gap, no base, an unreadable delta). */
 export function owesSync(ledger: DeltaLedger): boolean {
   const h = ledger.held;
-  return ledger.owedSince !== null || h === null || ledger.kept.some((k) => k.epoch !== h.epoch || k.seq > h.seq);
+  // a kept delta of the held epoch is owed a sync only when it is newer than what is held (not one
+  // held already, nor one of a branch a restore abandoned)
+  return ledger.owedSince !== null || h === null || ledger.kept.some((k) => k.epoch !== h.epoch || (k.seq > h.seq && k.sentAtMicros > h.sentAtMicros));
 }
 
 /** A sync request is about to be sent: its place in the local order. */

@@ -188,6 +188,8 @@ function run(seed: number, steps: number) {
   const head = now()!;
   expect(ledger.held, `seed ${seed}: at the head`).toEqual({ epoch: head.epoch, seq: head.seq, sentAtMicros: head.sentAt });
   expect(held).toEqual({ sum: head.sum, cursor: head.cursor });
+  // and nothing more is owed: no sync loop on what a restore left behind
+  expect(owesSync(ledger), `seed ${seed}: nothing owed`).toBe(false);
 }
 
 describe('delta ledger against a database model (seeded property test)', () => {
