@@ -42,6 +42,10 @@ const DELTA_TRIGGERS = [
   ...['tickets', 'orders', 'order_items', 'customers', 'products'].map((t) => `public.${t} %s trigger ${t}_queue_dashboard_delta`),
   // 20261207100000: the delta's record of changes to finished ticket hours.
   ...['insert', 'update', 'delete'].map((e) => `private.ticket_hourly %s trigger ticket_hourly_record_${e}`),
+  // 20261208000000: the delta's record of the entities a transaction touched.
+  ...['tickets', 'orders', 'order_items', 'customers', 'products'].flatMap((t) =>
+    ['insert', 'update', 'delete', 'truncate'].map((e) => `public.${t} %s trigger ${t}_touched_${e}`),
+  ),
 ];
 /** ALTER TABLE ... ENABLE/DISABLE TRIGGER, skipped where the trigger does not exist (a database before it). */
 const toggle = (t: string, how: 'enable' | 'disable') => {

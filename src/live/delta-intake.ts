@@ -1,7 +1,7 @@
 import { applyDelta } from './apply-delta';
 import type { ConnectionEvent } from './connection-machine';
 import type { DashboardAction, DashboardData } from './dashboard-data';
-import { applied, held, initialLedger, isBlocked, judgeDelta, judgeSync, rebased, received, syncSent, unknown, type DeltaLedger, type SyncVerdict } from './delta-ledger';
+import { applied, initialLedger, judgeDelta, judgeSync, kept, owesSync, passed, rebased, received, syncSent, unknown, wentBack, type DeltaLedger, type SyncVerdict } from './delta-ledger';
 import type { DashboardDelta, RevenueIncrement, SyncParams, SyncSnapshot } from './types';
 
 export interface DeltaIntakeDeps {
@@ -12,6 +12,8 @@ export interface DeltaIntakeDeps {
   signal(event: ConnectionEvent): void;
   /** one dashboard_sync as soon as the scheduler allows (it coalesces: never two in flight) */
   markDirty(): void;
+  /** the next sync asks for a fresh snapshot (p_after null): nothing held can be trusted */
+  requestSnapshot(): void;
   /** a sync is outstanding: its landing judges what was kept meanwhile (and asks again if needed) */
   syncInFlight(): boolean;
   /** the feed window's cap now (older pages raise it); a delta that replaces the window resets it */
@@ -24,10 +26,11 @@ export interface DeltaIntakeDeps {
 }
 
 /**
- * Broadcast mode's intake: every `delta` is parsed at the edge, judged by the ledger against what
- * is held, and applied at once when it lands right at the held cursor. Anything it cannot place (a
- * gap, another epoch, an unparseable payload, an order it cannot prove) costs one dashboard_sync,
- * and nothing is applied until a sync sent after it has landed. Steady state: no RPC at all.
+ * Broadcast mode's intake: every `delta` is parsed at the edge, judged by the ledger (delta-ledger.ts)
+ * against the held position, and applied at once when it is the next one of its topic. A gap, an
+ * unreadable payload or a delta from an older snapshot is kept and costs one dashboard_sync; the
+ * answer is the new base and the kept deltas above it are applied on it again. Numbering that went
+ * back costs a fresh snapshot. Steady state: no RPC at all.
  */
 export function createDeltaIntake(deps: DeltaIntakeDeps) {
   let ledger: DeltaLedger = initialLedger();
@@ -35,12 +38,24 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
   /** kept deltas to judge again once the answer just taken has been applied */
   let replay: DashboardDelta[] = [];
 
+  function askSync() {
+    // a sync in flight was sent before this: its landing re-judges what is kept and asks again
+    if (!deps.syncInFlight()) deps.markDirty();
+  }
+
   /** judge one delta against what is held, and apply it, ignore it, or keep it for the next sync */
   function place(delta: DashboardDelta) {
     const data = deps.read();
-    const verdict = judgeDelta(ledger, data, delta);
+    const verdict = judgeDelta(ledger, data.cursor, delta);
+    // already held: it came twice (counted as dropped), or a sync answer included it
     if (verdict.action === 'ignore') {
       if (verdict.reason === 'duplicate') deps.signal({ type: 'payload-dropped' });
+      return;
+    }
+    if (verdict.action === 'reset') {
+      ledger = wentBack(ledger, delta);
+      deps.requestSnapshot();
+      deps.markDirty();
       return;
     }
     const now = deps.now();
@@ -55,9 +70,8 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
       deps.signal({ type: 'commit-to-screen', ms: now - delta.sentAtMicros / 1000 });
       return;
     }
-    ledger = held(ledger, delta);
-    // 'hold': a sync is owed already (the first delta kept asked for it); one in flight judges it on landing
-    if (verdict.action !== 'hold' && !deps.syncInFlight()) deps.markDirty();
+    ledger = kept(ledger, delta);
+    askSync();
   }
 
   return {
@@ -69,7 +83,7 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
       } catch {
         deps.signal({ type: 'payload-dropped' });
         ledger = unknown(ledger);
-        if (!deps.syncInFlight()) deps.markDirty();
+        askSync();
         return;
       }
       deps.signal({ type: 'event-received', at: deps.now() });
@@ -79,28 +93,34 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
     sent(): number {
       const next = syncSent(ledger);
       ledger = next.ledger;
-      return next.sentSeq;
+      return next.sentTick;
     },
-    /** a sync answer arrived: 'take' = apply it (it is the new base); otherwise it is older than what is held */
-    landed(p: SyncParams, s: SyncSnapshot, sentSeq: number): SyncVerdict {
-      const verdict = judgeSync(ledger, deps.read(), p, s, sentSeq);
+    /**
+     * A sync answer arrived. 'take': apply it (it is the new base), then call afterTaken();
+     * 'keep-held': the held state is provably newer and exact (the answer is older than deltas applied).
+     */
+    landed(p: SyncParams, s: SyncSnapshot, sentTick: number): SyncVerdict {
+      const verdict = judgeSync(ledger, p, s);
       if (verdict === 'take') {
-        const next = rebased(ledger, s, sentSeq);
+        const next = rebased(ledger, s, sentTick);
         ledger = next.ledger;
         replay = next.replay;
-      } else if (verdict === 'ignore-and-sync' || isBlocked(ledger)) deps.markDirty();
+      } else {
+        ledger = passed(ledger, sentTick);
+        if (owesSync(ledger)) deps.markDirty();
+      }
       return verdict;
     },
-    /** the answer landed() said to take is applied: what was kept since it was sent is judged again */
+    /** the answer landed() said to take is applied: the kept deltas above it are applied on it again */
     afterTaken() {
-      const kept = replay;
+      const again = replay;
       replay = [];
-      for (const delta of kept) place(delta);
-      if (isBlocked(ledger)) deps.markDirty();
+      for (const delta of again) place(delta);
+      if (owesSync(ledger)) deps.markDirty();
     },
-    /** a follower took over with what it was shown: that is the base, its order unknown */
-    seeded(data: DashboardData) {
-      ledger = initialLedger(data.cursor);
+    /** a follower took over with what it was shown: its position is unknown, so the next delta syncs */
+    seeded() {
+      ledger = initialLedger();
       replay = [];
     },
     reset() {

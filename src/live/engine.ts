@@ -104,6 +104,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     act,
     signal,
     markDirty: () => scheduler.markDirty(),
+    requestSnapshot: () => runner.requestSnapshot(),
     syncInFlight: () => scheduler.inFlight(),
     feedCap: () => runner.feedCap(),
     resetFeedCap: () => runner.resetFeedCap(),
@@ -326,7 +327,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (resume) {
         act({ type: 'seed', data: resume });
         runner.seeded(resume);
-        deltas.seeded(resume);
+        deltas.seeded();
       } else {
         act({ type: 'reset' });
         act({ type: 'revenue/loading', range: opts.revenueRange });

@@ -40,7 +40,7 @@ export interface SyncRunnerDeps {
 interface PendingOlder {
   page: OlderPage;
   /** order of events, not time: two clock readings can be equal */
-  receivedSeq: number;
+  receivedTick: number;
 }
 
 /** How a sync answer lands on the held state. */
@@ -64,6 +64,8 @@ export function syncMode(params: SyncParams, sync: SyncSnapshot): { replace: boo
 export function createSyncRunner(deps: SyncRunnerDeps) {
   const { api, client, env, opts, act, signal } = deps;
   let snapshotNext = false;
+  /** the delta intake saw the numbering go back: the next request asks for a fresh snapshot */
+  let freshOwed = false;
   let pendingCommitTs: number | null = null;
   let pendingOlder: PendingOlder | null = null;
   let olderRetries = 0;
@@ -71,8 +73,8 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   let lastOkAt = Number.NEGATIVE_INFINITY;
   /** bumped by stop(): a detached sync's late answer is dropped */
   let detached = 0;
-  /** orders sync starts against older pages' arrivals */
-  let seq = 0;
+  /** local order of sync starts and older pages' arrivals (not a delta's seq) */
+  let tick = 0;
   /** set once the server rejected the viewer's zone: day buckets are UTC days for the rest of the session */
   let revenueTz: string | null = null;
 
@@ -81,7 +83,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const range = data.revenue.range;
     const window = revenueWindow(range, env.now());
     const admin = deps.role() === 'admin';
-    const after = snapshotNext || data.epoch === null ? null : data.cursor;
+    const after = snapshotNext || freshOwed || data.epoch === null ? null : data.cursor;
     return {
       after,
       afterAt: after === null ? null : (data.feed.items.find((i) => i.id === after)?.occurredAt ?? null),
@@ -111,28 +113,41 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const mark = conn.realtime === 'ready' && deps.realtimeReady() ? conn.readyMark : null;
     const commitTs = pendingCommitTs;
     pendingCommitTs = null;
-    const startedSeq = ++seq;
-    const sentSeq = deps.deltas?.sent() ?? 0;
+    const fresh = freshOwed;
+    freshOwed = false;
+    const startedTick = ++tick;
+    const sentTick = deps.deltas?.sent() ?? 0;
     let sync: SyncSnapshot;
     try {
       sync = await call(p);
     } catch (error) {
       if (!deps.isCurrent(generation)) return 'ok';
       if (commitTs !== null) pendingCommitTs = Math.max(pendingCommitTs ?? 0, commitTs);
+      freshOwed ||= fresh;
       failed(error);
       return 'failed';
     }
     if (!deps.isCurrent(generation)) return 'ok';
-    const taken = (deps.deltas?.landed(p, sync, sentSeq) ?? 'take') === 'take';
+    const taken = land(p, sync, range, sentTick);
+    signal({ type: 'sync-ok', at: env.now(), mark });
+    if (commitTs !== null) signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
+    landOlder(startedTick, taken && (sync.reset || syncMode(p, sync).replace));
+    if (snapshotNext) deps.markDirty();
+    return 'ok';
+  }
+
+  /**
+   * The one rule for an answer (docs/delta-contract.md), whichever run sent it: it becomes the base
+   * and the deltas kept since are applied on it again; only when the held state is provably newer
+   * (and exact) does what is held stay. True when it was taken.
+   */
+  function land(p: SyncParams, sync: SyncSnapshot, range: RevenueRange, sentTick: number): boolean {
+    const taken = (deps.deltas?.landed(p, sync, sentTick) ?? 'take') === 'take';
     if (taken) {
       apply(p, sync, range);
       deps.deltas?.afterTaken();
     } else keepNewer(sync, range);
-    signal({ type: 'sync-ok', at: env.now(), mark });
-    if (commitTs !== null) signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
-    landOlder(startedSeq, taken && (sync.reset || syncMode(p, sync).replace));
-    if (snapshotNext) deps.markDirty();
-    return 'ok';
+    return taken;
   }
 
   function apply(p: SyncParams, sync: SyncSnapshot, range: RevenueRange) {
@@ -148,7 +163,8 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   }
 
   /**
-   * Deltas applied since this sync was sent moved further than its snapshot: what is held stays.
+   * Deltas applied since this sync was sent moved further than its snapshot, and the ones kept no
+   * longer lead back to it: what is held stays (it is exact).
    * Only a revenue series still loading (a new range) is taken from it, since every delta applied
    * meanwhile had no revenue (one with revenue cannot be applied to a series not held).
    */
@@ -169,16 +185,12 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const mine = ++detached;
     const p = params();
     const range = deps.read().revenue.range;
-    const sentSeq = deps.deltas?.sent() ?? 0;
+    const sentTick = deps.deltas?.sent() ?? 0;
     try {
       const sync = await call(p);
       if (mine !== detached) return;
-      if (!revenueOnly) {
-        if ((deps.deltas?.landed(p, sync, sentSeq) ?? 'take') === 'take') {
-          apply(p, sync, range);
-          deps.deltas?.afterTaken();
-        }
-      } else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
+      if (!revenueOnly) land(p, sync, range, sentTick);
+      else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
     } catch (error) {
       if (mine === detached) failed(error);
     }
@@ -193,9 +205,9 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   }
 
   /** An older page joins only after a sync that started once it had arrived saw the same epoch. */
-  function landOlder(syncStartedSeq: number, replaced: boolean) {
+  function landOlder(syncStartedTick: number, replaced: boolean) {
     const pending = pendingOlder;
-    if (pending === null || pending.receivedSeq > syncStartedSeq) return;
+    if (pending === null || pending.receivedTick > syncStartedTick) return;
     pendingOlder = null;
     if (replaced) return; // a new window (reset or snapshot): the page belonged to the old one
     const feed = deps.read().feed;
@@ -246,7 +258,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       if (deps.read().feed.generation !== generation || !deps.read().feed.loadingOlder) return;
       pendingOlder = {
         page: { before, generation, rows: page.items, full: page.rowCount >= opts.olderPageSize },
-        receivedSeq: ++seq,
+        receivedTick: ++tick,
       };
       if (deps.canSync()) deps.markDirty();
       else await confirmWhilePaused();
@@ -279,6 +291,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     resetFeedCap() {
       feedCap = opts.feedCap;
     },
+    /** the numbering of deltas went back (restore, failover): the next sync is a fresh snapshot */
+    requestSnapshot() {
+      freshOwed = true;
+    },
     /** a follower taking over: its state is the held state; the cap must fit what it shows */
     seeded(data: DashboardData) {
       feedCap = Math.min(opts.maxFeedCap, Math.max(opts.feedCap, data.feed.items.length));
@@ -295,6 +311,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     forget() {
       detached += 1;
       snapshotNext = false;
+      freshOwed = false;
       feedCap = opts.feedCap;
       revenueTz = null;
       pendingOlder = null;

@@ -1,4 +1,3 @@
-import { EVERYTHING_TOUCHED } from './change-clock';
 import type { TableChange } from './parse-change';
 import { NOTHING_TOUCHED, type TouchedEntities } from './touched';
 import type { DashboardDelta } from './types';
@@ -12,14 +11,7 @@ export function touchedFromChange(change: TableChange): TouchedEntities {
   return { ...NOTHING_TOUCHED, [change.table]: change.key === null || change.hasErrors ? 'many' : [change.key] };
 }
 
-/**
- * broadcast: what one dashboard delta touched.
- *
- * MERGE POINT (delta contract v2): once `DashboardDelta` carries `touched: TouchedEntities`
- * (parsed in features/metrics/api/parse-dashboard-delta.ts), this is `return delta.touched;`.
- * Until then a delta without the field may have touched anything: every table is 'many'.
- */
+/** broadcast: what one dashboard delta touched (delta contract v2, docs/delta-contract.md). */
 export function touchedFromDelta(delta: DashboardDelta): TouchedEntities {
-  const touched = (delta as DashboardDelta & { touched?: TouchedEntities }).touched;
-  return touched ?? EVERYTHING_TOUCHED;
+  return delta.touched;
 }

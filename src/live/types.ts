@@ -1,3 +1,5 @@
+import type { TouchedEntities } from './touched';
+
 export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline' | 'paused';
 
 /** Realtime health: the channels alone. */
@@ -168,6 +170,10 @@ export interface SyncSnapshot {
   revenue: RevenuePoint[] | null;
   /** passed through untouched (the ticket-aging chart's helper owns its shape) */
   ticketAging: TicketAging;
+  /** the newest delta of the caller's topic in this snapshot (0: none yet); see docs/delta-contract.md */
+  deltaSeq: number;
+  /** its sent_at in µs since the epoch (0: none) */
+  deltaSentAtMicros: number;
 }
 
 /** JSON as dashboard_sync sends it; null when the field is absent. */
@@ -193,10 +199,16 @@ export interface RevenueIncrement {
 
 /**
  * One `delta` message from the private topic `dashboard:<role>`: what one committed transaction
- * changed, for this audience, built once at commit (see /work/signals/delta-contract.md).
+ * changed, for this audience, built once at commit (contract v2: docs/delta-contract.md).
  */
 export interface DashboardDelta {
   epoch: string;
+  /** the topic's number for this delta: commit order, one more than the previous committed one */
+  seq: number;
+  /** sent_at (µs) of the topic's previous committed delta: 0 for the first, null when unknown (a writer under an older snapshot) */
+  prevSentAtMicros: number | null;
+  /** the entities the transaction changed that this audience may see */
+  touched: TouchedEntities;
   /** the audience's visible cursor before and after the transaction (equal: no visible rows) */
   fromCursor: number;
   cursor: number;

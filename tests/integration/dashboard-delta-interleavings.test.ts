@@ -10,13 +10,17 @@ import { ADMIN, newCustomer, RUN, startHarness, SUPPORT, waitFor, type Harness }
 // transactions one after another), each transaction a random mix of ticket inserts, status and
 // priority changes, orders with items, item edits, refunds, order deletes, customer and product
 // edits, committed or rolled back. Invariants, per audience, over what supabase-js received:
-//   - the deltas form one chain: each from_cursor is the previous delta's cursor;
+//   - the deltas form one chain: each from_cursor is the previous delta's cursor, and each seq
+//     (contract v2) is above the previous one (one more, but for a transaction that aborted after
+//     numbering);
 //   - their feeds, oldest first, are exactly the audience's new activity rows;
-//   - support's never hold an order row or an order id;
+//   - support's never hold an order row or an order id (`touched.orders` is always empty);
 //   - admin's revenue changes add up, per hour, to what sales_hourly gained;
 //   - the last delta's KPIs and ticket figures are dashboard_sync's now.
 
 interface Delta {
+  seq: number;
+  touched: Record<'tickets' | 'orders' | 'customers' | 'products', string[] | 'many'>;
   from_cursor: number;
   cursor: number;
   feed: { id: number; entity_type: string; entity_id: string }[];
@@ -243,6 +247,10 @@ describe('dashboard deltas under seeded random interleavings', () => {
       const s = support.deltas.slice(sFrom);
       expect(chain(a, startAdmin), `seed ${seed}: admin chain`).toEqual([]);
       expect(chain(s, startSupport), `seed ${seed}: support chain`).toEqual([]);
+      const unordered = (ds: Delta[]) => ds.filter((d, i) => i > 0 && d.seq <= ds[i - 1]!.seq).map((d) => d.seq);
+      expect(unordered(a), `seed ${seed}: admin seq in commit order`).toEqual([]);
+      expect(unordered(s), `seed ${seed}: support seq in commit order`).toEqual([]);
+      expect(s.every((d) => Array.isArray(d.touched.orders) && d.touched.orders.length === 0)).toBe(true);
 
       const { rows: log } = await h.db.query<{ id: string; entity_type: string }>(
         'select id::text, entity_type from public.activity_log where id > $1 order by id',
@@ -281,10 +289,11 @@ describe('dashboard deltas under seeded random interleavings', () => {
       const last = a[a.length - 1]!;
       const adminClient = await h.signIn(ADMIN);
       const { data } = await adminClient.rpc('dashboard_sync', { p_after: last.cursor });
-      const sync = data as { cursor: number; kpis: Record<string, unknown>; ticket_status: unknown };
+      const sync = data as { cursor: number; kpis: Record<string, unknown>; ticket_status: unknown; delta_seq: number };
       const { as_of: _x, ...lastKpis } = last.kpis;
       const { as_of: _y, ...syncKpis } = sync.kpis;
       expect(sync.cursor).toBe(last.cursor);
+      expect(sync.delta_seq, `seed ${seed}: dashboard_sync's delta_seq is the last delta's`).toBe(last.seq);
       expect(lastKpis, `seed ${seed}: the last KPIs are dashboard_sync's`).toEqual(syncKpis);
       expect(last.ticket_status).toEqual(sync.ticket_status);
     }

@@ -67,7 +67,7 @@ describe('dashboard_sync', () => {
   it('gives admin one snapshot with every contract field', async () => {
     const s = await sync(admin, { p_limit: 20, p_revenue_from: new Date(Date.now() - 3 * 86400_000).toISOString() });
     expect(Object.keys(s).sort()).toEqual(
-      ['cursor', 'epoch', 'feed', 'feed_complete', 'kpis', 'reset', 'revenue', 'ticket_aging', 'ticket_status'],
+      ['cursor', 'delta_sent_at', 'delta_seq', 'epoch', 'feed', 'feed_complete', 'kpis', 'reset', 'revenue', 'ticket_aging', 'ticket_status'],
     );
     expect(s.reset).toBe(false);
     expect(s.feed).toHaveLength(20);

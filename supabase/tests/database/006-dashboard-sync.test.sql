@@ -55,7 +55,8 @@ set local role authenticated;
 
 -- 3-11 the snapshot
 select set_eq($$select jsonb_object_keys(dashboard_sync())$$,
-  array['epoch', 'reset', 'cursor', 'feed', 'feed_complete', 'kpis', 'ticket_status', 'revenue', 'ticket_aging'],
+  array['epoch', 'reset', 'cursor', 'feed', 'feed_complete', 'kpis', 'ticket_status', 'revenue', 'ticket_aging',
+        'delta_seq', 'delta_sent_at'],
   'dashboard_sync returns exactly the contract''s fields');
 select is(dashboard_sync() ->> 'epoch', :'epoch0', 'epoch is the log''s current epoch');
 select is((dashboard_sync() -> 'reset')::boolean, false, 'no p_epoch: reset is false');

@@ -68,8 +68,8 @@ select pg_temp.delta('dashboard:admin') as admin_delta, pg_temp.delta('dashboard
 
 -- 5-18
 select set_eq($$select jsonb_object_keys(pg_temp.delta('dashboard:admin'))$$,
-  array['epoch', 'from_cursor', 'cursor', 'feed', 'feed_complete', 'kpis', 'ticket_status', 'ticket_aging', 'revenue',
-        'sent_at', 'id'],
+  array['epoch', 'seq', 'prev_sent_at', 'from_cursor', 'cursor', 'feed', 'feed_complete', 'kpis', 'ticket_status', 'ticket_aging',
+        'revenue', 'touched', 'sent_at', 'id'],
   'the delta has the contract''s keys (and realtime.send''s id)');
 select is((:'admin_delta'::jsonb ->> 'from_cursor')::bigint, :from_admin::bigint, 'admin from_cursor: the cursor before');
 select is((:'admin_delta'::jsonb ->> 'cursor')::bigint, private.visible_cursor(true), 'admin cursor: the cursor after');

@@ -78,11 +78,11 @@ select * from extensions.dblink_get_result('delta_b') as t(r text);
 
 create temporary table got as
   select m.topic, m.payload, (m.payload ->> 'sent_at')::timestamptz as sent_at,
-         case when m.payload::text like '%a1600000-0000-4000-8000-000000000001%' then 'slow'
-              when m.payload::text like '%a1600000-0000-4000-8000-000000000002%' then 'fast'
-              when m.payload::text like '%a1600000-0000-4000-8000-000000000005%' then 'between'
-              when m.payload::text like '%a1600000-0000-4000-8000-000000000006%' then 'together a'
-              when m.payload::text like '%a1600000-0000-4000-8000-000000000007%' then 'together b'
+         case when (m.payload -> 'feed')::text like '%a1600000-0000-4000-8000-000000000001%' then 'slow'
+              when (m.payload -> 'feed')::text like '%a1600000-0000-4000-8000-000000000002%' then 'fast'
+              when (m.payload -> 'feed')::text like '%a1600000-0000-4000-8000-000000000005%' then 'between'
+              when (m.payload -> 'feed')::text like '%a1600000-0000-4000-8000-000000000006%' then 'together a'
+              when (m.payload -> 'feed')::text like '%a1600000-0000-4000-8000-000000000007%' then 'together b'
               when (m.payload ->> 'from_cursor')::bigint = -1 then 'rr' end as writer
     from realtime.messages m
    where m.topic like 'dashboard:%' and (m.payload ->> 'sent_at')::timestamptz >= :'started';

@@ -100,8 +100,11 @@ describe('data access: parsing RPC results at the edge', () => {
       kpis: { ...kpiJson, cursor: 14 }, ticket_status: [{ status: 'open', count: 2 }],
       revenue: [{ bucket_start: '2026-03-10T00:00:00+00:00', revenue_cents: 100, orders_count: 1 }],
       ticket_aging: { active: [{ status: 'open', count: 2, oldest_seconds: 60 }], done_30d: { closed: 1, cancelled: 0 } },
+      delta_seq: 3, delta_sent_at: '2026-03-10T10:00:00.000123+00:00',
     };
     const sync = parseDashboardSync(json);
+    expect(sync).toMatchObject({ deltaSeq: 3, deltaSentAtMicros: Date.parse('2026-03-10T10:00:00Z') * 1000 + 123 });
+    expect(parseDashboardSync({ ...json, delta_seq: 0, delta_sent_at: null })).toMatchObject({ deltaSeq: 0, deltaSentAtMicros: 0 });
     expect(sync).toMatchObject({ epoch: 'e1', reset: false, cursor: 14, feedComplete: true, role: 'admin', ticketStatus: [{ status: 'open', count: 2 }] });
     expect(sync.feed.items.map((i) => i.id)).toEqual([14]);
     expect(sync.revenue).toEqual([{ bucketStart: '2026-03-10T00:00:00.000Z', revenueCents: 100, ordersCount: 1 }]);
@@ -115,6 +118,8 @@ describe('data access: parsing RPC results at the edge', () => {
       { ...json, kpis: { ...kpiJson, cursor: 13 } }, { ...json, kpis: { ...kpiJson, cursor: null } },
       { ...json, kpis: { ...kpiJson, cursor: 14, role: 'customer' } },
       { ...json, feed: [{ id: 'x' }] }, { ...json, revenue: [{ bucket_start: 'soon' }] },
+      // contract v2: the newest delta in the snapshot
+      { ...json, delta_seq: undefined }, { ...json, delta_seq: -1 }, { ...json, delta_sent_at: null },
     ]) {
       const err = (() => { try { parseDashboardSync(bad); } catch (e) { return e; } })();
       expect(err).toBeInstanceOf(ParseError);

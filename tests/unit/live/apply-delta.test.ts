@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addRevenueIncrements, applyDelta } from '@/live/apply-delta';
 import { initialDashboardData, type DashboardData } from '@/live/dashboard-reducer';
 import type { ActivityItem, DashboardDelta, RevenuePoint } from '@/live/types';
+import { NOTHING_TOUCHED } from '@/live/touched';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-03-10T10:30:00Z');
@@ -29,6 +30,9 @@ function held(): DashboardData {
 }
 const delta = (over: Partial<DashboardDelta> = {}): DashboardDelta => ({
   epoch: 'e1',
+  seq: 1,
+  prevSentAtMicros: 0,
+  touched: NOTHING_TOUCHED,
   fromCursor: 3,
   cursor: 5,
   feed: { items: [item(5), item(4)], rowCount: 2, maxId: 5, skipped: 0 },

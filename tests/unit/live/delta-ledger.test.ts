@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { applied, held, initialLedger, isBlocked, judgeDelta, judgeSync, rebased, received, syncSent, unknown, type DeltaLedger } from '@/live/delta-ledger';
+import { applied, initialLedger, judgeDelta, judgeSync, kept, KEPT_MAX, owesSync, rebased, received, syncSent, unknown, wentBack, type DeltaLedger } from '@/live/delta-ledger';
+import { NOTHING_TOUCHED } from '@/live/touched';
 import type { DashboardDelta, SyncParams, SyncSnapshot } from '@/live/types';
 
 const kpis = { totalRevenueCents: 0, productsSold: 0, ordersCount: 0, activeRepairs: 0, newTickets24h: 0, asOf: '2026-12-01T10:00:00.000Z' };
-const delta = (fromCursor: number, cursor: number, sentAtMicros: number, epoch = 'e1'): DashboardDelta => ({
-  epoch,
+/** delta number `seq`, sent at seq ms (µs: seq * 1000), from cursor `fromCursor` to `cursor` */
+const delta = (seq: number, fromCursor: number, cursor = fromCursor, over: Partial<DashboardDelta> = {}): DashboardDelta => ({
+  epoch: 'e1',
+  seq,
+  prevSentAtMicros: (seq - 1) * 1000,
+  touched: NOTHING_TOUCHED,
   fromCursor,
   cursor,
   feed: { items: [], rowCount: 0, maxId: null, skipped: 0 },
@@ -14,128 +19,128 @@ const delta = (fromCursor: number, cursor: number, sentAtMicros: number, epoch =
   ticketStatus: [],
   ticketAging: null,
   revenue: [],
-  sentAtMicros,
+  sentAtMicros: seq * 1000,
+  ...over,
 });
-const sync = (cursor: number, asOf = '2026-12-01T10:00:00.000Z', over: Partial<SyncSnapshot> = {}): SyncSnapshot => ({
+const sync = (deltaSeq: number, cursor: number, over: Partial<SyncSnapshot> = {}): SyncSnapshot => ({
   epoch: 'e1',
   reset: false,
   cursor,
   feed: { items: [], rowCount: 0, maxId: null, skipped: 0 },
   feedComplete: true,
-  kpis: { ...kpis, asOf, previous: kpis },
+  kpis: { ...kpis, previous: kpis },
   role: 'admin',
   ticketStatus: [],
   revenue: null,
   ticketAging: null,
+  deltaSeq,
+  deltaSentAtMicros: deltaSeq * 1000,
   ...over,
 });
 const params = (after: number | null): SyncParams => ({ after, epoch: 'e1', limit: 100, revenueFrom: null, bucket: 'hour', tz: 'UTC' });
-const AS_OF_US = Date.parse('2026-12-01T10:00:00.000Z') * 1000;
 
-/** a ledger whose base is a sync at `cursor` taken with as_of = AS_OF */
-function based(cursor: number): DeltaLedger {
-  const { ledger, sentSeq } = syncSent(initialLedger());
-  return rebased(ledger, sync(cursor), sentSeq).ledger;
+/** a ledger whose base is a sync at delta `seq` */
+function based(seq: number, cursor = 10): DeltaLedger {
+  const { ledger, sentTick } = syncSent(initialLedger());
+  return rebased(ledger, sync(seq, cursor), sentTick).ledger;
 }
-const at = (cursor: number) => ({ epoch: 'e1', cursor });
 
 describe('judgeDelta', () => {
-  it('applies a delta whose from_cursor is the held cursor', () => {
-    expect(judgeDelta(based(5), at(5), delta(5, 7, 1))).toEqual({ action: 'apply' });
+  it('applies the next number from the held cursor, with or without rows', () => {
+    expect(judgeDelta(based(5), 10, delta(6, 10, 12)).action).toBe('apply');
+    expect(judgeDelta(based(5), 10, delta(6, 10)).action).toBe('apply');
   });
 
-  it('before the first snapshot, or for another epoch: sync', () => {
-    expect(judgeDelta(initialLedger(), { epoch: null, cursor: 0 }, delta(0, 1, 1)).action).toBe('sync');
-    expect(judgeDelta(based(5), at(5), delta(5, 6, 1, 'e2'))).toMatchObject({ action: 'sync', reason: 'another epoch' });
+  it('keeps and syncs on a gap, also when neither delta has rows (a lost no-row delta)', () => {
+    expect(judgeDelta(based(5), 10, delta(7, 10))).toEqual({ action: 'keep', reason: 'gap' });
   });
 
-  it('a gap (from_cursor above the held cursor) syncs; rows at or below it are covered', () => {
-    expect(judgeDelta(based(5), at(5), delta(6, 8, 1))).toMatchObject({ action: 'sync', reason: 'gap' });
-    expect(judgeDelta(based(5), at(5), delta(3, 5, 1))).toMatchObject({ action: 'ignore', reason: 'covered' });
-    expect(judgeDelta(based(5), at(5), delta(1, 2, 1))).toMatchObject({ action: 'ignore', reason: 'covered' });
+  it('ignores what is held already: a number at or below the held one, sent no later', () => {
+    const ledger = applied(based(5), delta(6, 10));
+    expect(judgeDelta(ledger, 10, delta(6, 10)).action).toBe('ignore');
+    expect(judgeDelta(ledger, 10, delta(4, 9)).action).toBe('ignore');
   });
 
-  it('from_cursor -1 (a writer under an older snapshot) always syncs, even at or below the held cursor', () => {
-    expect(judgeDelta(based(5), at(5), delta(-1, 5, AS_OF_US + 5_000)).action).toBe('sync');
+  it('resets when the numbering went back: a number at or below the held one, sent after it', () => {
+    expect(judgeDelta(based(5), 10, delta(3, 2, 3, { sentAtMicros: 9_000 }))).toEqual({ action: 'reset', reason: 'numbering went back' });
   });
 
-  it('a delta without rows applies only when it is provably after the held point', () => {
-    const l = based(5);
-    // sent before the base snapshot's clock read (in the same ms, or earlier): maybe in it
-    expect(judgeDelta(l, at(5), delta(5, 5, AS_OF_US + 999))).toMatchObject({ action: 'sync', reason: 'maybe in the last snapshot' });
-    expect(judgeDelta(l, at(5), delta(5, 5, AS_OF_US + 1_000))).toEqual({ action: 'apply' });
-    // below the base's cursor: the log had moved past it before the snapshot
-    expect(judgeDelta(l, at(5), delta(3, 3, AS_OF_US + 5_000))).toMatchObject({ action: 'ignore' });
-    expect(judgeDelta(l, at(5), delta(7, 7, AS_OF_US + 5_000))).toMatchObject({ action: 'sync', reason: 'gap' });
+  it('resets when the next number does not start at the held cursor (reissued ids)', () => {
+    expect(judgeDelta(based(5), 10, delta(6, 4, 5))).toEqual({ action: 'reset', reason: 'another log' });
   });
 
-  it('after an applied delta, a later delta without rows applies; an earlier or repeated one does not', () => {
-    let l = received(based(5));
-    const first = delta(5, 6, 10);
-    l = applied(l, first);
-    expect(judgeDelta(l, at(6), delta(6, 6, 11))).toEqual({ action: 'apply' });
-    expect(judgeDelta(l, at(6), first)).toMatchObject({ action: 'ignore', reason: 'duplicate' });
-    l = applied(received(l), delta(6, 6, 11));
-    expect(judgeDelta(l, at(6), delta(6, 6, 11))).toMatchObject({ action: 'ignore', reason: 'duplicate' });
-    // committed between the two (it sorts between them) yet delivered after: its revenue is not held
-    expect(judgeDelta(l, at(6), delta(6, 6, 10.5))).toMatchObject({ action: 'sync', reason: 'out of order' });
-    expect(judgeDelta(l, at(7), delta(5, 5, 10.5))).toMatchObject({ action: 'sync', reason: 'out of order' });
+  it('resets when the next number follows another delta than the held one (another branch after a restore)', () => {
+    expect(judgeDelta(based(5), 10, delta(6, 10, 10, { prevSentAtMicros: 5_500 }))).toEqual({ action: 'reset', reason: 'another log' });
   });
 
-  it('while something is kept, nothing applies (it is held too) until a sync sent after it lands', () => {
-    let l = held(received(based(5)), delta(6, 7, 1));
-    expect(isBlocked(l)).toBe(true);
-    expect(judgeDelta(l, at(5), delta(5, 6, 2))).toMatchObject({ action: 'hold' });
-    l = held(received(l), delta(5, 6, 2));
-    const { ledger, sentSeq } = syncSent(l);
-    const landed = rebased(ledger, sync(5), sentSeq);
-    expect(landed.replay).toEqual([]); // both arrived before it was sent: it has them
-    expect(isBlocked(landed.ledger)).toBe(false);
+  it('ignores a delta sent no later than the held one, whatever its number (an abandoned branch)', () => {
+    expect(judgeDelta(based(5), 10, delta(6, 10, 10, { sentAtMicros: 4_000 })).action).toBe('ignore');
   });
 
-  it('kept deltas that arrived after the sync was sent come back to be judged against its answer', () => {
-    const sent = syncSent(based(5));
-    const l = held(received(sent.ledger), delta(6, 7, 1));
-    const landed = rebased(l, sync(6), sent.sentSeq);
-    expect(landed.replay.map((d) => d.cursor)).toEqual([7]);
-    expect(judgeDelta(landed.ledger, at(6), landed.replay[0]!)).toEqual({ action: 'apply' });
-  });
-
-  it('an unreadable delta blocks until a sync sent after it lands', () => {
-    const early = syncSent(based(5));
-    const l = unknown(received(early.ledger));
-    expect(isBlocked(rebased(l, sync(5), early.sentSeq).ledger)).toBe(true);
-    const late = syncSent(l);
-    expect(isBlocked(rebased(late.ledger, sync(5), late.sentSeq).ledger)).toBe(false);
+  it('syncs on a delta written from an older snapshot (from_cursor -1), on another epoch, or without a base', () => {
+    expect(judgeDelta(based(5), 10, delta(6, -1, 11)).action).toBe('keep');
+    expect(judgeDelta(based(5), 10, delta(6, 10, 10, { prevSentAtMicros: null })).action).toBe('keep');
+    expect(judgeDelta(based(5), 10, delta(6, 10, 10, { epoch: 'e2' })).action).toBe('keep');
+    expect(judgeDelta(initialLedger(), 10, delta(6, 10)).action).toBe('keep');
   });
 });
 
-describe('judgeSync', () => {
-  it('takes an answer when nothing was applied since it was sent', () => {
-    const { ledger, sentSeq } = syncSent(based(5));
-    expect(judgeSync(ledger, at(5), params(5), sync(9), sentSeq)).toBe('take');
+describe('judgeSync and rebased: a late answer is never simply dropped', () => {
+  it('takes an answer older than applied deltas and replays the kept ones above it (issue 17 case 1)', () => {
+    let ledger = based(5);
+    const sent = syncSent(ledger);
+    ledger = applied(sent.ledger, delta(6, 10, 11));
+    ledger = applied(ledger, delta(7, 11));
+    // the answer's snapshot ends at delta 5 (sent before 6 committed): it is the base, 6 and 7 go on it
+    expect(judgeSync(ledger, params(10), sync(5, 10))).toBe('take');
+    const next = rebased(ledger, sync(5, 10), sent.sentTick);
+    expect(next.replay.map((d) => d.seq)).toEqual([6, 7]);
+    expect(next.ledger.held).toEqual({ epoch: 'e1', seq: 5, sentAtMicros: 5000 });
   });
 
-  it('an answer older than deltas applied during its flight is not taken; a newer one is', () => {
-    const sent = syncSent(based(5));
-    const l = applied(received(sent.ledger), delta(5, 8, 1));
-    expect(judgeSync(l, at(8), params(5), sync(7), sent.sentSeq)).toBe('ignore');
-    expect(judgeSync(l, at(8), params(5), sync(9), sent.sentSeq)).toBe('take');
-    expect(judgeSync(l, at(8), params(5), sync(8), sent.sentSeq)).toBe('take'); // it has the row at 8
+  it('keeps the held state when the answer is older and the kept deltas no longer cover the way back', () => {
+    let ledger = based(5);
+    ledger = applied(ledger, delta(6, 10));
+    ledger = { ...ledger, kept: [] }; // pushed out (more than KEPT_MAX since)
+    ledger = applied(ledger, delta(7, 10));
+    expect(judgeSync(ledger, params(10), sync(5, 10))).toBe('keep-held');
   });
 
-  it('same cursor, but a delta without rows applied during its flight: not taken, one more sync', () => {
-    const sent = syncSent(based(5));
-    const l = applied(received(sent.ledger), delta(5, 5, AS_OF_US + 5_000));
-    expect(judgeSync(l, at(5), params(5), sync(5), sent.sentSeq)).toBe('ignore-and-sync');
+  it('takes an answer at or above the held number, and a reset answer', () => {
+    const ledger = applied(based(5), delta(6, 10));
+    expect(judgeSync(ledger, params(10), sync(6, 10))).toBe('take');
+    expect(judgeSync(ledger, params(10), sync(9, 12))).toBe('take');
+    expect(judgeSync(ledger, params(10), sync(2, 3, { reset: true }))).toBe('take');
   });
 
-  it('a reset, another epoch, a fresh snapshot or ids that went back are always taken', () => {
-    const sent = syncSent(based(5));
-    const l = applied(received(sent.ledger), delta(5, 8, 1));
-    expect(judgeSync(l, at(8), params(5), sync(2, undefined, { reset: true }), sent.sentSeq)).toBe('take');
-    expect(judgeSync(l, at(8), params(5), sync(2, undefined, { epoch: 'e2' }), sent.sentSeq)).toBe('take');
-    expect(judgeSync(l, at(8), params(null), sync(2), sent.sentSeq)).toBe('take');
-    expect(judgeSync(l, at(8), params(5), sync(4), sent.sentSeq)).toBe('take');
+  it('replays only what is above the answer, and keeps a gap for the next sync', () => {
+    let ledger = kept(based(5), delta(9, 12));
+    ledger = kept(ledger, delta(7, 11));
+    const next = rebased(ledger, sync(7, 11), 0);
+    expect(next.replay.map((d) => d.seq)).toEqual([9]);
+    expect(judgeDelta(next.ledger, 11, next.replay[0]!).action).toBe('keep');
+    expect(owesSync(next.ledger)).toBe(true);
+  });
+
+  it('an unreadable delta is owed a sync sent after it', () => {
+    let ledger = based(5);
+    const early = syncSent(ledger);
+    ledger = unknown(received(early.ledger));
+    expect(owesSync(rebased(ledger, sync(5, 10), early.sentTick).ledger)).toBe(true);
+    const late = syncSent(ledger);
+    expect(owesSync(rebased(late.ledger, sync(6, 10), late.sentTick).ledger)).toBe(false);
+  });
+
+  it('the numbering going back drops everything kept but the new delta', () => {
+    const ledger = wentBack(applied(based(5), delta(6, 10)), delta(2, 1, 2, { sentAtMicros: 99_000 }));
+    expect(ledger.held).toBeNull();
+    expect(ledger.kept.map((d) => d.seq)).toEqual([2]);
+  });
+
+  it('keeps at most KEPT_MAX deltas, the newest', () => {
+    let ledger = based(0);
+    for (let i = 1; i <= KEPT_MAX + 10; i++) ledger = kept(ledger, delta(i + 1, 10));
+    expect(ledger.kept).toHaveLength(KEPT_MAX);
+    expect(ledger.kept[0]!.seq).toBe(12);
   });
 });

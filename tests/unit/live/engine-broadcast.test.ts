@@ -215,6 +215,22 @@ describe('live engine, broadcast mode', () => {
       expect(syncs()).toBe(1);
     });
 
+    it('a repair sync overtaken by a delta is the base, and the delta is applied on it (issue 17 case 1)', async () => {
+      const { db, send, engine, land, held, syncs } = await withHeldSync();
+      db.commit({ revenue: [{ hour: thisHour(), cents: 150, orders: 0 }] }); // a line edit, missed (paused, say)
+      await settle(61_000); // a repair sync: its snapshot has the edit
+      expect(held).toHaveLength(1);
+      send(db.commit({ ticket: true }).admin); // committed after its snapshot, delivered before its answer
+      await settle(10);
+      land();
+      await settle(50);
+      const data = engine.peek().data;
+      expect(data.cursor).toBe(1);
+      expect(data.revenue.data!.at(-1)!.revenueCents).toBe(150); // what only the sync had
+      expect(data.kpis.data?.activeRepairs).toBe(1); // and what only the delta had
+      expect(syncs()).toBe(1);
+    });
+
     it('an answer newer than the deltas is taken, and the deltas it covers are ignored', async () => {
       const { db, send, engine, land, held, syncs } = await withHeldSync();
       await settle(61_000);
@@ -230,18 +246,16 @@ describe('live engine, broadcast mode', () => {
       expect(syncs()).toBe(1);
     });
 
-    it('a delta without rows sent before the base snapshot’s clock cannot be placed: one sync', async () => {
+    it('a delta without rows delivered after a sync that included it is known as held: no sync, counted once', async () => {
       const { db, send, engine, land, held, syncs } = await withHeldSync();
       const noRow = db.commit({ revenue: [{ hour: thisHour(), cents: 50, orders: 0 }] }).admin; // committed before the timer sync
       await settle(61_000);
-      land(); // includes it
+      land(); // includes it: its delta_seq says so
       await settle(10);
-      send(noRow); // delivered late: maybe in the snapshot, maybe not
+      send(noRow); // delivered late
       await settle(400);
-      expect(held).toHaveLength(1);
-      expect(syncs()).toBe(2);
-      land();
-      await settle(50);
+      expect(held).toHaveLength(0);
+      expect(syncs()).toBe(1);
       expect(engine.peek().data.revenue.data!.at(-1)!.revenueCents).toBe(50);
     });
   });
@@ -255,18 +269,16 @@ describe('live engine, broadcast mode', () => {
     expect(engine.peek().data.revenue.data!.at(-3)!.revenueCents).toBe(250);
   });
 
-  it('a lost delta without rows (it has no link to the one before) is repaired by the minute’s timer sync', async () => {
+  it('a lost delta without rows is detected at the next delta (issue 17 case 2): one sync at once, not the minute’s timer', async () => {
     const { db, send, syncs, engine } = await broadcastEngine();
     await settle(5);
     db.commit({ revenue: [{ hour: thisHour() - HOUR, cents: 80, orders: 1 }] }); // never delivered
     send(db.commit({ ticket: true, revenue: [{ hour: thisHour(), cents: 20, orders: 1 }] }).admin);
     await settle(50);
-    expect(syncs()).toBe(0);
-    expect(engine.peek().data.kpis.data?.totalRevenueCents).toBe(100); // absolute figures are right at once
-    expect(engine.peek().data.revenue.data!.at(-2)!.revenueCents).toBe(0); // the chart misses it …
-    await settle(66_000);
-    expect(syncs()).toBe(1);
-    expect(engine.peek().data.revenue.data!.at(-2)!.revenueCents).toBe(80); // … until the timer sync
+    expect(syncs()).toBe(1); // its seq is two above the held one: a gap
+    expect(engine.peek().data.kpis.data?.totalRevenueCents).toBe(100);
+    expect(engine.peek().data.revenue.data!.at(-2)!.revenueCents).toBe(80);
+    expect(engine.peek().data.revenue.data!.at(-1)!.revenueCents).toBe(20); // counted once: in the sync, not again
   });
 
   it('reports how its revenue moved (a delta’s increments, a sync that changed it); not at all in postgres_changes mode', async () => {

@@ -165,6 +165,8 @@ export class FakeDb {
   calls: { fn: string; params: unknown }[] = [];
   /** net revenue per UTC hour written by commit(); revenueCents beyond their sum counts as the current hour */
   revenueByHour = new Map<number, { cents: number; orders: number }>();
+  /** per topic: the last delta's number and sent_at (µs), as private.dashboard_delta_heads holds them */
+  heads: Record<StaffRole, { seq: number; sentAt: number }> = { admin: { seq: 0, sentAt: 0 }, support: { seq: 0, sentAt: 0 } };
   private nextId = 1;
   private epochs = 1;
   private clock = 0;
@@ -282,8 +284,17 @@ export class FakeDb {
     const delta = (role: StaffRole) => {
       const mine = rows.filter((a) => role === 'admin' || a.entityType !== 'order').reverse();
       const cursor = this.visibleTo(role).at(-1)?.id ?? 0;
+      const prev = this.heads[role];
+      this.heads[role] = { seq: prev.seq + 1, sentAt };
+      const touched = (type: ActivityItem['entityType']) => {
+        const ids = [...new Set(mine.filter((a) => a.entityType === type).map((a) => a.entityId))];
+        return ids.length > 100 ? 'many' : ids;
+      };
       return {
         epoch: this.epoch,
+        seq: this.heads[role].seq,
+        prev_sent_at: prev.seq === 0 ? null : microsIso(prev.sentAt),
+        touched: { tickets: touched('ticket'), orders: touched('order'), customers: touched('customer'), products: touched('product') },
         from_cursor: before[role],
         cursor,
         feed: mine.slice(0, 100).map(toRow),
@@ -325,6 +336,8 @@ export class FakeDb {
       ticket_status: [{ status: 'open', count: this.tickets.length }],
       revenue,
       ticket_aging: [{ bucket: '0-1d', count: this.tickets.length }],
+      delta_seq: this.heads[this.role].seq,
+      delta_sent_at: this.heads[this.role].seq === 0 ? null : microsIso(this.heads[this.role].sentAt),
     };
   }
 

@@ -3,6 +3,7 @@ import { parseActivityFeed } from '@/lib/parse-activity';
 import type { DashboardDelta, RevenueIncrement } from '@/live/types';
 import { parseKpis } from './get-kpis';
 import { parseTicketStatusBreakdown } from './get-ticket-status-breakdown';
+import { parseTouched } from './parse-touched';
 
 const HOUR_MS = 3_600_000;
 
@@ -23,6 +24,13 @@ function part<T>(name: string, parse: () => T): T {
   }
 }
 
+/** prev_sent_at: null for the topic's first delta (0) or a REPEATABLE READ writer (unknown: null); v2 requires the key. */
+function parsePrev(o: Record<string, unknown>): number | null {
+  if (!('prev_sent_at' in o)) throw new ParseError('dashboard_delta.prev_sent_at is missing');
+  if (o.prev_sent_at !== null) return requireTimestampMicros(o.prev_sent_at, 'dashboard_delta.prev_sent_at');
+  return toInt(o.seq) === 1 ? 0 : null;
+}
+
 function parseIncrement(row: unknown, i: number): RevenueIncrement {
   const o = requireObject(row, `revenue[${i}]`);
   const hour = requireTimestampMicros(o.hour, `revenue[${i}].hour`) / 1000;
@@ -36,7 +44,7 @@ function parseIncrement(row: unknown, i: number): RevenueIncrement {
 }
 
 /**
- * A `delta` broadcast's payload → DashboardDelta (the contract in /work/signals/delta-contract.md).
+ * A `delta` broadcast's payload → DashboardDelta (contract v2, docs/delta-contract.md).
  * Anything off the contract is a ParseError: the engine counts it and syncs instead. Unknown keys
  * (the server adds `id`) are ignored.
  */
@@ -68,6 +76,9 @@ export function parseDashboardDelta(payload: unknown): DashboardDelta {
   }
   return {
     epoch: requireString(o.epoch, 'dashboard_delta.epoch'),
+    seq: cursorOf(o.seq, 'dashboard_delta.seq', 1),
+    prevSentAtMicros: parsePrev(o),
+    touched: parseTouched(o.touched, snapshot.role === 'support'),
     fromCursor,
     cursor,
     feed,

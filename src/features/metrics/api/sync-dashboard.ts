@@ -1,5 +1,5 @@
 import { toApiError } from '@/lib/api-error';
-import { requireJson, requireObject, requireString, toInt, ParseError } from '@/lib/parse';
+import { requireJson, requireObject, requireString, requireTimestampMicros, toInt, ParseError } from '@/lib/parse';
 import { parseActivityFeed } from '@/lib/parse-activity';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { SyncParams, SyncSnapshot } from '@/live/types';
@@ -24,6 +24,17 @@ function part<T>(name: string, parse: () => T): T {
   }
 }
 
+/** The newest delta in the snapshot (contract v2): seq 0 and no sent_at when the topic has none yet. */
+function deltaHead(seq: unknown, sentAt: unknown): { deltaSeq: number; deltaSentAtMicros: number } {
+  const n = toInt(seq);
+  if (n === null || n < 0) throw new ParseError(`Unexpected value for dashboard_sync.delta_seq: ${JSON.stringify(seq)}`);
+  if (n === 0) {
+    if (sentAt !== null && sentAt !== undefined) throw new ParseError('dashboard_sync.delta_sent_at must be null when delta_seq is 0');
+    return { deltaSeq: 0, deltaSentAtMicros: 0 };
+  }
+  return { deltaSeq: n, deltaSentAtMicros: requireTimestampMicros(sentAt, 'dashboard_sync.delta_sent_at') };
+}
+
 /** dashboard_sync's jsonb → SyncSnapshot; anything off-contract is a ParseError (an error, not "offline"). */
 export function parseDashboardSync(data: unknown): SyncSnapshot {
   const o = requireObject(data, 'dashboard_sync');
@@ -46,6 +57,7 @@ export function parseDashboardSync(data: unknown): SyncSnapshot {
     ticketStatus: part('ticket_status', () => parseTicketStatusBreakdown(o.ticket_status)),
     revenue: o.revenue === null || o.revenue === undefined ? null : part('revenue', () => parseRevenueSeries(o.revenue)),
     ticketAging: o.ticket_aging === undefined ? null : requireJson(o.ticket_aging, 'dashboard_sync.ticket_aging'),
+    ...deltaHead(o.delta_seq, o.delta_sent_at),
   };
 }
 

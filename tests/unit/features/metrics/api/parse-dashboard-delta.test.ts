@@ -16,6 +16,9 @@ const row = (id: number, kind = 'ticket_created', entity_type = 'ticket') => ({
 function delta(over: Record<string, unknown> = {}) {
   return {
     epoch: 'e1',
+    seq: 7,
+    prev_sent_at: '2026-12-01T23:15:52.1+00:00',
+    touched: { tickets: ['a1400000-0000-4000-8000-000000000001'], orders: 'many', customers: [], products: [] },
     from_cursor: 10,
     cursor: 12,
     feed: [row(12), row(11)],
@@ -40,6 +43,16 @@ describe('parseDashboardDelta', () => {
     expect(d.sentAtMicros).toBe(Date.parse('2026-12-01T23:15:52.123Z') * 1000 + 456);
   });
 
+  it('reads contract v2: the topic number and the touched entities', () => {
+    const d = parseDashboardDelta(delta());
+    expect(d.seq).toBe(7);
+    expect(d.prevSentAtMicros).toBe(Date.parse('2026-12-01T23:15:52.1Z') * 1000);
+    // null: the topic's first delta (nothing before), or unknown (a writer under an older snapshot)
+    expect(parseDashboardDelta(delta({ seq: 1, prev_sent_at: null })).prevSentAtMicros).toBe(0);
+    expect(parseDashboardDelta(delta({ prev_sent_at: null })).prevSentAtMicros).toBeNull();
+    expect(d.touched).toEqual({ tickets: ['a1400000-0000-4000-8000-000000000001'], orders: 'many', customers: [], products: [] });
+  });
+
   it('keeps microseconds, so two commits in one millisecond stay in order, whatever the offset', () => {
     expect(requireTimestampMicros('2026-12-01T23:15:52.123457+00:00', 't')).toBeGreaterThan(requireTimestampMicros('2026-12-01T23:15:52.123456Z', 't'));
     expect(requireTimestampMicros('2026-12-02T04:45:52.5+05:30', 't')).toBe(Date.parse('2026-12-01T23:15:52.5Z') * 1000);
@@ -49,8 +62,11 @@ describe('parseDashboardDelta', () => {
 
   it('a support delta has null revenue; revenue on a support delta is refused', () => {
     const support = { ...delta().kpis, total_revenue_cents: null, products_sold: null, orders_count: null, role: 'support' };
-    expect(parseDashboardDelta(delta({ kpis: support, revenue: null })).revenue).toBeNull();
-    expect(() => parseDashboardDelta(delta({ kpis: support }))).toThrow(/revenue must be null for support/);
+    const noOrders = { tickets: [], orders: [], customers: [], products: [] };
+    expect(parseDashboardDelta(delta({ kpis: support, revenue: null, touched: noOrders })).revenue).toBeNull();
+    expect(() => parseDashboardDelta(delta({ kpis: support, touched: noOrders }))).toThrow(/revenue must be null for support/);
+    // support may not learn of orders through touched either
+    expect(() => parseDashboardDelta(delta({ kpis: support, revenue: null }))).toThrow(/touched.orders must be empty for support/);
   });
 
   it('accepts from_cursor -1 (a writer under an older snapshot) and an incomplete feed without the newest row', () => {
@@ -69,6 +85,13 @@ describe('parseDashboardDelta', () => {
     ['an hour that is not an hour', delta({ revenue: [{ hour: '2026-12-01T23:30:00Z', revenue_cents: 1, orders_count: 0 }] }), /UTC hour/],
     ['a bad sent_at', delta({ sent_at: 'now' }), /sent_at/],
     ['a negative from_cursor other than -1', delta({ from_cursor: -2 }), /from_cursor/],
+    ['no seq (contract v1)', delta({ seq: undefined }), /seq/],
+    ['a seq of 0', delta({ seq: 0 }), /seq/],
+    ['no prev_sent_at', delta({ prev_sent_at: undefined }), /prev_sent_at/],
+    ['a bad prev_sent_at', delta({ prev_sent_at: 'then' }), /prev_sent_at/],
+    ['no touched', delta({ touched: undefined }), /touched/],
+    ['a touched id that is not a uuid', delta({ touched: { tickets: [12], orders: [], customers: [], products: [] } }), /touched\.tickets/],
+    ['more than 100 touched ids', delta({ touched: { tickets: Array(101).fill('a1400000-0000-4000-8000-000000000001'), orders: [], customers: [], products: [] } }), /many/],
     ['an unknown role', delta({ kpis: { ...delta().kpis, role: 'owner' } }), /role/],
   ])('refuses %s with a ParseError', (_what, payload, message) => {
     expect(() => parseDashboardDelta(payload)).toThrow(ParseError);
