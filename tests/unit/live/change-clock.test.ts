@@ -130,7 +130,7 @@ describe('live engine: the change clock', () => {
     engine.stop();
   });
 
-  it("broadcast: records what each delta touched (every table 'many' while deltas do not say)", async () => {
+  it('broadcast: records what each delta touched, exactly as it names it', async () => {
     const { engine, client, db, stores } = setupEngine({ options: { transport: 'broadcast', revenueRange: '24h' } });
     engine.start();
     await settle();
@@ -139,9 +139,12 @@ describe('live engine: the change clock', () => {
     await settle(700);
     expect(stores.connection.getState().state).toBe('live');
     const seen = positionOf(stores.dashboard.getState().changes);
-    channel.delta(db.commit({ ticket: false, rows: [], revenue: [] }).admin);
+    const sent = db.commit({ ticket: true, revenue: [] }).admin;
+    channel.delta(sent);
     await settle(50);
-    expect(touchedSince(stores.dashboard.getState().changes, seen)).toEqual(EVERYTHING_TOUCHED);
+    const named = touchedSince(stores.dashboard.getState().changes, seen);
+    expect(named).toEqual(t({ tickets: sent.touched.tickets as string[] }));
+    expect(named.tickets).toHaveLength(1);
     engine.stop();
   });
 });
