@@ -23,6 +23,11 @@ export interface DeltaIntakeDeps {
   monotonic(): number;
   /** an applied delta moved the revenue series by these increments */
   onRevenueIncrements?(increments: RevenueIncrement[]): void;
+  /**
+   * Deltas may have been missed (a gap, an unreadable payload, numbering that went back): what they
+   * touched is unknown, so whatever the page shows beside the dashboard must be read again.
+   */
+  onUnheardChanges?(): void;
 }
 
 /**
@@ -53,6 +58,7 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
       return;
     }
     if (verdict.action === 'reset') {
+      deps.onUnheardChanges?.();
       ledger = wentBack(ledger, delta);
       deps.requestSnapshot();
       deps.markDirty();
@@ -71,6 +77,7 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
       return;
     }
     ledger = kept(ledger, delta);
+    deps.onUnheardChanges?.();
     askSync();
   }
 
@@ -82,6 +89,7 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
         delta = deps.parse(payload);
       } catch {
         deps.signal({ type: 'payload-dropped' });
+        deps.onUnheardChanges?.();
         ledger = unknown(ledger);
         askSync();
         return;

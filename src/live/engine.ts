@@ -105,6 +105,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signal,
     markDirty: () => scheduler.markDirty(),
     requestSnapshot: () => runner.requestSnapshot(),
+    onUnheardChanges: () => act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED }),
     syncInFlight: () => scheduler.inFlight(),
     feedCap: () => runner.feedCap(),
     resetFeedCap: () => runner.resetFeedCap(),

@@ -130,6 +130,22 @@ describe('live engine: the change clock', () => {
     engine.stop();
   });
 
+  it('broadcast: a lost delta (a gap in its topic\'s numbers) counts as touching everything', async () => {
+    const { engine, client, db, stores } = setupEngine({ options: { transport: 'broadcast', revenueRange: '24h' } });
+    engine.start();
+    await settle();
+    const channel = client.topicChannel('dashboard:admin')!;
+    channel.status('SUBSCRIBED');
+    await settle(700);
+    expect(stores.connection.getState().state).toBe('live');
+    const seen = positionOf(stores.dashboard.getState().changes);
+    db.commit({ ticket: true, revenue: [] }); // lost on the way
+    channel.delta(db.commit({ ticket: true, revenue: [] }).admin);
+    await settle(50);
+    expect(touchedSince(stores.dashboard.getState().changes, seen)).toEqual(EVERYTHING_TOUCHED);
+    engine.stop();
+  });
+
   it('broadcast: records what each delta touched, exactly as it names it', async () => {
     const { engine, client, db, stores } = setupEngine({ options: { transport: 'broadcast', revenueRange: '24h' } });
     engine.start();
