@@ -10,7 +10,12 @@
 // "Leader hidden": the leader's tab gets a blank tab opened in front of it in its window, so its
 // `document.visibilityState` is 'hidden' (checked and printed); followers are tabs of other windows.
 // See bench/support/cdp-browser.ts for why the browser is launched by hand.
+// "In the app" is the part from the leader's page receiving the change's last realtime message to
+// every tab showing it (in-page clocks), i.e. without the server's and the transport's share.
+// `--compare <checkout>` builds the app of another checkout too (e.g. `git archive` of the commit
+// before a change, with node_modules linked) and measures both, row by row in turn.
 // Usage: npm run bench:live [-- --quick] [-- --transports broadcast] [-- --tabs 1,3] [-- --naive]
+//        [-- --compare ../before]
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -41,6 +46,8 @@ const TRANSPORTS = (arg('--transports') ?? 'broadcast,postgres_changes').split('
 const GAP_MS = 700;
 /** BENCH_TRACE=1 prints each order's timeline: deltas reaching the leader's socket, syncs, each tab's DOM */
 const TRACE = Boolean(process.env.BENCH_TRACE);
+/** another checkout (e.g. the commit before a change): its app is measured too, row by row in turn */
+const COMPARE = arg('--compare');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pct(values: number[], p: number): number {
@@ -49,10 +56,10 @@ function pct(values: number[], p: number): number {
 }
 
 /** The production build for a stack at `url`, in a temporary folder. */
-function buildApp(url: string, transport: string): { dir: string; remove: () => void } {
+function buildApp(root: string, url: string, transport: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-app-'));
   execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', dir, '--emptyOutDir'], {
-    cwd: ROOT,
+    cwd: root,
     stdio: 'inherit',
     env: { ...process.env, VITE_SUPABASE_URL: url, VITE_SUPABASE_ANON_KEY: ANON_KEY, VITE_LIVE_TRANSPORT: transport },
   });
@@ -120,8 +127,8 @@ const WATCH_KPIS = `(() => {
 })()`;
 
 /**
- * In every page before its scripts: when each realtime message mentioning a delta arrives (wall
- * clock), before the app's own handler runs. BENCH_TRACE only.
+ * In every page before its scripts: when each realtime message carrying a change (a broadcast
+ * delta or a postgres_changes push) arrives, wall clock, before the app's own handler runs.
  */
 const WATCH_SOCKET = `(() => {
   window.__deltas = [];
@@ -162,17 +169,24 @@ async function kpis(reader: SupabaseClient) {
 }
 
 type Sample = { first: number; all: number };
+/** from the leader's page receiving the change's last message to every tab showing it: the app's own part */
 interface Row {
   client: string;
   transport: string;
   tabs: number;
   leader: 'visible' | 'hidden' | '—';
-  /** document.visibilityState of the leader's tab, read during the run */
+  /** document.visibilityState of the leader's tab and of the others, read at the end of the row */
   leaderState: string;
+  followerStates: string;
   sockets: number;
   syncsPerChange: number;
   single: Sample[];
   order: Sample[];
+  /** the app's own part of each order (see inApp) */
+  orderInApp: number[];
+  singleInApp: number[];
+  /** which build: this checkout, or --compare's */
+  build: string;
 }
 
 interface Ctx {
@@ -183,14 +197,22 @@ interface Ctx {
   naiveUrl: string | null;
 }
 
-async function measure(client: 'dashboard' | 'naive', transport: string, n: number, leader: 'visible' | 'hidden', ctx: Ctx): Promise<Row> {
+/** The last change message the leader's page got before any tab showed the figure, to every tab showing it. */
+async function inApp(leaderPage: Page, shown: { at: number[] }, since: number): Promise<number> {
+  const messages = await leaderPage.evaluate(() => (window as unknown as { __deltas: number[] }).__deltas);
+  const first = Math.min(...shown.at);
+  const last = messages.filter((t) => t >= since && t <= first).at(-1);
+  return last === undefined ? NaN : Math.max(...shown.at) - last;
+}
+
+async function measure(client: 'dashboard' | 'naive', transport: string, n: number, leader: 'visible' | 'hidden', ctx: Ctx, build: string): Promise<Row> {
   const chromium = await launchCdpChromium();
   try {
     const probe = probeContext();
     const pages: Page[] = [];
     for (let i = 0; i < n; i += 1) {
       const page = probe.watch(await chromium.newWindow());
-      if (TRACE) await page.addInitScript(WATCH_SOCKET);
+      await page.addInitScript(WATCH_SOCKET);
       pages.push(page);
       if (client === 'dashboard') {
         if (i === 0) await signIn(page, ctx.appUrl, 'admin@example.com');
@@ -211,14 +233,19 @@ async function measure(client: 'dashboard' | 'naive', transport: string, n: numb
     await sleep(1500);
     const since = Date.now();
     const single: Sample[] = [];
+    const singleInApp: number[] = [];
     for (let i = 0; i < SINGLES; i += 1) {
+      const tFirst = Date.now();
       await insertTicket(ctx.admin, `Bench Phone ${i}`);
       const t0 = Date.now();
       const { new_tickets_24h } = await kpis(ctx.reader);
-      single.push(await untilAllShow(pages, `kpi-new-tickets-24h:${new_tickets_24h}`, t0));
+      const shown = await untilAllShow(pages, `kpi-new-tickets-24h:${new_tickets_24h}`, t0);
+      single.push(shown);
+      singleInApp.push(await inApp(pages[0]!, shown, tFirst));
       await sleep(GAP_MS);
     }
     const order: Sample[] = [];
+    const orderInApp: number[] = [];
     for (let i = 0; i < ORDERS; i += 1) {
       const tFirst = Date.now();
       await insertPaidOrder(ctx.admin); // order, items, then paid: three requests
@@ -227,6 +254,7 @@ async function measure(client: 'dashboard' | 'naive', transport: string, n: numb
       const key = `kpi-total-revenue:${total_revenue_cents}`;
       const shown = await untilAllShow(pages, key, t0);
       order.push(shown);
+      orderInApp.push(await inApp(pages[0]!, shown, tFirst));
       if (TRACE) {
         const frames = await pages[0]!.evaluate(() => (window as unknown as { __deltas: number[] }).__deltas);
         const rel = (t: number) => `${t - t0 >= 0 ? '+' : ''}${t - t0}`;
@@ -239,6 +267,7 @@ async function measure(client: 'dashboard' | 'naive', transport: string, n: numb
       await sleep(GAP_MS);
     }
     const leaderState = await visibilityOf(pages[0]!);
+    const followerStates = [...new Set(await Promise.all(pages.slice(1).map(visibilityOf)))].join('/') || '—';
     if (leader === 'hidden' && leaderState !== 'hidden') throw new Error(`the leader's tab should be hidden, it is ${leaderState}`);
     await sleep(500);
     // the bench's own reader is not a page: only the pages' requests are counted
@@ -249,55 +278,82 @@ async function measure(client: 'dashboard' | 'naive', transport: string, n: numb
       tabs: n,
       leader: client === 'dashboard' ? leader : '—',
       leaderState,
+      followerStates,
       sockets: probe.openSockets(),
       syncsPerChange: rounds / (SINGLES + ORDERS),
       single,
       order,
+      singleInApp,
+      orderInApp,
+      build,
     };
   } finally {
     await chromium.close();
   }
 }
 
+interface Build {
+  name: string;
+  root: string;
+}
+
 async function main() {
   const rows: Row[] = [];
   const naive = withNaive ? await buildNaive() : null;
+  const builds: Build[] = [{ name: 'this checkout', root: ROOT }];
+  if (COMPARE) builds.unshift({ name: `--compare ${COMPARE}`, root: resolve(COMPARE) });
   try {
     for (const transport of TRANSPORTS) {
-      const port = await freePort();
-      const appUrl = `http://127.0.0.1:${port}`;
-      const app = buildApp(appUrl, transport);
-      const stack = await startStack({ port, memory: true, serveApp: app.dir });
-      const ctx: Ctx = { stack, admin: serviceClient(stack.url), reader: await staffClient(stack.url, 'admin@example.com'), appUrl, naiveUrl: naive?.url ?? null };
+      const served: Array<{ build: Build; ctx: Ctx; close: () => Promise<void> }> = [];
       try {
+        for (const build of builds) {
+          const port = await freePort();
+          const appUrl = `http://127.0.0.1:${port}`;
+          const app = buildApp(build.root, appUrl, transport);
+          const stack = await startStack({ port, memory: true, serveApp: app.dir });
+          const ctx: Ctx = { stack, admin: serviceClient(stack.url), reader: await staffClient(stack.url, 'admin@example.com'), appUrl, naiveUrl: naive?.url ?? null };
+          served.push({ build, ctx, close: async () => (await stack.close(), app.remove()) });
+        }
         for (const n of TAB_COUNTS) {
           for (const leader of ['visible', 'hidden'] as const) {
-            rows.push(await measure('dashboard', transport, n, leader, ctx));
-            console.error(`measured ${transport} × ${n} tabs, leader ${leader}`);
+            // the builds in turn, row by row, so that both see the same machine
+            for (const { build, ctx } of served) {
+              rows.push(await measure('dashboard', transport, n, leader, ctx, build.name));
+              console.error(`measured ${transport} × ${n} tabs, leader ${leader} (${build.name})`);
+            }
           }
         }
         if (naive && transport === TRANSPORTS[0]) {
-          for (const n of TAB_COUNTS) rows.push(await measure('naive', transport, n, 'visible', ctx));
+          for (const n of TAB_COUNTS) rows.push(await measure('naive', transport, n, 'visible', served[0]!.ctx, 'naive'));
         }
       } finally {
-        await stack.close();
-        app.remove();
+        for (const s of served) await s.close();
       }
     }
   } finally {
     naive?.close();
   }
   const ms = (v: number) => `${Math.round(v)}`;
-  const p = (xs: Sample[], k: keyof Sample) => `${ms(pct(xs.map((x) => x[k]), 50))} / ${ms(pct(xs.map((x) => x[k]), 95))}`;
+  const p = (xs: Sample[], k: keyof Sample) => q(xs.map((x) => x[k]));
+  const q = (xs: number[]) => {
+    const known = xs.filter((x) => !Number.isNaN(x));
+    return known.length === 0 ? '—' : `${ms(pct(known, 50))} / ${ms(pct(known, 95))}`;
+  };
   console.log(
-    `\nlive tabs, Chromium ${quick ? '(quick) ' : ''}, local stack on PGlite: ${SINGLES} single writes + ${ORDERS} three-request orders per row;` +
+    `\nlive tabs, Chromium${quick ? ' (quick)' : ''}, local stack on PGlite: ${SINGLES} single writes + ${ORDERS} three-request orders per row;` +
       ` commit = the last write's response, screen = the KPI's DOM update; p50 / p95 in ms\n`,
   );
-  console.log('| client | transport | tabs | leader tab (visibilityState) | realtime sockets | sync rounds / change | single write, every tab | single write, first tab | 3-request order, every tab | 3-request order, first tab |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '"in the app" = from the leader\'s page receiving the change\'s last realtime message to every tab showing it (both in-page clocks).\n',
+  );
+  const compared = builds.length > 1;
+  console.log(
+    `| client |${compared ? ' build |' : ''} transport | tabs | leader tab (visibilityState: leader; others) | realtime sockets | sync rounds / change | single write, every tab | single write, first tab | single write, in the app | 3-request order, every tab | 3-request order, first tab | 3-request order, in the app |`,
+  );
+  console.log(`|${' --- |'.repeat(compared ? 13 : 12)}`);
   for (const r of rows) {
     console.log(
-      `| ${r.client} | ${r.transport} | ${r.tabs} | ${r.leader} (${r.leaderState}) | ${r.sockets} | ${r.syncsPerChange.toFixed(2)} | ${p(r.single, 'all')} | ${p(r.single, 'first')} | ${p(r.order, 'all')} | ${p(r.order, 'first')} |`,
+      `| ${r.client} |${compared ? ` ${r.build} |` : ''} ${r.transport} | ${r.tabs} | ${r.leader} (${r.leaderState}; ${r.followerStates}) | ${r.sockets} | ${r.syncsPerChange.toFixed(2)} | ${p(r.single, 'all')} | ${p(r.single, 'first')} | ${q(r.singleInApp)} | ${p(r.order, 'all')} | ${p(r.order, 'first')} | ${q(r.orderInApp)} |`,
     );
   }
 }
