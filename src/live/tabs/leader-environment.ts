@@ -21,14 +21,17 @@ export function createSharedVisibility(initial: boolean) {
 
 /**
  * The leader engine's environment: the browser's, except that visibility is every tab's, and that
- * its store updates do not wait for animation frames while the leader's own tab is hidden (a hidden
- * tab gets none, and its timers are throttled to one a second): the other tabs would lag behind.
+ * its store updates never wait for an animation frame. Its stores are private (nothing renders
+ * them): each update is published to every tab at once, and each tab's own store renders on the
+ * tab's own schedule. Waiting for the leader's frame delayed every tab by up to a frame, and by
+ * far more while the leader's page was busy drawing the change before (a hidden tab gets no frame
+ * at all).
  */
 export function leaderEnvironment(base: LiveEnvironment, shared: PageVisibility): LiveEnvironment {
   return {
     ...base,
     isHidden: () => shared.isHidden(),
     onVisibilityChange: (handler) => shared.onVisibilityChange(handler),
-    requestFrame: (fn) => (base.isHidden() ? queueMicrotask(fn) : base.requestFrame(fn)),
+    requestFrame: (fn) => queueMicrotask(fn),
   };
 }

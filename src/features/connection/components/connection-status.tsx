@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { dateTimeFormat, numberFormat } from '@/lib/intl-formats';
 import type { ConnectionInfo } from '@/live/types';
 import { useDismiss } from '@/components/ui/use-dismiss';
 import { describeState, formatDelay, toStatusLabel } from '../utils/to-status-label';
@@ -10,7 +11,7 @@ export interface ConnectionStatusProps {
 
 function formatClock(ms: number | null, locale?: string): string {
   if (ms === null) return 'None yet';
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(ms));
+  return dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(ms));
 }
 
 /** The connection badge in the header; a click opens the details. */
@@ -30,7 +31,7 @@ export function ConnectionStatus({ info, locale }: ConnectionStatusProps) {
     if (open) popover.current?.focus();
   }, [open]);
   const label = toStatusLabel(info, locale);
-  const n = (v: number) => new Intl.NumberFormat(locale).format(v);
+  const n = (v: number) => numberFormat(locale, {}).format(v);
 
   return (
     <div className="connection" ref={root}>

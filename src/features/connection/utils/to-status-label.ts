@@ -1,3 +1,4 @@
+import { numberFormat } from '@/lib/intl-formats';
 import type { ConnectionInfo, ConnectionState } from '@/live/types';
 
 const LABELS: Record<ConnectionState, string> = {
@@ -9,7 +10,7 @@ const LABELS: Record<ConnectionState, string> = {
 };
 
 export function formatSeconds(ms: number, locale?: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(ms / 1000);
+  return numberFormat(locale, { maximumFractionDigits: 1 }).format(ms / 1000);
 }
 
 /** "Live", "Polling (every 5 s)" … */
@@ -36,6 +37,6 @@ export function describeState(state: ConnectionState): string {
 
 export function formatDelay(ms: number | null, locale?: string): string {
   if (ms === null) return '—';
-  if (ms < 1000) return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(ms)} ms`;
+  if (ms < 1000) return `${numberFormat(locale, { maximumFractionDigits: 0 }).format(ms)} ms`;
   return `${formatSeconds(ms, locale)} s`;
 }

@@ -41,6 +41,9 @@ export function RevenueCard({ revenue, range, dataRange, onRangeChange, onRetry,
   const total = data ? totalRevenueCents(data) : 0;
   const orders = data ? data.reduce((n, p) => n + p.ordersCount, 0) : 0;
 
+  // the same element while the series is the same: the card's other renders leave the chart alone
+  const chart = useMemo(() => (data && data.length > 0 ? <RevenueChart data={data} locale={locale} /> : null), [data, locale]);
+
   // The chart's code, fetched while the data loads rather than after; a failure shows at render.
   useEffect(() => void RevenueChart.preload().catch(() => undefined), []);
 
@@ -60,7 +63,7 @@ export function RevenueCard({ revenue, range, dataRange, onRangeChange, onRetry,
     body = (
       <figure className="chart-figure">
         <Suspense fallback={<Skeleton height={chartConfig.height} />}>
-          <RevenueChart data={data} locale={locale} />
+          {chart}
         </Suspense>
         <figcaption className="muted chart-caption">
           {formatMoneyCents(total, { locale })} from {formatCount(orders, { locale })} paid orders in the last{' '}

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useDeferredValue, useEffect } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { RevenueRange } from '@/live/types';
 import { useLiveCommands, useDashboardStore } from '@/live';
@@ -9,7 +9,10 @@ import { RevenueCard } from './revenue-card';
 export function RevenueSection() {
   const [params, setParams] = useSearchParams();
   const range = parseRange(params.get('range'));
-  const revenue = useDashboardStore((s) => s.revenue);
+  // The chart is the costliest part of the page to render (recharts: tens of ms per change, in
+  // every tab at once): it follows the store at transition priority, so that a change's KPIs and
+  // feed are on screen at once rather than after it, and a newer change interrupts it.
+  const revenue = useDeferredValue(useDashboardStore((s) => s.revenue));
   const { setRevenueRange, retry } = useLiveCommands();
 
   useEffect(() => {

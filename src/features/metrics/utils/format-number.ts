@@ -1,3 +1,4 @@
+import { dateTimeFormat, numberFormat } from '@/lib/intl-formats';
 import { CURRENCY } from '../types';
 
 export interface FormatOptions {
@@ -8,12 +9,12 @@ export interface FormatOptions {
 }
 
 export function formatMoneyCents(cents: number, { locale, currency = CURRENCY, signDisplay }: FormatOptions = {}): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, signDisplay }).format(cents / 100);
+  return numberFormat(locale, { style: 'currency', currency, signDisplay }).format(cents / 100);
 }
 
 /** Short money for chart axes: $1.2K, $3M. */
 export function formatMoneyCompact(cents: number, { locale, currency = CURRENCY }: FormatOptions = {}): string {
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'currency',
     currency,
     notation: 'compact',
@@ -22,19 +23,19 @@ export function formatMoneyCompact(cents: number, { locale, currency = CURRENCY 
 }
 
 export function formatCount(value: number, { locale, signDisplay }: FormatOptions = {}): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay }).format(value);
+  return numberFormat(locale, { maximumFractionDigits: 0, signDisplay }).format(value);
 }
 
 export function formatPercent(percent: number, { locale }: FormatOptions = {}): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(
     percent / 100,
   );
 }
 
 export function formatTime(iso: string, { locale }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
+  return dateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
 }
 
 export function formatDateTime(iso: string, { locale }: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
 }

@@ -1,3 +1,4 @@
+import { dateTimeFormat } from '@/lib/intl-formats';
 import type { RevenuePoint, RevenueRange } from '@/live/types';
 import type { RevenueChartPoint } from '../types';
 import type { FormatOptions } from './format-number';
@@ -13,7 +14,7 @@ export function bucketSizeMs(range: RevenueRange): number {
 export function formatBucketLabel(t: number, range: RevenueRange, { locale }: FormatOptions = {}): string {
   const format: Intl.DateTimeFormatOptions =
     range === '24h' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' };
-  return new Intl.DateTimeFormat(locale, format).format(new Date(t));
+  return dateTimeFormat(locale, format).format(new Date(t));
 }
 
 /**
