@@ -1,3 +1,4 @@
+import { numberFormat } from '@/lib/intl-formats';
 import type { EntityRecord } from '../types';
 import { CURRENCY } from '../types';
 import { formatAbsoluteTime } from './format-relative-time';
@@ -11,7 +12,7 @@ export interface RecordField {
 const NONE = '—';
 
 function money(cents: number | null, locale?: string): string {
-  return cents === null ? NONE : new Intl.NumberFormat(locale, { style: 'currency', currency: CURRENCY }).format(cents / 100);
+  return cents === null ? NONE : numberFormat(locale, { style: 'currency', currency: CURRENCY }).format(cents / 100);
 }
 
 function when(iso: string | null, locale?: string): string {

@@ -1,3 +1,4 @@
+import { numberFormat } from '@/lib/intl-formats';
 import type { ActivityItem } from '@/live/types';
 import { CURRENCY } from '../types';
 
@@ -30,7 +31,7 @@ export function humanize(value: string | null): string {
 
 function money(cents: number | null, opts: SentenceOptions): string | null {
   if (cents === null) return null;
-  return new Intl.NumberFormat(opts.locale, { style: 'currency', currency: opts.currency ?? CURRENCY }).format(cents / 100);
+  return numberFormat(opts.locale, { style: 'currency', currency: opts.currency ?? CURRENCY }).format(cents / 100);
 }
 
 function ref(prefix: string, n: number | null): string {
