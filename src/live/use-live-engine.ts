@@ -1,31 +1,15 @@
 import { useEffect } from 'react';
-import { createLiveEngine, type LiveEngineDeps } from './engine';
-import { createBrowserEnvironment } from './environment';
-import { leaderEnvironment } from './tabs/leader-environment';
-import { useConnectionStore } from './stores/connection-store';
-import { useDashboardStore } from './stores/dashboard-store';
+import type * as MountLive from './mount-live';
+import type { LiveAppDeps, Mounted } from './mount-live';
 import { useSessionStore } from './stores/session-store';
-import { createTabsCoordinator } from './tabs/tab-coordinator';
-import { detectTabsPlatform, tabsClockOf, type TabsPlatform } from './tabs/tab-ports';
-import type { ViewStores } from './tabs/tab-view';
 import type { LiveCommands } from './types';
 
-export interface LiveAppDeps extends LiveEngineDeps {
-  /**
-   * Share one engine between the tabs of this browser (per project URL and user). Without it, or
-   * where Web Locks or BroadcastChannel are missing, every tab runs its own engine.
-   */
-  tabs?: { projectUrl: string; platform?: TabsPlatform | null };
-}
-
-interface Mounted extends LiveCommands {
-  start(): void;
-  stop(): void;
-}
+export type { LiveAppDeps } from './mount-live';
 
 let active: Mounted | null = null;
 
 const NOT_MOUNTED = 'The dashboard is still starting. Try again in a moment.';
+export const LIVE_LOAD_FAILED = 'The dashboard could not load. Check your connection and reload the page.';
 
 /** Stable command object: forwards to what useLiveEngine mounted (no-ops before that). */
 const commands: LiveCommands = {
@@ -38,28 +22,19 @@ const commands: LiveCommands = {
   signOut: () => (active ? active.signOut() : Promise.resolve()),
 };
 
-/** The tabs coordinator when the browser can share a connection, else this tab's own engine. */
-export function mountLive(deps: LiveAppDeps): Mounted {
-  const stores: ViewStores = {
-    dashboard: deps.stores?.dashboard ?? useDashboardStore,
-    connection: deps.stores?.connection ?? useConnectionStore,
-    session: deps.stores?.session ?? useSessionStore,
-  };
-  const platform = deps.tabs ? (deps.tabs.platform === undefined ? detectTabsPlatform() : deps.tabs.platform) : null;
-  if (!deps.tabs || !platform) return createLiveEngine({ ...deps, stores });
-  const { projectUrl } = deps.tabs;
-  const env = deps.env ?? createBrowserEnvironment();
-  return createTabsCoordinator({
-    client: deps.client,
-    api: deps.api,
-    platform,
-    clock: tabsClockOf(env),
-    projectUrl,
-    stores,
-    visibility: env,
-    createEngine: (engineStores, revenueRange, visibility) =>
-      createLiveEngine({ ...deps, env: leaderEnvironment(env, visibility), stores: engineStores, options: { ...deps.options, revenueRange } }),
+let loading: Promise<typeof MountLive> | null = null;
+
+/**
+ * The live module's code (engine, tabs, realtime) as its own chunk: main.tsx calls this at boot so
+ * it downloads beside the first page instead of after it. A failed download is tried again on the
+ * next call.
+ */
+export function preloadLive(): Promise<typeof MountLive> {
+  loading ??= import('./mount-live').catch((error: unknown) => {
+    loading = null;
+    throw error;
   });
+  return loading;
 }
 
 /**
@@ -68,10 +43,24 @@ export function mountLive(deps: LiveAppDeps): Mounted {
  */
 export function useLiveEngine(deps: LiveAppDeps | (() => LiveAppDeps)): void {
   useEffect(() => {
-    const mounted = mountLive(typeof deps === 'function' ? deps() : deps);
-    active = mounted;
-    mounted.start();
+    let mounted: Mounted | null = null;
+    let unmounted = false;
+    void preloadLive().then(
+      ({ mountLive }) => {
+        if (unmounted) return;
+        mounted = mountLive(typeof deps === 'function' ? deps() : deps);
+        active = mounted;
+        mounted.start();
+      },
+      (error: unknown) => {
+        // the chunk could not be fetched (offline at boot, a deploy removed it): say so, do not hang
+        console.error('The live dashboard could not load', error);
+        if (!unmounted) useSessionStore.getState().signedOut(LIVE_LOAD_FAILED);
+      },
+    );
     return () => {
+      unmounted = true;
+      if (mounted === null) return;
       if (active === mounted) active = null;
       mounted.stop();
     };

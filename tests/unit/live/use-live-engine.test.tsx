@@ -1,11 +1,13 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useLiveCommands, useLiveEngine } from '@/live/use-live-engine';
+import { preloadLive, useLiveCommands, useLiveEngine } from '@/live/use-live-engine';
 import { useSessionStore } from '@/live/stores/session-store';
 import type { LiveEngineDeps } from '@/live/engine';
 import { createFakeApi, createFakeEnv, FakeClient, FakeDb } from './fakes';
 
-beforeEach(() => {
+beforeEach(async () => {
+  // the engine's chunk is loaded lazily (main.tsx starts the import at boot): loaded before the clock is faked
+  await preloadLive();
   vi.useFakeTimers();
 });
 afterEach(() => {

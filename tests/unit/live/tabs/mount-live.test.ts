@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mountLive } from '@/live/use-live-engine';
+import { mountLive } from '@/live/mount-live';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
