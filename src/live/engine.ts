@@ -111,7 +111,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     resetFeedCap: () => runner.resetFeedCap(),
     now: () => env.now(),
     monotonic: () => env.monotonic(),
-    onRevenueIncrements: (increments) => revenueChanged({ source: 'delta', increments }),
+    onRevenueIncrements: (increments, seq) => revenueChanged({ source: 'delta', seq, increments }),
   });
 
   const runner = createSyncRunner({
