@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRevenueExtras } from '@/live/tabs/revenue-extras';
 import type { RevenueChange, SeriesAtHead } from '@/live/types';
+import { mulberry32 } from '../../../support/rng.ts';
 
 // The leader's extra hourly series (a tab shows 24 h while the engine keeps days). In broadcast
 // mode it follows the engine's changes: a delta's increments are added without a read, unless the
@@ -50,7 +51,9 @@ function setup() {
     return { source: 'delta', seq: head(), increments: [{ hour: THIS_HOUR, revenueCents: cents, ordersCount: 1, itemsSold: 1 }] };
   };
   const last = () => extras.current()['24h']!.data!.at(-1)!.revenueCents;
-  return { extras, fetchSeries, onChange, snap, land, commit, last, inFlight: () => reads.length, centsAt: (seq: number) => committed[seq]! };
+  /** the head the oldest read answers at if it lands now */
+  const headOfOldest = () => reads[0]?.snapshot ?? head();
+  return { extras, fetchSeries, onChange, snap, land, commit, last, headOfOldest, inFlight: () => reads.length, centsAt: (seq: number) => committed[seq]!, centsAtHead: head };
 }
 
 describe('revenue extras in broadcast mode', () => {
@@ -128,4 +131,40 @@ describe('revenue extras in broadcast mode', () => {
     extras.engineSeries({ status: 'ready', data: [{ bucketStart: 'x', revenueCents: 2, ordersCount: 0 }], error: null, range: '7d' });
     expect(fetchSeries).toHaveBeenCalledTimes(3);
   });
+});
+
+describe('revenue extras against any interleaving of reads and deltas (seeded)', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]) {
+    it(`seed ${seed}: shows the database at its newest known delta, each order once`, async () => {
+      const rnd = mulberry32(seed);
+      const t = setup();
+      t.extras.followEngine();
+      t.extras.want(['24h']);
+      const queue: Array<Extract<RevenueChange, { source: 'delta' }>> = []; // committed, not yet delivered (in order)
+      let delivered = 0;
+      let landedHead = 0;
+      const landNext = async () => {
+        landedHead = t.headOfOldest();
+        await t.land();
+      };
+      for (let step = 0; step < 300; step++) {
+        const r = rnd();
+        if (r < 0.3) queue.push(t.commit(1 + Math.floor(rnd() * 50)));
+        else if (r < 0.55 && queue.length > 0) {
+          const delta = queue.shift()!;
+          delivered = delta.seq;
+          t.extras.engineChanged(delta);
+        } else if (r < 0.65) t.extras.refetch();
+        else if (r < 0.7) t.extras.engineChanged({ source: 'sync' });
+        else if (r < 0.85) t.snap();
+        else if (t.inFlight() > 0) await landNext();
+        if (t.inFlight() === 0 && t.extras.current()['24h']?.data) {
+          expect(t.last(), `step ${step}`).toBe(t.centsAt(Math.max(landedHead, delivered)));
+        }
+      }
+      for (const delta of queue.splice(0)) t.extras.engineChanged(delta);
+      while (t.inFlight() > 0) await landNext();
+      expect(t.last()).toBe(t.centsAt(t.centsAtHead()));
+    });
+  }
 });
