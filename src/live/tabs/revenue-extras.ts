@@ -1,7 +1,7 @@
 import type { TimerHandle } from '../environment';
 import { nextBucketBoundary, rollRevenueSeries } from '../revenue-window';
 import type { RevenueChange, RevenueRange, SeriesAtHead } from '../types';
-import { deltaOnSeries, flightLogged, flightSent, readLanded, type Flight } from './extra-series';
+import { deltaOnSeries, flightLogged, flightSent, readLanded, type Flight, type SeriesHead } from './extra-series';
 import type { TabsClock } from './tab-ports';
 import type { RevenueExtras, RevenueSlice } from './tab-messages';
 
@@ -31,7 +31,7 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
   /** the reads in flight, each with the deltas applied since it was sent */
   const flights = new Map<RevenueRange, Flight>();
   /** the newest delta each series' last read included (absent: not known, every delta is added) */
-  const heads = new Map<RevenueRange, number>();
+  const heads = new Map<RevenueRange, SeriesHead>();
   /** asked for while one was under way: read again once it lands (it may predate the change) */
   const again = new Set<RevenueRange>();
   let followsEngine = false;
@@ -45,7 +45,7 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
     }
     flights.set(range, flightSent());
     let slice: RevenueSlice;
-    let head: number | null = null;
+    let head: SeriesHead | null = null;
     try {
       const answer = await deps.fetchSeries(range);
       const flight = flights.get(range) ?? flightSent();
@@ -113,7 +113,7 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
           void fetch(range);
           continue;
         }
-        const delta = { seq: change.seq, increments: change.increments };
+        const delta = { seq: change.seq, sentAtMicros: change.sentAtMicros, increments: change.increments };
         const flight = flights.get(range);
         // the read in flight may or may not include it: kept, and judged by the read's head on landing
         if (flight) flights.set(range, flightLogged(flight, delta));

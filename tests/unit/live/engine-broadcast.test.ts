@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseDashboardDelta } from '@/features/metrics/api/parse-dashboard-delta';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import type { SyncSnapshot } from '@/live/types';
 import { settle, setupEngine, type SetupOptions } from './fakes';
@@ -291,7 +292,7 @@ describe('live engine, broadcast mode', () => {
     db.commit({ revenue: [{ hour: thisHour(), cents: 5, orders: 1 }], rows: [['order_placed', 'order']] }); // missed → a sync
     send(db.commit({ ticket: true }).admin);
     await settle(700);
-    expect(changes).toEqual([{ source: 'delta', seq: paid.seq, increments: [{ hour: thisHour(), revenueCents: 30, ordersCount: 1, itemsSold: 1 }] }, { source: 'sync' }]);
+    expect(changes).toEqual([{ source: 'delta', seq: paid.seq, sentAtMicros: parseDashboardDelta(paid).sentAtMicros, increments: [{ hour: thisHour(), revenueCents: 30, ordersCount: 1, itemsSold: 1 }] }, { source: 'sync' }]);
     expect(setupEngine().engine.onRevenueChange).toBeUndefined();
   });
 

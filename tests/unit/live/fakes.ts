@@ -372,7 +372,7 @@ export function createFakeApi(db: FakeDb, session: { valid: boolean; refreshable
       db.guard('revenue_series_at_head', params);
       const json = db.syncJson({ after: null, epoch: null, limit: 1, revenueFrom: params.from, bucket: params.bucket, tz: params.tz ?? 'UTC' });
       const snapshot = parseDashboardSync(json);
-      return { points: snapshot.revenue ?? [], deltaSeq: snapshot.deltaSeq };
+      return { points: snapshot.revenue ?? [], deltaSeq: snapshot.deltaSeq, deltaSentAtMicros: snapshot.deltaSentAtMicros };
     }),
     getActivityFeed: vi.fn(async (_c, params) => {
       await Promise.resolve();

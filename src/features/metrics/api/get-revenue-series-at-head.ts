@@ -1,5 +1,5 @@
 import { toApiError } from '@/lib/api-error';
-import { ParseError, requireInt, requireObject } from '@/lib/parse';
+import { ParseError, requireInt, requireObject, requireTimestampMicros } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { SeriesAtHead } from '@/live/types';
 import type { GetRevenueSeriesParams } from './get-revenue-series';
@@ -10,7 +10,12 @@ export function parseRevenueSeriesAtHead(data: unknown): SeriesAtHead {
   const o = requireObject(data, 'revenue_series_at_head');
   const deltaSeq = requireInt(o.delta_seq, 'revenue_series_at_head.delta_seq');
   if (deltaSeq < 0) throw new ParseError(`Unexpected value for revenue_series_at_head.delta_seq: ${deltaSeq}`);
-  return { points: parseRevenueSeries(o.points), deltaSeq };
+  const points = parseRevenueSeries(o.points);
+  if (deltaSeq === 0) {
+    if (o.delta_sent_at !== null && o.delta_sent_at !== undefined) throw new ParseError('revenue_series_at_head.delta_sent_at must be null when delta_seq is 0');
+    return { points, deltaSeq, deltaSentAtMicros: 0 };
+  }
+  return { points, deltaSeq, deltaSentAtMicros: requireTimestampMicros(o.delta_sent_at, 'revenue_series_at_head.delta_sent_at') };
 }
 
 /** revenue_series with the delta head read in the same snapshot (see docs/delta-contract.md). */

@@ -24,6 +24,7 @@ function setup() {
       ordersCount: 0,
     })),
     deltaSeq: seq,
+    deltaSentAtMicros: seq * 1000, // sent_at grows with seq
   });
   const fetchSeries = vi.fn(() => new Promise<SeriesAtHead>((resolve) => reads.push({ snapshot: null, resolve })));
   const onChange = vi.fn();
@@ -48,7 +49,7 @@ function setup() {
   /** one transaction: its delta, which the engine applies when the test says */
   const commit = (cents: number): Extract<RevenueChange, { source: 'delta' }> => {
     committed.push(committed[head()]! + cents);
-    return { source: 'delta', seq: head(), increments: [{ hour: THIS_HOUR, revenueCents: cents, ordersCount: 1, itemsSold: 1 }] };
+    return { source: 'delta', seq: head(), sentAtMicros: head() * 1000, increments: [{ hour: THIS_HOUR, revenueCents: cents, ordersCount: 1, itemsSold: 1 }] };
   };
   const last = () => extras.current()['24h']!.data!.at(-1)!.revenueCents;
   /** the head the oldest read answers at if it lands now */
@@ -120,6 +121,20 @@ describe('revenue extras in broadcast mode', () => {
     await land();
     expect(last()).toBe(40); // before: 0 until yet another read landed
     expect(fetchSeries).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads again when the numbering went back under its head (a restore): it cannot tell what it holds', async () => {
+    const { extras, fetchSeries, land, commit, last } = setup();
+    extras.followEngine();
+    extras.want(['24h']);
+    commit(10);
+    commit(20);
+    await land(); // head: delta 2
+    expect(last()).toBe(30);
+    const reissued = { source: 'delta' as const, seq: 1, sentAtMicros: 1_000_000, increments: [{ hour: THIS_HOUR, revenueCents: 5, ordersCount: 1, itemsSold: 1 }] };
+    extras.engineChanged(reissued); // numbered 1 again, but sent after the head
+    expect(fetchSeries).toHaveBeenCalledTimes(2);
+    expect(last()).toBe(30); // not added on a guess
   });
 
   it('without the engine’s events (postgres_changes) every move of the engine’s series reads it again', async () => {
