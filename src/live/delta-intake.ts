@@ -21,8 +21,8 @@ export interface DeltaIntakeDeps {
   resetFeedCap(): void;
   now(): number;
   monotonic(): number;
-  /** an applied delta moved the revenue series by these increments */
-  onRevenueIncrements?(increments: RevenueIncrement[]): void;
+  /** the applied delta moved the revenue series by these increments */
+  onRevenueIncrements?(increments: RevenueIncrement[], delta: { seq: number; sentAtMicros: number }): void;
   /**
    * Deltas may have been missed (a gap, an unreadable payload, numbering that went back): what they
    * touched is unknown, so whatever the page shows beside the dashboard must be read again.
@@ -70,7 +70,7 @@ export function createDeltaIntake(deps: DeltaIntakeDeps) {
       if (!delta.feedComplete && delta.cursor > delta.fromCursor) deps.resetFeedCap();
       const before = deps.read().revenue.data;
       deps.act({ type: 'delta/applied', delta, cap: deps.feedCap(), now });
-      if (delta.revenue !== null && deps.read().revenue.data !== before) deps.onRevenueIncrements?.(delta.revenue);
+      if (delta.revenue !== null && deps.read().revenue.data !== before) deps.onRevenueIncrements?.(delta.revenue, delta);
       ledger = applied(ledger, delta);
       lastAppliedAt = deps.monotonic();
       deps.signal({ type: 'commit-to-screen', ms: now - delta.sentAtMicros / 1000 });

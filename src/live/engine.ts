@@ -111,7 +111,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     resetFeedCap: () => runner.resetFeedCap(),
     now: () => env.now(),
     monotonic: () => env.monotonic(),
-    onRevenueIncrements: (increments) => revenueChanged({ source: 'delta', increments }),
+    onRevenueIncrements: (increments, { seq, sentAtMicros }) => revenueChanged({ source: 'delta', seq, sentAtMicros, increments }),
   });
 
   const runner = createSyncRunner({

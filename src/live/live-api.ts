@@ -1,5 +1,5 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ActivityPage, DashboardDelta, RevenuePoint, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
+import type { ActivityPage, DashboardDelta, SeriesAtHead, SessionInfo, StaffUser, SyncParams, SyncSnapshot } from './types';
 
 /**
  * The data-access functions the engine calls. They live in features/<f>/api and are handed in by
@@ -10,13 +10,13 @@ export interface LiveApi {
   /** dashboard_sync: the overview and the feed from the cursor to now, in one snapshot */
   syncDashboard(client: AppSupabaseClient, params: SyncParams): Promise<SyncSnapshot>;
   /**
-   * revenue_series for a range other than the one the engine syncs (the tabs' extra ranges); the
-   * engine itself reads revenue only through dashboard_sync
+   * revenue_series_at_head for a range other than the one the engine syncs (the tabs' extra ranges),
+   * with the newest admin delta it includes; the engine itself reads revenue only through dashboard_sync
    */
-  getRevenueSeries(
+  getRevenueSeriesAtHead(
     client: AppSupabaseClient,
     params: { from: string; to: string; bucket: 'hour' | 'day'; tz?: string },
-  ): Promise<RevenuePoint[]>;
+  ): Promise<SeriesAtHead>;
   /** broadcast mode: a `delta` message's payload → DashboardDelta; throws a ParseError off the contract */
   parseDashboardDelta(payload: unknown): DashboardDelta;
   /** activity_feed: older pages below the window (p_before) */

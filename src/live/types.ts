@@ -184,9 +184,18 @@ export type LiveTransport = 'postgres_changes' | 'broadcast';
 
 /**
  * How the engine's revenue series just moved (broadcast mode): by a delta's increments, which a
- * series kept beside it can add too, or by a sync (read such a series again).
+ * series kept beside it can add too (unless its own read already included delta `seq`, sent at
+ * `sentAtMicros`), or by a sync (read such a series again).
  */
-export type RevenueChange = { source: 'delta'; increments: RevenueIncrement[] } | { source: 'sync' };
+export type RevenueChange = { source: 'delta'; seq: number; sentAtMicros: number; increments: RevenueIncrement[] } | { source: 'sync' };
+
+/** revenue_series_at_head: the points, and the newest admin delta their snapshot includes (0 / 0: none). */
+export interface SeriesAtHead {
+  points: RevenuePoint[];
+  deltaSeq: number;
+  /** its sent_at in µs since the epoch (0: none) */
+  deltaSentAtMicros: number;
+}
 
 /** A net revenue change a transaction made to one UTC hour (admin deltas only). */
 export interface RevenueIncrement {

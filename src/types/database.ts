@@ -174,6 +174,9 @@ isOneToOne: false
               "bucket_start": string,"orders_count": number,"revenue_cents": number
             }[]
                            },
+"revenue_series_at_head":
+{ Args: { "p_bucket"?: string,"p_from": string,"p_to": string,"p_tz"?: string }; Returns: Json
+                           },
 "ticket_aging":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },

@@ -2,7 +2,7 @@ import type { LiveEngine } from '../engine-interface';
 import { createConnectionStore } from '../stores/connection-store';
 import { createDashboardStore } from '../stores/dashboard-store';
 import { createSessionStore } from '../stores/session-store';
-import type { RevenuePoint, RevenueRange } from '../types';
+import type { RevenueRange, SeriesAtHead } from '../types';
 import type { TimerHandle } from '../environment';
 import { compareLeaders } from './follower-state';
 import { engineRangeFor, extraRangesFor } from './revenue-view';
@@ -34,8 +34,8 @@ export interface LeaderDeps {
   post(message: Outgoing): void;
   /** the engine on private stores, with the revenue range it keeps live and every tab's visibility */
   createEngine(stores: ViewStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
-  /** revenue_series for a range the engine cannot serve (rolled to now) */
-  fetchSeries(range: RevenueRange): Promise<RevenuePoint[]>;
+  /** revenue_series_at_head for a range the engine cannot serve, with the delta it includes */
+  fetchSeries(range: RevenueRange): Promise<SeriesAtHead>;
   own(): TabPrefs;
   /** the state this tab last saw as a follower: the engine resumes from it */
   resume: TabSnapshot | null;

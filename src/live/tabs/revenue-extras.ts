@@ -1,14 +1,14 @@
-import { addRevenueIncrements } from '../apply-delta';
 import type { TimerHandle } from '../environment';
 import { nextBucketBoundary, rollRevenueSeries } from '../revenue-window';
-import type { RevenueChange, RevenuePoint, RevenueRange } from '../types';
+import type { RevenueChange, RevenueRange, SeriesAtHead } from '../types';
+import { deltaOnSeries, flightLogged, flightSent, readLanded, type Flight, type SeriesHead } from './extra-series';
 import type { TabsClock } from './tab-ports';
 import type { RevenueExtras, RevenueSlice } from './tab-messages';
 
 export interface RevenueExtrasDeps {
   clock: TabsClock;
-  /** revenue_series for the range, up to now */
-  fetchSeries(range: RevenueRange): Promise<RevenuePoint[]>;
+  /** revenue_series_at_head for the range, up to now: the points and the newest delta they include */
+  fetchSeries(range: RevenueRange): Promise<SeriesAtHead>;
   /** the engine says this role has no revenue at all (support) */
   unavailable(): boolean;
   onChange(): void;
@@ -19,14 +19,19 @@ export interface RevenueExtrasDeps {
  * (the hourly 24 h while the engine keeps days): one read per range when it is wanted, after the
  * engine's series moved (an order changed), on retry, and at each hour boundary. One read in
  * flight per range; one asked for meanwhile follows it. In broadcast mode the engine says how its
- * series moved: a delta's increments are added here too (no read), a sync's answer is read again.
+ * series moved: a delta's increments are added here too (no read), by the ordering rule of
+ * extra-series.ts (a delta the read already included is not added again, one it missed is not
+ * lost), and a sync's answer is read again.
  */
 export function createRevenueExtras(deps: RevenueExtrasDeps) {
   const { clock } = deps;
   let extras: RevenueExtras = {};
   let signature = '';
   let stopped = false;
-  const fetching = new Set<RevenueRange>();
+  /** the reads in flight, each with the deltas applied since it was sent */
+  const flights = new Map<RevenueRange, Flight>();
+  /** the newest delta each series' last read included (absent: not known, every delta is added) */
+  const heads = new Map<RevenueRange, SeriesHead>();
   /** asked for while one was under way: read again once it lands (it may predate the change) */
   const again = new Set<RevenueRange>();
   let followsEngine = false;
@@ -34,23 +39,30 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
 
   async function fetch(range: RevenueRange) {
     if (deps.unavailable()) return;
-    if (fetching.has(range)) {
+    if (flights.has(range)) {
       again.add(range);
       return;
     }
-    fetching.add(range);
+    flights.set(range, flightSent());
     let slice: RevenueSlice;
+    let head: SeriesHead | null = null;
     try {
-      const points = await deps.fetchSeries(range);
-      slice = { status: 'ready', data: rollRevenueSeries(points, range, Date.now()), error: null, range };
+      const answer = await deps.fetchSeries(range);
+      const flight = flights.get(range) ?? flightSent();
+      const landed = readLanded(answer, flight, range, Date.now());
+      // a delta it cannot place, or too many to keep: take the answer as it is and read again
+      if (landed.points === null || flight.overflow) again.add(range);
+      head = landed.head;
+      slice = { status: 'ready', data: landed.points ?? rollRevenueSeries(answer.points, range, Date.now()), error: null, range };
     } catch (error) {
       const message = error instanceof Error ? error.message : 'Could not load revenue';
       const old = extras[range];
       slice = old?.data ? { ...old, status: 'ready', error: message } : { status: 'error', data: null, error: message, range };
     } finally {
-      fetching.delete(range);
+      flights.delete(range);
     }
     if (stopped || !(range in extras)) return;
+    if (head !== null) heads.set(range, head);
     extras = { ...extras, [range]: slice };
     deps.onChange();
     if (again.delete(range)) void fetch(range);
@@ -78,6 +90,7 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
       if (same) return;
       const next: RevenueExtras = {};
       for (const range of ranges) next[range] = extras[range] ?? { status: 'loading', data: null, error: null, range };
+      for (const range of kept()) if (!(range in next)) heads.delete(range);
       extras = next;
       for (const range of ranges) if (next[range]?.status === 'loading') void fetch(range);
       scheduleBoundary();
@@ -96,11 +109,19 @@ export function createRevenueExtras(deps: RevenueExtrasDeps) {
       let changed = false;
       for (const range of kept()) {
         const slice = extras[range];
-        if (change.source === 'sync' || fetching.has(range) || !slice?.data) {
+        if (change.source === 'sync') {
           void fetch(range);
           continue;
         }
-        const added = addRevenueIncrements(rollRevenueSeries(slice.data, range, Date.now()), range, change.increments);
+        const delta = { seq: change.seq, sentAtMicros: change.sentAtMicros, increments: change.increments };
+        const flight = flights.get(range);
+        // the read in flight may or may not include it: kept, and judged by the read's head on landing
+        if (flight) flights.set(range, flightLogged(flight, delta));
+        if (!slice?.data) {
+          if (!flight) void fetch(range);
+          continue;
+        }
+        const added = deltaOnSeries(slice.data, heads.get(range) ?? null, range, delta, Date.now());
         if (added === null) void fetch(range);
         else if (added !== slice.data) {
           extras = { ...extras, [range]: { ...slice, data: added } };

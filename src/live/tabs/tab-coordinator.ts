@@ -242,7 +242,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       clock,
       post,
       createEngine: deps.createEngine,
-      fetchSeries: (range) => api.getRevenueSeries(client, revenueWindow(range, Date.now())),
+      fetchSeries: (range) => api.getRevenueSeriesAtHead(client, revenueWindow(range, Date.now())),
       own: () => prefs,
       resume,
       heldSession: session.status === 'signed-in' && session.user?.id === userId ? { status: session.status, user: session.user, message: null } : null,

@@ -74,8 +74,8 @@ select set_eq(
   $$select p.proname::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'public' and has_function_privilege('authenticated', p.oid, 'execute')$$,
   array['dashboard_kpis', 'revenue_series', 'activity_feed', 'ticket_status_breakdown', 'top_products', 'current_staff',
-        'entity_detail', 'dashboard_sync', 'ticket_aging'],
-  'authenticated executes exactly the nine dashboard RPCs');
+        'entity_detail', 'dashboard_sync', 'ticket_aging', 'revenue_series_at_head'],
+  'authenticated executes exactly the ten dashboard RPCs');
 
 -- 28-33 RPC signatures
 select has_function('public', 'dashboard_kpis', array['timestamp with time zone', 'timestamp with time zone'], 'dashboard_kpis(from, to)');

@@ -160,7 +160,7 @@ export function tabsSuite(transport: LiveTransportSetting) {
       expect(probe.rpcCount(undefined, since, hourly)).toBe(0);
       // postgres_changes: the leader syncs and reads the hourly series; broadcast: the deltas carry both
       if (transport === 'broadcast') expect(probe.rpcCount(undefined, since, leader)).toBe(0);
-      else expect(probe.rpcCount('revenue_series', since, leader)).toBeGreaterThan(0);
+      else expect(probe.rpcCount('revenue_series_at_head', since, leader)).toBeGreaterThan(0);
     });
 
     it('a paused tab is frozen while the others stay live on the same connection', async () => {

@@ -3,6 +3,7 @@ import { getActivityFeed, parseActivityFeed } from '@/features/activity/api/get-
 import { getCurrentStaff, parseCurrentStaff } from '@/features/auth/api/get-current-staff';
 import { parseKpis } from '@/features/metrics/api/get-kpis';
 import { parseRevenueSeries } from '@/features/metrics/api/get-revenue-series';
+import { parseRevenueSeriesAtHead } from '@/features/metrics/api/get-revenue-series-at-head';
 import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import { parseDashboardSync, syncDashboard } from '@/features/metrics/api/sync-dashboard';
 import { ApiError, isNetworkError, toAuthApiError } from '@/lib/api-error';
@@ -76,6 +77,16 @@ describe('data access: parsing RPC results at the edge', () => {
     expect(parseRevenueSeries([{ bucket_start: '2026-03-10T00:00:00+00:00', revenue_cents: '1500', orders_count: 1 }])).toEqual([
       { bucketStart: '2026-03-10T00:00:00.000Z', revenueCents: 1500, ordersCount: 1 },
     ]);
+    const point = { bucket_start: '2026-03-10T00:00:00+00:00', revenue_cents: 1500, orders_count: 1 };
+    expect(parseRevenueSeriesAtHead({ points: [point], delta_seq: '42', delta_sent_at: '2026-03-10T00:00:01.000001+00:00' })).toEqual({
+      points: [{ bucketStart: '2026-03-10T00:00:00.000Z', revenueCents: 1500, ordersCount: 1 }],
+      deltaSeq: 42,
+      deltaSentAtMicros: Date.parse('2026-03-10T00:00:01Z') * 1000 + 1,
+    });
+    expect(parseRevenueSeriesAtHead({ points: [], delta_seq: 0, delta_sent_at: null })).toEqual({ points: [], deltaSeq: 0, deltaSentAtMicros: 0 });
+    expect(() => parseRevenueSeriesAtHead([point])).toThrow(ParseError); // revenue_series' shape, no head
+    expect(() => parseRevenueSeriesAtHead({ points: [point], delta_seq: -1 })).toThrow(ParseError);
+    expect(() => parseRevenueSeriesAtHead({ points: [point], delta_seq: 3, delta_sent_at: null })).toThrow(ParseError);
     expect(parseTicketStatusBreakdown([{ status: 'open', count: 3 }])).toEqual([{ status: 'open', count: 3 }]);
     expect(parseCurrentStaff({ id: 'u', email: 'a@b.c', display_name: null, role: 'support' })).toEqual({
       id: 'u', email: 'a@b.c', displayName: 'a@b.c', role: 'support',

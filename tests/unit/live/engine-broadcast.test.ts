@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseDashboardDelta } from '@/features/metrics/api/parse-dashboard-delta';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import type { SyncSnapshot } from '@/live/types';
 import { settle, setupEngine, type SetupOptions } from './fakes';
@@ -285,12 +286,13 @@ describe('live engine, broadcast mode', () => {
     const { db, send, engine } = await broadcastEngine();
     const changes: unknown[] = [];
     engine.onRevenueChange!((c) => changes.push(c));
-    send(db.commit({ ticket: true, revenue: [{ hour: thisHour(), cents: 30, orders: 1 }] }).admin);
+    const paid = db.commit({ ticket: true, revenue: [{ hour: thisHour(), cents: 30, orders: 1 }] }).admin;
+    send(paid);
     send(db.commit({ ticket: true }).admin); // no revenue: nothing to report
     db.commit({ revenue: [{ hour: thisHour(), cents: 5, orders: 1 }], rows: [['order_placed', 'order']] }); // missed → a sync
     send(db.commit({ ticket: true }).admin);
     await settle(700);
-    expect(changes).toEqual([{ source: 'delta', increments: [{ hour: thisHour(), revenueCents: 30, ordersCount: 1, itemsSold: 1 }] }, { source: 'sync' }]);
+    expect(changes).toEqual([{ source: 'delta', seq: paid.seq, sentAtMicros: parseDashboardDelta(paid).sentAtMicros, increments: [{ hour: thisHour(), revenueCents: 30, ordersCount: 1, itemsSold: 1 }] }, { source: 'sync' }]);
     expect(setupEngine().engine.onRevenueChange).toBeUndefined();
   });
 

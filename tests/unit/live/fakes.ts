@@ -367,11 +367,12 @@ export function createFakeApi(db: FakeDb, session: { valid: boolean; refreshable
       return parseDashboardSync(db.malformed !== undefined ? db.malformed : db.syncJson(params));
     }),
     parseDashboardDelta,
-    getRevenueSeries: vi.fn(async (_c, params) => {
+    getRevenueSeriesAtHead: vi.fn(async (_c, params) => {
       await Promise.resolve();
-      db.guard('revenue_series', params);
+      db.guard('revenue_series_at_head', params);
       const json = db.syncJson({ after: null, epoch: null, limit: 1, revenueFrom: params.from, bucket: params.bucket, tz: params.tz ?? 'UTC' });
-      return parseDashboardSync(json).revenue ?? [];
+      const snapshot = parseDashboardSync(json);
+      return { points: snapshot.revenue ?? [], deltaSeq: snapshot.deltaSeq, deltaSentAtMicros: snapshot.deltaSentAtMicros };
     }),
     getActivityFeed: vi.fn(async (_c, params) => {
       await Promise.resolve();

@@ -255,10 +255,11 @@ export function fakeApi(world: FakeWorld): LiveApi {
     },
     getActivityFeed: unused,
     refreshSession: unused,
-    getRevenueSeries: vi.fn(async (_c, params) => {
+    getRevenueSeriesAtHead: vi.fn(async (_c, params) => {
       world.revenueSeriesCalls += 1;
       const count = params.bucket === 'hour' ? 24 : 7;
-      return Array.from({ length: count }, (_, i) => ({ bucketStart: new Date(Date.parse(params.to) - (count - 1 - i) * 3_600_000).toISOString(), revenueCents: world.version, ordersCount: 0 }));
+      const points = Array.from({ length: count }, (_, i) => ({ bucketStart: new Date(Date.parse(params.to) - (count - 1 - i) * 3_600_000).toISOString(), revenueCents: world.version, ordersCount: 0 }));
+      return { points, deltaSeq: 0, deltaSentAtMicros: 0 };
     }),
     getCurrentStaff: async () => ({ id: USER, email: 'a@example.com', displayName: 'A', role: 'admin' }),
     signInWithPassword: async () => {
