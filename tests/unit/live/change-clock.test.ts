@@ -130,7 +130,8 @@ describe('live engine: the change clock', () => {
     engine.stop();
   });
 
-  it('broadcast: a lost delta (a gap in its topic\'s numbers) counts as touching everything', async () => {
+  /** an engine live on the admin delta topic, and the change clock's position once live */
+  async function liveOnBroadcast() {
     const { engine, client, db, stores } = setupEngine({ options: { transport: 'broadcast', revenueRange: '24h' } });
     engine.start();
     await settle();
@@ -138,7 +139,11 @@ describe('live engine: the change clock', () => {
     channel.status('SUBSCRIBED');
     await settle(700);
     expect(stores.connection.getState().state).toBe('live');
-    const seen = positionOf(stores.dashboard.getState().changes);
+    return { engine, channel, db, stores, seen: positionOf(stores.dashboard.getState().changes) };
+  }
+
+  it('broadcast: a lost delta (a gap in its topic\'s numbers) counts as touching everything', async () => {
+    const { engine, channel, db, stores, seen } = await liveOnBroadcast();
     db.commit({ ticket: true, revenue: [] }); // lost on the way
     channel.delta(db.commit({ ticket: true, revenue: [] }).admin);
     await settle(50);
@@ -147,14 +152,7 @@ describe('live engine: the change clock', () => {
   });
 
   it('broadcast: records what each delta touched, exactly as it names it', async () => {
-    const { engine, client, db, stores } = setupEngine({ options: { transport: 'broadcast', revenueRange: '24h' } });
-    engine.start();
-    await settle();
-    const channel = client.topicChannel('dashboard:admin')!;
-    channel.status('SUBSCRIBED');
-    await settle(700);
-    expect(stores.connection.getState().state).toBe('live');
-    const seen = positionOf(stores.dashboard.getState().changes);
+    const { engine, channel, db, stores, seen } = await liveOnBroadcast();
     const sent = db.commit({ ticket: true, revenue: [] }).admin;
     channel.delta(sent);
     await settle(50);
