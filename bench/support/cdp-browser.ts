@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '../../tests/e2e/support/browser.ts';
 
-
 export interface CdpBrowser {
   browser: Browser;
   /** the default context: its pages get no focus emulation */
