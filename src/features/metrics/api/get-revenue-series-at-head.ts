@@ -1,21 +1,15 @@
 import { toApiError } from '@/lib/api-error';
-import { ParseError, requireInt, requireObject, requireTimestampMicros } from '@/lib/parse';
+import { requireObject } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { SeriesAtHead } from '@/live/types';
 import type { GetRevenueSeriesParams } from './get-revenue-series';
 import { parseRevenueSeries } from './get-revenue-series';
+import { parseDeltaHead } from './sync-dashboard';
 
 /** revenue_series_at_head's jsonb → the points and the newest admin delta they include (0: none yet). */
 export function parseRevenueSeriesAtHead(data: unknown): SeriesAtHead {
   const o = requireObject(data, 'revenue_series_at_head');
-  const deltaSeq = requireInt(o.delta_seq, 'revenue_series_at_head.delta_seq');
-  if (deltaSeq < 0) throw new ParseError(`Unexpected value for revenue_series_at_head.delta_seq: ${deltaSeq}`);
-  const points = parseRevenueSeries(o.points);
-  if (deltaSeq === 0) {
-    if (o.delta_sent_at !== null && o.delta_sent_at !== undefined) throw new ParseError('revenue_series_at_head.delta_sent_at must be null when delta_seq is 0');
-    return { points, deltaSeq, deltaSentAtMicros: 0 };
-  }
-  return { points, deltaSeq, deltaSentAtMicros: requireTimestampMicros(o.delta_sent_at, 'revenue_series_at_head.delta_sent_at') };
+  return { points: parseRevenueSeries(o.points), ...parseDeltaHead(o.delta_seq, o.delta_sent_at, 'revenue_series_at_head') };
 }
 
 /** revenue_series with the delta head read in the same snapshot (see docs/delta-contract.md). */

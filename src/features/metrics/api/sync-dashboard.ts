@@ -24,15 +24,18 @@ function part<T>(name: string, parse: () => T): T {
   }
 }
 
-/** The newest delta in the snapshot (contract v2): seq 0 and no sent_at when the topic has none yet. */
-function deltaHead(seq: unknown, sentAt: unknown): { deltaSeq: number; deltaSentAtMicros: number } {
+/**
+ * The newest delta an answer's snapshot includes (contract v2): seq 0 and no sent_at when the topic
+ * has none yet. `rpc` names the answer in errors (dashboard_sync, revenue_series_at_head).
+ */
+export function parseDeltaHead(seq: unknown, sentAt: unknown, rpc: string): { deltaSeq: number; deltaSentAtMicros: number } {
   const n = toInt(seq);
-  if (n === null || n < 0) throw new ParseError(`Unexpected value for dashboard_sync.delta_seq: ${JSON.stringify(seq)}`);
+  if (n === null || n < 0) throw new ParseError(`Unexpected value for ${rpc}.delta_seq: ${JSON.stringify(seq)}`);
   if (n === 0) {
-    if (sentAt !== null && sentAt !== undefined) throw new ParseError('dashboard_sync.delta_sent_at must be null when delta_seq is 0');
+    if (sentAt !== null && sentAt !== undefined) throw new ParseError(`${rpc}.delta_sent_at must be null when delta_seq is 0`);
     return { deltaSeq: 0, deltaSentAtMicros: 0 };
   }
-  return { deltaSeq: n, deltaSentAtMicros: requireTimestampMicros(sentAt, 'dashboard_sync.delta_sent_at') };
+  return { deltaSeq: n, deltaSentAtMicros: requireTimestampMicros(sentAt, `${rpc}.delta_sent_at`) };
 }
 
 /** dashboard_sync's jsonb → SyncSnapshot; anything off-contract is a ParseError (an error, not "offline"). */
@@ -57,7 +60,7 @@ export function parseDashboardSync(data: unknown): SyncSnapshot {
     ticketStatus: part('ticket_status', () => parseTicketStatusBreakdown(o.ticket_status)),
     revenue: o.revenue === null || o.revenue === undefined ? null : part('revenue', () => parseRevenueSeries(o.revenue)),
     ticketAging: o.ticket_aging === undefined ? null : requireJson(o.ticket_aging, 'dashboard_sync.ticket_aging'),
-    ...deltaHead(o.delta_seq, o.delta_sent_at),
+    ...parseDeltaHead(o.delta_seq, o.delta_sent_at, 'dashboard_sync'),
   };
 }
 
