@@ -20,7 +20,7 @@ import { createSyncScheduler } from './sync-scheduler';
 import type { LiveTable } from './parse-change';
 import { openTableChannel } from './table-channel';
 import { EVERYTHING_TOUCHED } from './change-clock';
-import { touchedFromChange, touchedFromDelta } from './touched-from';
+import { touchedFromChange } from './touched-from';
 import type { DashboardAction } from './dashboard-data';
 import type { RevenueChange, StaffRole } from './types';
 
@@ -97,7 +97,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   const deltas = createDeltaIntake({
     parse: (payload) => {
       const delta = api.parseDashboardDelta(payload);
-      act({ type: 'changes/touched', origin, touched: touchedFromDelta(delta) });
+      act({ type: 'changes/touched', origin, touched: delta.touched });
       return delta;
     },
     read: () => state.data,

@@ -1,6 +1,5 @@
 import type { TableChange } from './parse-change';
 import { NOTHING_TOUCHED, type TouchedEntities } from './touched';
-import type { DashboardDelta } from './types';
 
 /**
  * postgres_changes: one row change. Order lines are not a live table: their triggers update the
@@ -11,7 +10,3 @@ export function touchedFromChange(change: TableChange): TouchedEntities {
   return { ...NOTHING_TOUCHED, [change.table]: change.key === null || change.hasErrors ? 'many' : [change.key] };
 }
 
-/** broadcast: what one dashboard delta touched (delta contract v2, docs/delta-contract.md). */
-export function touchedFromDelta(delta: DashboardDelta): TouchedEntities {
-  return delta.touched;
-}

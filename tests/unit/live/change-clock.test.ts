@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOCK_IDS, EVERYTHING_TOUCHED, initialChangeClock, positionOf, recordTouched, touchedSince, type ChangeClock } from '@/live/change-clock';
 import type { TableChange } from '@/live/parse-change';
 import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
-import { touchedFromChange, touchedFromDelta } from '@/live/touched-from';
-import type { DashboardDelta } from '@/live/types';
+import { touchedFromChange } from '@/live/touched-from';
 import { seededRandom } from '../features/fixtures/random';
 import { change, liveEngine, settle, setupEngine } from './fakes';
 
@@ -87,12 +86,6 @@ describe('touched, from what each transport delivers', () => {
     expect(touchedFromChange(row('t1'))).toEqual(t({ tickets: ['t1'] }));
     expect(touchedFromChange(row(null))).toEqual(t({ tickets: 'many' }));
     expect(touchedFromChange(row('t1', true))).toEqual(t({ tickets: 'many' }));
-  });
-
-  it('a delta is read by its touched field (the parser refuses a delta without it)', () => {
-    const delta = { epoch: 'e', fromCursor: 1, cursor: 2 } as DashboardDelta;
-    const touched = t({ products: ['p1'] });
-    expect(touchedFromDelta({ ...delta, touched } as DashboardDelta)).toEqual(touched);
   });
 });
 
