@@ -8,6 +8,7 @@ import { createEngineClock } from './engine-clock';
 import { DEFAULT_LIVE_OPTIONS, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
 import type { LiveEngine } from './engine-interface';
 import { createEngineState } from './engine-state';
+import { initialLifecycle, step, type Lifecycle, type LifecycleEffect, type LifecycleEvent } from './lifecycle';
 import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
 import { createPollScheduler } from './poll-scheduler';
@@ -64,13 +65,11 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     if (unheard) state.act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED });
   };
 
-  let started = false;
-  let stopped = false;
-  let role: StaffRole = 'admin';
-  let paused = false;
-  let dataRunning = false;
+  /** the lifecycle (lifecycle.ts): changed only by dispatch(), which performs step()'s effects */
+  let life: Lifecycle = initialLifecycle;
   let readyTimer: TimerHandle | null = null;
-  let offlineSince: number | null = null;
+  const running = () => life.phase === 'running';
+  const role = (): StaffRole => (life.phase === 'running' || life.phase === 'paused' ? life.role : 'admin');
   const unsubscribers: Array<() => void> = [];
   const revenueListeners = new Set<(change: RevenueChange) => void>();
   const revenueChanged = (change: RevenueChange) => {
@@ -84,7 +83,28 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
   const broadcast = opts.transport === 'broadcast';
   /** the channels this role needs: its delta topic, or one per table it may read */
-  const channelKeys = (): string[] => (broadcast ? [deltaTopic(role)] : tablesFor(role));
+  const channelKeys = (): string[] => (broadcast ? [deltaTopic(role())] : tablesFor(role()));
+  const lifeConfig = {
+    refreshMs: broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs,
+    longOfflineMs: opts.longOfflineMs,
+  };
+  const pending: LifecycleEvent[] = [];
+  let dispatching = false;
+  /** Events raised while effects run (a channel answering at once, say) wait for the step before. */
+  function dispatch(event: LifecycleEvent) {
+    pending.push(event);
+    if (dispatching) return;
+    dispatching = true;
+    try {
+      for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+        const result = step(life, next, lifeConfig);
+        life = result.state;
+        for (const effect of result.effects) perform(effect);
+      }
+    } finally {
+      dispatching = false;
+    }
+  }
 
   const scheduler = createSyncScheduler({
     env,
@@ -103,7 +123,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     read: () => state.data,
     act,
     signal,
-    markDirty: () => scheduler.markDirty(),
+    markDirty: () => dispatch({ type: 'push' }),
     requestSnapshot: () => runner.requestSnapshot(),
     onUnheardChanges: () => act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED }),
     syncInFlight: () => scheduler.inFlight(),
@@ -123,7 +143,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     conn: () => state.conn,
     act,
     signal,
-    role: () => role,
+    role,
     realtimeReady,
     isCurrent: (generation) => scheduler.isCurrent(generation),
     markDirty: () => scheduler.markDirty(),
@@ -144,33 +164,19 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     opts,
     jittered,
     signal,
-    shouldPoll: () => dataRunning && (state.conn.state === 'polling' || state.conn.state === 'offline'),
-    poll: () => {
-      scheduler.markDirty();
-      scheduler.enable();
-      // channels keep coming back in the background (while offline, the 'online' event does it)
-      if (env.isOnline()) channels.ensureReconnecting(channelKeys());
-    },
+    shouldPoll: () => running() && (state.conn.state === 'polling' || state.conn.state === 'offline'),
+    poll: () => dispatch({ type: 'poll', online: env.isOnline() }),
   });
 
   const clock = createEngineClock({
     env,
     opts,
-    isRunning: () => dataRunning,
+    isRunning: running,
     range: () => state.data.revenue.range,
-    onWake,
-    onClockJump: () => {
-      act({ type: 'revenue/rolled', now: env.now() });
-      scheduler.markDirty();
-    },
-    onTick: (now) => {
-      // the 24 h windows move with time: a sync now and then, even when nothing changes
-      if (now - runner.lastOkAt() >= (broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs)) scheduler.markDirty();
-    },
-    onBoundary: () => {
-      act({ type: 'revenue/rolled', now: env.now() });
-      scheduler.markDirty();
-    },
+    onWake: () => dispatch({ type: 'wake' }),
+    onClockJump: () => dispatch({ type: 'clockJump' }),
+    onTick: (now) => dispatch({ type: 'tick', msSinceSync: now - runner.lastOkAt() }),
+    onBoundary: () => dispatch({ type: 'boundary' }),
   });
 
   const receive = createChangeIntake({
@@ -180,7 +186,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (change.commitTimestamp !== null) runner.noteCommit(change.commitTimestamp);
       act({ type: 'changes/touched', origin, touched: touchedFromChange(change) });
       // the payload is only a push: the sync from the cursor decides what is shown
-      scheduler.markDirty();
+      dispatch({ type: 'push' });
     },
   });
 
@@ -191,24 +197,15 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     opts,
     jittered,
     onChange: (payload) => {
-      if (!dataRunning) return;
+      if (!running()) return;
       if (broadcast) deltas.receive(payload);
       else receive(payload);
     },
     onReady: () => {
-      if (!realtimeReady()) return;
-      readyTimer = clear(readyTimer);
-      signal({ type: 'realtime-ready', at: env.now() });
-      // one sync that starts now covers what happened while the channels were down → live
-      scheduler.kick();
-      scheduler.enable();
+      if (realtimeReady()) dispatch({ type: 'channelsReady' });
     },
-    // the server redid the subscription (new token): changes may have slipped through meanwhile
-    onResubscribed: () => scheduler.markDirty(),
-    onFailure: (_table, reason, tokenProblem) => {
-      if (tokenProblem) session.requireRefresh();
-      goPolling(reason);
-    },
+    onResubscribed: () => dispatch({ type: 'resubscribed' }),
+    onFailure: (_table, reason, tokenProblem) => dispatch({ type: 'channelFailed', reason, tokenProblem }),
     onReconnectAttempt: () => signal({ type: 'reconnect-attempt' }),
     prepare: () => session.ensure(),
   });
@@ -220,52 +217,17 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     sessionStore,
     retryDelay: () => jittered(opts.pollIntervalMs),
     signal,
-    onSignedIn: (user) => {
-      role = user.role;
-      void startData();
-    },
-    onSignedOut: () => {
-      paused = false;
-      stopData();
-      runner.forget();
-      deltas.reset();
-      act({ type: 'reset' });
-      signal({ type: 'reset', at: env.now() });
-      flushNow();
-    },
+    onSignedIn: (user) => dispatch({ type: 'signedIn', role: user.role }),
+    onSignedOut: () => dispatch({ type: 'signedOut' }),
   });
 
   function realtimeReady(): boolean {
-    return dataRunning && channels.allReady(channelKeys());
+    return running() && channels.allReady(channelKeys());
   }
 
-  function goPolling(reason: string) {
-    signal({ type: 'realtime-lost', at: env.now(), reason });
-    scheduler.enable();
-  }
-
-  // ---- data pipeline -----------------------------------------------------------------------
-
-  async function startData() {
-    if (dataRunning || paused || !session.isSignedIn()) return;
-    dataRunning = true;
-    signal({ type: 'connect', at: env.now() });
-    if (role === 'support') act({ type: 'revenue/unavailable' });
-    readyTimer = env.setTimeout(() => {
-      readyTimer = null;
-      if (!realtimeReady()) goPolling('Realtime did not confirm the subscriptions in time');
-    }, opts.readyTimeoutMs);
-    clock.start();
-    // dirty from the start: the first sync runs as soon as the channels are confirmed (or polling begins)
-    scheduler.markDirty();
-    const ok = await session.ensure();
-    if (!dataRunning) return;
-    if (ok) channels.open(channelKeys());
-    else channels.ensureReconnecting(channelKeys());
-  }
+  // ---- effects: the only place the lifecycle's decisions touch the world ----------------------
 
   function stopData() {
-    dataRunning = false;
     channels.closeAll();
     scheduler.disable();
     runner.stop();
@@ -274,56 +236,82 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     clock.stop();
   }
 
-  /** After sleep the socket is likely dead and the token may have expired: start over from the cursor. */
-  function onWake() {
-    session.requireRefresh();
-    channels.closeAll();
-    goPolling('Woke up after sleep');
-    channels.reconnectNow(channelKeys());
-    act({ type: 'revenue/rolled', now: env.now() });
-    scheduler.kick();
+  function perform(effect: LifecycleEffect) {
+    switch (effect.type) {
+      case 'stopData':
+        return stopData();
+      case 'forgetData':
+        runner.forget();
+        deltas.reset();
+        act({ type: 'reset' });
+        return signal({ type: 'reset', at: env.now() });
+      case 'signal':
+        if (effect.event === 'connect') return signal({ type: 'connect', at: env.now() });
+        if (effect.event === 'pause') return signal({ type: 'pause', at: env.now() });
+        return signal({ type: 'realtime-ready', at: env.now() });
+      case 'realtimeLost':
+        return signal({ type: 'realtime-lost', at: env.now(), reason: effect.reason });
+      case 'revenueUnavailable':
+        return act({ type: 'revenue/unavailable' });
+      case 'revenueRolled':
+        return act({ type: 'revenue/rolled', now: env.now() });
+      case 'armReadyTimer':
+        readyTimer = env.setTimeout(() => {
+          readyTimer = null;
+          dispatch({ type: 'readyTimeout', ready: realtimeReady() });
+        }, opts.readyTimeoutMs);
+        return;
+      case 'clearReadyTimer':
+        readyTimer = clear(readyTimer);
+        return;
+      case 'startClock':
+        return clock.start();
+      case 'scheduleBoundary':
+        return clock.scheduleBoundary();
+      case 'checkSession': {
+        const { run } = effect;
+        void session.ensure().then((ok) => dispatch({ type: 'sessionChecked', run, ok }));
+        return;
+      }
+      case 'requireRefresh':
+        return session.requireRefresh();
+      case 'openChannels':
+        return channels.open(channelKeys());
+      case 'closeChannels':
+        return channels.closeAll();
+      case 'reconnectChannels':
+        return channels.ensureReconnecting(channelKeys());
+      case 'reconnectNow':
+        return channels.reconnectNow(channelKeys());
+      case 'pollSoon':
+        return polls.schedule(0);
+      case 'sync':
+        return effect.how === 'kick' ? scheduler.kick() : scheduler.markDirty();
+      case 'enableSync':
+        return scheduler.enable();
+      case 'syncOnce':
+        void runner.runDetached(effect.revenueOnly);
+        return;
+      case 'flush':
+        return flushNow();
+    }
   }
 
   // ---- listeners ---------------------------------------------------------------------------
 
   function onVisibility(hidden: boolean) {
-    if (!dataRunning || hidden) return;
-    // timers of a hidden tab are throttled: the wall-clock boundary may have passed meanwhile
-    clock.scheduleBoundary();
-    act({ type: 'revenue/rolled', now: env.now() });
-    if (state.conn.state === 'polling' || state.conn.state === 'offline') polls.schedule(0);
-    scheduler.kick();
+    if (!hidden) dispatch({ type: 'visible' });
   }
 
   function onOnline(online: boolean) {
-    if (!online) offlineSince ??= env.monotonic();
-    if (!dataRunning) {
-      if (online) offlineSince = null;
-      return;
-    }
-    if (!online) {
-      channels.closeAll();
-      goPolling('The browser is offline');
-      return;
-    }
-    if (offlineSince !== null && env.monotonic() - offlineSince > opts.longOfflineMs) {
-      // the token may have expired meanwhile: refresh first, then join again with the new one
-      session.requireRefresh();
-      channels.closeAll();
-      goPolling('Back online after a long time offline');
-    }
-    offlineSince = null;
-    polls.schedule(0);
-    scheduler.kick();
-    channels.reconnectNow(channelKeys());
+    dispatch({ type: online ? 'online' : 'offline', monotonic: env.monotonic() });
   }
 
   // ---- commands ----------------------------------------------------------------------------
 
   const engine: LiveEngine = {
     start(startOpts = {}) {
-      if (started) return;
-      started = true;
+      if (life.phase !== 'idle') return;
       const { resume } = startOpts;
       if (resume) {
         act({ type: 'seed', data: resume });
@@ -336,7 +324,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       signal({ type: 'reset', at: env.now() });
       flushNow();
       unsubscribers.push(env.onVisibilityChange(onVisibility), env.onOnlineChange(onOnline));
-      if (!env.isOnline()) offlineSince = env.monotonic();
+      dispatch({ type: 'start', online: env.isOnline(), monotonic: env.monotonic() });
       const { data: auth } = client.auth.onAuthStateChange((event) => {
         // never call back into auth-js from inside its own callback
         env.setTimeout(() => session.onAuthEvent(event), 0);
@@ -346,36 +334,19 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       void session.restore();
     },
     stop() {
-      if (stopped) return;
-      stopped = true;
+      if (life.phase === 'stopped') return;
       session.stop();
-      stopData();
+      dispatch({ type: 'stop' });
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
-      flushNow();
       state.dispose();
     },
-    pause() {
-      if (paused || !session.isSignedIn()) return;
-      paused = true;
-      stopData();
-      signal({ type: 'pause', at: env.now() });
-      flushNow();
-    },
-    resume() {
-      if (!paused) return;
-      paused = false;
-      void startData();
-    },
+    pause: () => dispatch({ type: 'pause' }),
+    resume: () => dispatch({ type: 'resume' }),
     setRevenueRange(range) {
       if (range === state.data.revenue.range) return;
       act({ type: 'revenue/loading', range });
-      if (role === 'support') act({ type: 'revenue/unavailable' });
-      if (!dataRunning) {
-        if (session.isSignedIn() && role === 'admin') void runner.runDetached(true);
-        return;
-      }
-      clock.scheduleBoundary();
-      scheduler.kick();
+      if (role() === 'support') act({ type: 'revenue/unavailable' });
+      dispatch({ type: 'rangeChanged' });
     },
     loadOlderActivity() {
       if (session.isSignedIn()) runner.loadOlder();
@@ -385,8 +356,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (part === 'feed' ? data.feed.status === 'error' : data[part].status === 'error') {
         act(loadingAction(part, data.revenue.range));
       }
-      if (dataRunning) scheduler.kick();
-      else if (session.isSignedIn()) void runner.runDetached(false);
+      dispatch({ type: 'retry' });
     },
     signIn: (email, password) => session.signIn(email, password),
     signOut: () => session.end(null),
