@@ -111,7 +111,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     limits: { burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec },
     retryDelaysMs: opts.syncRetryDelaysMs,
     jittered,
-    run: (generation) => runner.run(generation),
+    run: (generation, purpose) => runner.run(generation, purpose),
   });
 
   const deltas = createDeltaIntake({
@@ -148,6 +148,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     isCurrent: (generation) => scheduler.isCurrent(generation),
     markDirty: () => scheduler.markDirty(),
     canSync: () => scheduler.isEnabled(),
+    requestOnce: (purpose) => scheduler.once(purpose),
     deltas: broadcast ? deltas : undefined,
     onRevenueReplaced: () => revenueChanged({ source: 'sync' }),
     onUnauthorized: () => {
@@ -290,8 +291,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       case 'enableSync':
         return scheduler.enable();
       case 'syncOnce':
-        void runner.runDetached(effect.revenueOnly);
-        return;
+        return scheduler.once({ kind: 'paused', revenueOnly: effect.revenueOnly });
       case 'flush':
         return flushNow();
     }

@@ -8,7 +8,7 @@ import type { LiveEnvironment } from './environment';
 import { olderPageAnchor, type OlderPage } from './feed-window';
 import type { LiveApi } from './live-api';
 import { revenueWindow } from './revenue-window';
-import type { SyncOutcome } from './sync-scheduler';
+import type { SyncOutcome, SyncPurpose } from './sync-scheduler';
 import type { LiveConnection, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
 
 export interface SyncRunnerDeps {
@@ -28,6 +28,8 @@ export interface SyncRunnerDeps {
   markDirty(): void;
   /** syncs run now (false while paused or before the channels are confirmed) */
   canSync(): boolean;
+  /** paused: one request outside the schedule (it still waits for any request in flight) */
+  requestOnce(purpose: Exclude<SyncPurpose, { kind: 'loop' }>): void;
   /** PostgREST refused the JWT: refresh the session (then sync again) */
   onUnauthorized(): void;
   /** broadcast mode: deltas applied meanwhile decide whether an answer is newer than what is held */
@@ -35,6 +37,8 @@ export interface SyncRunnerDeps {
   /** an answer changed the revenue series (not merely re-sent it) */
   onRevenueReplaced?(): void;
 }
+
+const LOOP: SyncPurpose = { kind: 'loop' };
 
 /** An older page waiting for the next sync to confirm the log's epoch did not change under it. */
 interface PendingOlder {
@@ -71,7 +75,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   let olderRetries = 0;
   let feedCap = opts.feedCap;
   let lastOkAt = Number.NEGATIVE_INFINITY;
-  /** bumped by stop(): a detached sync's late answer is dropped */
+  /** bumped by stop() and forget(): a paused request's late answer is dropped */
   let detached = 0;
   /** local order of sync starts and older pages' arrivals (not a delta's seq) */
   let tick = 0;
@@ -106,28 +110,59 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     }
   }
 
-  async function run(generation: number): Promise<SyncOutcome> {
+  /**
+   * The one place that calls dashboard_sync, whatever the purpose (sync-scheduler.ts keeps it to one
+   * request in flight): the schedule's sync (`loop`) lands everything; a paused view asks for one
+   * answer to a retry or a new range (`paused`), or only whether the log's epoch still holds so that
+   * an older page may join (`confirm`). A late answer (its generation or pause is over) is dropped.
+   */
+  async function run(generation: number, purpose: SyncPurpose = LOOP): Promise<SyncOutcome> {
+    const loop = purpose.kind === 'loop';
+    const pausedAt = detached;
+    const current = () => (loop ? deps.isCurrent(generation) : pausedAt === detached);
     const p = params();
-    const range = deps.read().revenue.range;
+    const held = deps.read();
+    const range = held.revenue.range;
     const conn = deps.conn();
-    const mark = conn.realtime === 'ready' && deps.realtimeReady() ? conn.readyMark : null;
-    const commitTs = pendingCommitTs;
-    pendingCommitTs = null;
-    const fresh = freshOwed;
-    freshOwed = false;
+    const mark = loop && conn.realtime === 'ready' && deps.realtimeReady() ? conn.readyMark : null;
+    const commitTs = loop ? pendingCommitTs : null;
+    if (loop) pendingCommitTs = null;
+    const fresh = loop && freshOwed;
+    if (loop) freshOwed = false;
     const startedTick = ++tick;
     const sentTick = deps.deltas?.sent() ?? 0;
     let sync: SyncSnapshot;
     try {
       sync = await call(p);
     } catch (error) {
-      if (!deps.isCurrent(generation)) return 'ok';
+      if (!current()) return 'ok';
+      if (purpose.kind === 'confirm') {
+        pendingOlder = null;
+        act({ type: 'feed/older-failed', error: errorMessage(error) });
+        return 'ok';
+      }
+      failed(error);
+      if (!loop) return 'ok';
       if (commitTs !== null) pendingCommitTs = Math.max(pendingCommitTs ?? 0, commitTs);
       freshOwed ||= fresh;
-      failed(error);
       return 'failed';
     }
-    if (!deps.isCurrent(generation)) return 'ok';
+    if (!current()) return 'ok';
+    if (purpose.kind === 'confirm') {
+      // paused: applying the answer would unfreeze the view; it only says whether the epoch held
+      if (!sync.reset && sync.epoch === held.epoch) landOlder(Number.POSITIVE_INFINITY, false);
+      else {
+        pendingOlder = null;
+        act({ type: 'feed/older-cancelled' });
+      }
+      return 'ok';
+    }
+    if (purpose.kind === 'paused') {
+      // `revenueOnly` keeps the paused view frozen except for the chart that was asked for
+      if (!purpose.revenueOnly) land(p, sync, range, sentTick);
+      else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
+      return 'ok';
+    }
     const taken = land(p, sync, range, sentTick);
     signal({ type: 'sync-ok', at: env.now(), mark });
     if (commitTs !== null) signal({ type: 'commit-to-screen', ms: env.now() - commitTs });
@@ -177,25 +212,6 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     }
   }
 
-  /**
-   * One sync outside the schedule, while the engine is paused (a retry, or a new revenue range):
-   * `revenueOnly` keeps the paused view frozen except for the chart that was asked for.
-   */
-  async function runDetached(revenueOnly: boolean) {
-    const mine = ++detached;
-    const p = params();
-    const range = deps.read().revenue.range;
-    const sentTick = deps.deltas?.sent() ?? 0;
-    try {
-      const sync = await call(p);
-      if (mine !== detached) return;
-      if (!revenueOnly) land(p, sync, range, sentTick);
-      else if (sync.revenue !== null) act({ type: 'revenue/loaded', range, points: sync.revenue, now: env.now() });
-    } catch (error) {
-      if (mine === detached) failed(error);
-    }
-  }
-
   function failed(error: unknown) {
     const network = isNetworkError(error);
     const message = network ? 'Cannot reach the server' : errorMessage(error);
@@ -227,28 +243,6 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     }
   }
 
-  /**
-   * Paused: no scheduled sync will come, and applying one would unfreeze the view. One call only to
-   * learn whether the log's epoch is still the one held; the page joins only then.
-   */
-  async function confirmWhilePaused() {
-    const mine = detached;
-    const epoch = deps.read().epoch;
-    try {
-      const sync = await call(params());
-      if (mine !== detached) return;
-      if (!sync.reset && sync.epoch === epoch) landOlder(Number.POSITIVE_INFINITY, false);
-      else {
-        pendingOlder = null;
-        act({ type: 'feed/older-cancelled' });
-      }
-    } catch (error) {
-      if (mine !== detached) return;
-      pendingOlder = null;
-      act({ type: 'feed/older-failed', error: errorMessage(error) });
-    }
-  }
-
   async function fetchOlder() {
     const data = deps.read();
     const before = olderPageAnchor(data.feed, data.cursor);
@@ -260,8 +254,9 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
         page: { before, generation, rows: page.items, full: page.rowCount >= opts.olderPageSize },
         receivedTick: ++tick,
       };
+      // paused: no scheduled sync will come; one request learns whether the epoch still holds
       if (deps.canSync()) deps.markDirty();
-      else await confirmWhilePaused();
+      else deps.requestOnce({ kind: 'confirm' });
     } catch (error) {
       if (deps.read().feed.generation !== generation) return;
       const message = errorMessage(error);
@@ -272,7 +267,6 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
 
   return {
     run,
-    runDetached,
     loadOlder() {
       const feed = deps.read().feed;
       if (feed.loadingOlder || !feed.hasMore || feed.status !== 'ready') return;

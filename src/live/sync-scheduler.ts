@@ -3,6 +3,15 @@ import { fullBucket, takeToken, waitForToken, type BucketLimits } from './token-
 
 export type SyncOutcome = 'ok' | 'failed';
 
+/** What a request is for (sync-runner.ts): the schedule's sync, or one asked for while paused. */
+export type SyncPurpose =
+  | { kind: 'loop' }
+  /** a retry (everything) or a new range (`revenueOnly`: the chart only) */
+  | { kind: 'paused'; revenueOnly: boolean }
+  /** only whether the log's epoch still holds, for an older page to join */
+  | { kind: 'confirm' };
+type OneOff = Exclude<SyncPurpose, { kind: 'loop' }>;
+
 export interface SyncSchedulerDeps {
   env: LiveEnvironment;
   limits: BucketLimits;
@@ -10,7 +19,7 @@ export interface SyncSchedulerDeps {
   retryDelaysMs: readonly number[];
   jittered(ms: number): number;
   /** one sync; `generation` tells it whether its answer is still wanted (isCurrent) */
-  run(generation: number): Promise<SyncOutcome>;
+  run(generation: number, purpose?: SyncPurpose): Promise<SyncOutcome>;
 }
 
 /**
@@ -18,6 +27,8 @@ export interface SyncSchedulerDeps {
  * time; a change while idle syncs at once (leading edge); a token bucket bounds the rate whatever
  * the event rate; a failed sync retries with backoff and jitter. Every interval here is on the
  * monotonic clock. One generation: bumped by disable(), so answers from before are dropped.
+ * While disabled (paused), `once()` queues a request outside the schedule (one per kind); it too
+ * waits for whatever is in flight, so there is never more than one request at a time.
  */
 export function createSyncScheduler(deps: SyncSchedulerDeps) {
   const { env, limits } = deps;
@@ -30,6 +41,7 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
   let failures = 0;
   let retryAt = Number.NEGATIVE_INFINITY;
   let generation = 0;
+  let oneOffs: OneOff[] = [];
 
   function clearTimer() {
     if (timer !== null) env.clearTimeout(timer);
@@ -37,6 +49,17 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
   }
 
   function pump() {
+    if (!enabled && !inFlight && oneOffs.length > 0) {
+      const [purpose, ...rest] = oneOffs as [OneOff, ...OneOff[]];
+      oneOffs = rest;
+      inFlight = true;
+      const settle = () => {
+        inFlight = false;
+        pump();
+      };
+      void deps.run(generation, purpose).then(settle, settle);
+      return;
+    }
     if (!enabled || inFlight || !dirty || timer !== null) return;
     const now = env.monotonic();
     const wait = Math.max(waitForToken(bucket, limits, now), retryAt - now);
@@ -93,6 +116,17 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
     },
     enable() {
       enabled = true;
+      oneOffs = [];
+      pump();
+    },
+    /** disabled (paused): one request outside the schedule, after whatever is in flight */
+    once(purpose: OneOff) {
+      if (enabled) return;
+      const same = oneOffs.find((o) => o.kind === purpose.kind);
+      if (same === undefined) oneOffs = [...oneOffs, purpose];
+      else if (same.kind === 'paused' && purpose.kind === 'paused' && !purpose.revenueOnly) {
+        oneOffs = oneOffs.map((o) => (o === same ? purpose : o));
+      }
       pump();
     },
     /**
@@ -105,11 +139,12 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
       dirty = false;
       failures = 0;
       retryAt = Number.NEGATIVE_INFINITY;
+      oneOffs = [];
       clearTimer();
     },
     isCurrent: (g: number) => g === generation && enabled,
     isEnabled: () => enabled,
-    isIdle: () => !inFlight && timer === null && (!dirty || !enabled),
+    isIdle: () => !inFlight && timer === null && (!dirty || !enabled) && oneOffs.length === 0,
     /** a request is outstanding (its answer, or its failure, is still to come) */
     inFlight: () => inFlight,
     failures: () => failures,

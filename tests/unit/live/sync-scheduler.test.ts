@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withJitter } from '@/live/engine-options';
-import { createSyncScheduler, type SyncOutcome } from '@/live/sync-scheduler';
+import { createSyncScheduler, type SyncOutcome, type SyncPurpose } from '@/live/sync-scheduler';
 import { createFakeEnv, settle } from './fakes';
 
 beforeEach(() => {
@@ -14,15 +14,15 @@ afterEach(() => {
 function setup(opts: { auto?: SyncOutcome; random?: () => number } = {}) {
   const { env } = createFakeEnv();
   if (opts.random) env.random = opts.random;
-  const runs: { at: number; generation: number; finish: (o: SyncOutcome) => void }[] = [];
+  const runs: { at: number; generation: number; purpose?: SyncPurpose; finish: (o: SyncOutcome) => void }[] = [];
   const scheduler = createSyncScheduler({
     env,
     limits: { burst: 4, ratePerSec: 3 },
     retryDelaysMs: [250, 1_000, 2_000, 5_000],
     jittered: (ms) => withJitter(ms, 0.2, env.random),
-    run: (generation) =>
+    run: (generation, purpose) =>
       new Promise<SyncOutcome>((resolve) => {
-        runs.push({ at: performance.now(), generation, finish: resolve });
+        runs.push({ at: performance.now(), generation, purpose, finish: resolve });
         if (opts.auto) resolve(opts.auto);
       }),
   });
@@ -182,5 +182,35 @@ describe('sync scheduler', () => {
     expect(runs).toHaveLength(5);
     await settle(400);
     expect(runs).toHaveLength(6);
+  });
+
+  it('paused: one-off requests wait for the request in flight, one per kind, and never run once the schedule is back', async () => {
+    const { scheduler, runs } = setup();
+    scheduler.markDirty();
+    expect(runs).toHaveLength(1);
+    scheduler.disable(); // paused while the schedule's sync is under way
+    scheduler.once({ kind: 'paused', revenueOnly: true });
+    scheduler.once({ kind: 'paused', revenueOnly: false }); // a retry widens the pending new range
+    scheduler.once({ kind: 'confirm' });
+    scheduler.once({ kind: 'confirm' });
+    expect(runs).toHaveLength(1); // never two requests at once
+    expect(scheduler.isIdle()).toBe(false);
+    runs[0]!.finish('ok');
+    await settle(0);
+    expect(runs.map((r) => r.purpose)).toEqual([undefined, { kind: 'paused', revenueOnly: false }]);
+    runs[1]!.finish('failed');
+    await settle(0);
+    expect(runs[2]?.purpose).toEqual({ kind: 'confirm' });
+    runs[2]!.finish('ok');
+    await settle(10_000);
+    expect(runs).toHaveLength(3);
+    expect(scheduler.isIdle()).toBe(true);
+    // resumed: what was still queued is moot, the schedule's sync brings everything
+    scheduler.once({ kind: 'confirm' });
+    runs[3]!.finish('ok');
+    scheduler.enable();
+    scheduler.once({ kind: 'paused', revenueOnly: false });
+    await settle(10_000);
+    expect(runs).toHaveLength(4);
   });
 });
