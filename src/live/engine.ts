@@ -110,7 +110,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     env,
     limits: { burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec },
     retryDelaysMs: opts.syncRetryDelaysMs,
-    jittered,
+    jitter: opts.jitter,
     run: (generation, purpose) => runner.run(generation, purpose),
   });
 

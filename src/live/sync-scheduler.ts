@@ -1,5 +1,5 @@
 import type { LiveEnvironment, TimerHandle } from './environment';
-import { fullBucket, takeToken, waitForToken, type BucketLimits } from './token-bucket';
+import { fullBucket, takeToken, waitForToken, type BucketLimits, type TokenBucket } from './token-bucket';
 
 export type SyncOutcome = 'ok' | 'failed';
 
@@ -10,144 +10,209 @@ export type SyncPurpose =
   | { kind: 'paused'; revenueOnly: boolean }
   /** only whether the log's epoch still holds, for an older page to join */
   | { kind: 'confirm' };
-type OneOff = Exclude<SyncPurpose, { kind: 'loop' }>;
+export type OneOff = Exclude<SyncPurpose, { kind: 'loop' }>;
+
+/**
+ * When to sync, as data, changed only by `syncStep` (pure). Pushes, polls, timers and wake-ups only
+ * mark it dirty; one request runs at a time; a change while idle syncs at once (leading edge); a
+ * token bucket bounds the rate whatever the event rate; a failed sync retries with backoff and
+ * jitter. Every time here is monotonic.
+ *
+ * Invariants:
+ * - at most one request is outstanding (`inFlight`), whatever its generation or purpose: pausing,
+ *   resuming or signing out never starts a second one beside it;
+ * - `generation` grows on disable(): an answer to an earlier generation is not the loop's any more
+ *   (the runner drops it), but its settling still frees the way;
+ * - a loop request starts only while `enabled`, `dirty`, no timer is armed (`waiting`), a token is
+ *   there and any backoff is over; a one-off (paused) request only while disabled;
+ * - `waiting` is true exactly while the runtime holds an armed timer.
+ */
+export interface SyncLoop {
+  enabled: boolean;
+  dirty: boolean;
+  inFlight: boolean;
+  waiting: boolean;
+  failures: number;
+  retryAt: number;
+  generation: number;
+  bucket: TokenBucket;
+  /** paused: requests outside the schedule, one per kind */
+  oneOffs: OneOff[];
+}
+
+export type SyncLoopEvent =
+  /** something may have changed: sync as soon as the bucket (and a backoff) allows */
+  | { type: 'mark' }
+  /** a wake-up (back online, tab visible, resumed): forget the backoff and sync now if allowed */
+  | { type: 'kick' }
+  | { type: 'enable' }
+  /** nothing runs; an answer under way is dropped (its generation is over) but stays outstanding */
+  | { type: 'disable' }
+  /** disabled (paused): one request outside the schedule, after whatever is in flight */
+  | { type: 'once'; purpose: OneOff }
+  | { type: 'timer' }
+  /** a request settled; `random` in [0, 1) draws the backoff's jitter */
+  | { type: 'settled'; generation: number; loop: boolean; outcome: SyncOutcome; random: number };
+
+export type SyncLoopEffect =
+  | { type: 'request'; generation: number; purpose: SyncPurpose }
+  | { type: 'arm'; ms: number }
+  | { type: 'disarm' };
+
+export interface SyncLoopConfig {
+  limits: BucketLimits;
+  /** after the n-th failure in a row, wait retryDelaysMs[n-1] (the last one repeats), jittered */
+  retryDelaysMs: readonly number[];
+  jitter: number;
+}
+
+const LOOP: SyncPurpose = { kind: 'loop' };
+
+export function initialSyncLoop(limits: BucketLimits, now: number): SyncLoop {
+  return {
+    enabled: false,
+    dirty: false,
+    inFlight: false,
+    waiting: false,
+    failures: 0,
+    retryAt: Number.NEGATIVE_INFINITY,
+    generation: 0,
+    bucket: fullBucket(limits, now),
+    oneOffs: [],
+  };
+}
+
+interface Step {
+  state: SyncLoop;
+  effects: SyncLoopEffect[];
+}
+
+/** Starts what may start now: the one place that decides whether a request goes out. */
+function pump(s: SyncLoop, now: number, config: SyncLoopConfig, effects: SyncLoopEffect[] = []): Step {
+  if (!s.enabled && !s.inFlight && s.oneOffs.length > 0) {
+    const [purpose, ...rest] = s.oneOffs as [OneOff, ...OneOff[]];
+    return { state: { ...s, oneOffs: rest, inFlight: true }, effects: [...effects, { type: 'request', generation: s.generation, purpose }] };
+  }
+  if (!s.enabled || s.inFlight || !s.dirty || s.waiting) return { state: s, effects };
+  const wait = Math.max(waitForToken(s.bucket, config.limits, now), s.retryAt - now);
+  if (wait > 0) return { state: { ...s, waiting: true }, effects: [...effects, { type: 'arm', ms: wait }] };
+  const bucket = takeToken(s.bucket, config.limits, now);
+  if (bucket === null) return { state: s, effects }; // cannot happen after waitForToken() = 0
+  return {
+    state: { ...s, bucket, dirty: false, inFlight: true },
+    effects: [...effects, { type: 'request', generation: s.generation, purpose: LOOP }],
+  };
+}
+
+function disarm(s: SyncLoop): Step {
+  return s.waiting ? { state: { ...s, waiting: false }, effects: [{ type: 'disarm' }] } : { state: s, effects: [] };
+}
+
+export function syncStep(s: SyncLoop, event: SyncLoopEvent, now: number, config: SyncLoopConfig): Step {
+  switch (event.type) {
+    case 'mark':
+      return pump({ ...s, dirty: true }, now, config);
+    case 'kick': {
+      const d = disarm({ ...s, retryAt: Number.NEGATIVE_INFINITY, dirty: true });
+      return pump(d.state, now, config, d.effects);
+    }
+    case 'enable':
+      return pump({ ...s, enabled: true, oneOffs: [] }, now, config);
+    case 'disable': {
+      const d = disarm(s);
+      return {
+        state: { ...d.state, generation: s.generation + 1, enabled: false, dirty: false, failures: 0, retryAt: Number.NEGATIVE_INFINITY, oneOffs: [] },
+        effects: d.effects,
+      };
+    }
+    case 'once': {
+      if (s.enabled) return { state: s, effects: [] };
+      const { purpose } = event;
+      const same = s.oneOffs.find((o) => o.kind === purpose.kind);
+      let oneOffs = s.oneOffs;
+      if (same === undefined) oneOffs = [...oneOffs, purpose];
+      // a retry widens a pending new range (both are answered by one full answer)
+      else if (same.kind === 'paused' && purpose.kind === 'paused' && !purpose.revenueOnly) oneOffs = oneOffs.map((o) => (o === same ? purpose : o));
+      return pump({ ...s, oneOffs }, now, config);
+    }
+    case 'timer':
+      return pump({ ...s, waiting: false }, now, config);
+    case 'settled': {
+      const freed = { ...s, inFlight: false };
+      // an answer from before disable(), or a paused request: the way is free for the next one
+      if (!event.loop || event.generation !== s.generation) return pump(freed, now, config);
+      if (event.outcome === 'ok') return pump({ ...freed, failures: 0, retryAt: Number.NEGATIVE_INFINITY }, now, config);
+      const failures = s.failures + 1;
+      const delay = config.retryDelaysMs[Math.min(failures, config.retryDelaysMs.length) - 1] ?? 1_000;
+      const jittered = Math.round(delay * (1 - config.jitter + 2 * config.jitter * event.random));
+      return pump({ ...freed, failures, retryAt: now + jittered, dirty: true }, now, config);
+    }
+  }
+}
 
 export interface SyncSchedulerDeps {
   env: LiveEnvironment;
   limits: BucketLimits;
-  /** after the n-th failure in a row, wait retryDelaysMs[n-1] (the last one repeats), jittered */
   retryDelaysMs: readonly number[];
-  jittered(ms: number): number;
+  /** the backoff's jitter (0.2 = ± 20 %) */
+  jitter: number;
   /** one sync; `generation` tells it whether its answer is still wanted (isCurrent) */
-  run(generation: number, purpose?: SyncPurpose): Promise<SyncOutcome>;
+  run(generation: number, purpose: SyncPurpose): Promise<SyncOutcome>;
 }
 
-/**
- * When to sync. Pushes, polls, timers and wake-ups only mark the engine dirty; one sync runs at a
- * time; a change while idle syncs at once (leading edge); a token bucket bounds the rate whatever
- * the event rate; a failed sync retries with backoff and jitter. Every interval here is on the
- * monotonic clock. One generation: bumped by disable(), so answers from before are dropped.
- * While disabled (paused), `once()` queues a request outside the schedule (one per kind); it too
- * waits for whatever is in flight, so there is never more than one request at a time.
- */
+/** The runtime of `syncStep`: it holds the state and the one timer, and starts the requests. */
 export function createSyncScheduler(deps: SyncSchedulerDeps) {
-  const { env, limits } = deps;
-  let bucket = fullBucket(limits, env.monotonic());
-  let enabled = false;
-  let dirty = false;
-  /** a request is outstanding, whatever its generation: never two at once (pause/resume included) */
-  let inFlight = false;
+  const { env } = deps;
+  const config: SyncLoopConfig = { limits: deps.limits, retryDelaysMs: deps.retryDelaysMs, jitter: deps.jitter };
+  let state = initialSyncLoop(deps.limits, env.monotonic());
   let timer: TimerHandle | null = null;
-  let failures = 0;
-  let retryAt = Number.NEGATIVE_INFINITY;
-  let generation = 0;
-  let oneOffs: OneOff[] = [];
+  const queue: SyncLoopEvent[] = [];
+  let dispatching = false;
 
-  function clearTimer() {
-    if (timer !== null) env.clearTimeout(timer);
-    timer = null;
+  function dispatch(event: SyncLoopEvent) {
+    queue.push(event);
+    if (dispatching) return;
+    dispatching = true;
+    try {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        const result = syncStep(state, next, env.monotonic(), config);
+        state = result.state;
+        for (const effect of result.effects) perform(effect);
+      }
+    } finally {
+      dispatching = false;
+    }
   }
 
-  function pump() {
-    if (!enabled && !inFlight && oneOffs.length > 0) {
-      const [purpose, ...rest] = oneOffs as [OneOff, ...OneOff[]];
-      oneOffs = rest;
-      inFlight = true;
-      const settle = () => {
-        inFlight = false;
-        pump();
-      };
-      void deps.run(generation, purpose).then(settle, settle);
-      return;
-    }
-    if (!enabled || inFlight || !dirty || timer !== null) return;
-    const now = env.monotonic();
-    const wait = Math.max(waitForToken(bucket, limits, now), retryAt - now);
-    if (wait > 0) {
+  function perform(effect: SyncLoopEffect) {
+    if (effect.type === 'arm') {
       timer = env.setTimeout(() => {
         timer = null;
-        pump();
-      }, wait);
-      return;
-    }
-    const taken = takeToken(bucket, limits, now);
-    if (taken === null) return; // cannot happen after waitForToken() = 0; pump again on the next mark
-    bucket = taken;
-    dirty = false;
-    inFlight = true;
-    const mine = generation;
-    void deps.run(mine).then(
-      (outcome) => finish(mine, outcome),
-      () => finish(mine, 'failed'),
-    );
-  }
-
-  function finish(mine: number, outcome: SyncOutcome) {
-    inFlight = false;
-    if (mine !== generation) {
-      // an answer from before disable(): dropped, but the way is free for the one now wanted
-      pump();
-      return;
-    }
-    if (outcome === 'failed') {
-      failures += 1;
-      const delays = deps.retryDelaysMs;
-      retryAt = env.monotonic() + deps.jittered(delays[Math.min(failures, delays.length) - 1] ?? 1_000);
-      dirty = true;
+        dispatch({ type: 'timer' });
+      }, effect.ms);
+    } else if (effect.type === 'disarm') {
+      if (timer !== null) env.clearTimeout(timer);
+      timer = null;
     } else {
-      failures = 0;
-      retryAt = Number.NEGATIVE_INFINITY;
+      const { generation, purpose } = effect;
+      const loop = purpose.kind === 'loop';
+      const settled = (outcome: SyncOutcome) => dispatch({ type: 'settled', generation, loop, outcome, random: env.random() });
+      void deps.run(generation, purpose).then(settled, () => settled('failed'));
     }
-    pump();
   }
 
   return {
-    /** something may have changed: sync as soon as the bucket (and a backoff) allows */
-    markDirty() {
-      dirty = true;
-      pump();
-    },
-    /** a wake-up (back online, tab visible, resumed): forget the backoff and sync now if allowed */
-    kick() {
-      retryAt = Number.NEGATIVE_INFINITY;
-      dirty = true;
-      clearTimer();
-      pump();
-    },
-    enable() {
-      enabled = true;
-      oneOffs = [];
-      pump();
-    },
-    /** disabled (paused): one request outside the schedule, after whatever is in flight */
-    once(purpose: OneOff) {
-      if (enabled) return;
-      const same = oneOffs.find((o) => o.kind === purpose.kind);
-      if (same === undefined) oneOffs = [...oneOffs, purpose];
-      else if (same.kind === 'paused' && purpose.kind === 'paused' && !purpose.revenueOnly) {
-        oneOffs = oneOffs.map((o) => (o === same ? purpose : o));
-      }
-      pump();
-    },
-    /**
-     * nothing runs; an answer still under way is dropped (its generation is over), but it stays
-     * outstanding: the next sync starts only once it has settled
-     */
-    disable() {
-      generation += 1;
-      enabled = false;
-      dirty = false;
-      failures = 0;
-      retryAt = Number.NEGATIVE_INFINITY;
-      oneOffs = [];
-      clearTimer();
-    },
-    isCurrent: (g: number) => g === generation && enabled,
-    isEnabled: () => enabled,
-    isIdle: () => !inFlight && timer === null && (!dirty || !enabled) && oneOffs.length === 0,
+    markDirty: () => dispatch({ type: 'mark' }),
+    kick: () => dispatch({ type: 'kick' }),
+    enable: () => dispatch({ type: 'enable' }),
+    disable: () => dispatch({ type: 'disable' }),
+    once: (purpose: OneOff) => dispatch({ type: 'once', purpose }),
+    isCurrent: (g: number) => g === state.generation && state.enabled,
+    isEnabled: () => state.enabled,
+    isIdle: () => !state.inFlight && !state.waiting && (!state.dirty || !state.enabled) && state.oneOffs.length === 0,
     /** a request is outstanding (its answer, or its failure, is still to come) */
-    inFlight: () => inFlight,
-    failures: () => failures,
+    inFlight: () => state.inFlight,
+    failures: () => state.failures,
   };
 }
 

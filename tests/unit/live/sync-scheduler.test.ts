@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { withJitter } from '@/live/engine-options';
-import { createSyncScheduler, type SyncOutcome, type SyncPurpose } from '@/live/sync-scheduler';
+import {
+  createSyncScheduler,
+  initialSyncLoop,
+  syncStep,
+  type SyncLoop,
+  type SyncLoopEvent,
+  type SyncOutcome,
+  type SyncPurpose,
+} from '@/live/sync-scheduler';
+import { mulberry32 } from '../../support/rng.ts';
 import { createFakeEnv, settle } from './fakes';
 
 beforeEach(() => {
@@ -19,7 +27,7 @@ function setup(opts: { auto?: SyncOutcome; random?: () => number } = {}) {
     env,
     limits: { burst: 4, ratePerSec: 3 },
     retryDelaysMs: [250, 1_000, 2_000, 5_000],
-    jittered: (ms) => withJitter(ms, 0.2, env.random),
+    jitter: 0.2,
     run: (generation, purpose) =>
       new Promise<SyncOutcome>((resolve) => {
         runs.push({ at: performance.now(), generation, purpose, finish: resolve });
@@ -130,7 +138,7 @@ describe('sync scheduler', () => {
       env,
       limits: { burst: 4, ratePerSec: 3 },
       retryDelaysMs: [250],
-      jittered: (ms) => ms,
+      jitter: 0,
       // a fake api: each call is outstanding until the test answers it
       run: (generation) =>
         new Promise<SyncOutcome>((resolve) => {
@@ -197,7 +205,7 @@ describe('sync scheduler', () => {
     expect(scheduler.isIdle()).toBe(false);
     runs[0]!.finish('ok');
     await settle(0);
-    expect(runs.map((r) => r.purpose)).toEqual([undefined, { kind: 'paused', revenueOnly: false }]);
+    expect(runs.map((r) => r.purpose)).toEqual([{ kind: 'loop' }, { kind: 'paused', revenueOnly: false }]);
     runs[1]!.finish('failed');
     await settle(0);
     expect(runs[2]?.purpose).toEqual({ kind: 'confirm' });
@@ -212,5 +220,52 @@ describe('sync scheduler', () => {
     scheduler.once({ kind: 'paused', revenueOnly: false });
     await settle(10_000);
     expect(runs).toHaveLength(4);
+  });
+
+  it('seeded random interleavings (syncStep): one request at a time, loop requests only enabled and dirty, one-offs only disabled', () => {
+    const config = { limits: { burst: 4, ratePerSec: 3 }, retryDelaysMs: [250, 1_000], jitter: 0.2 };
+    for (let seed = 1; seed <= 200; seed++) {
+      const next = mulberry32(seed);
+      let s: SyncLoop = initialSyncLoop(config.limits, 0);
+      let now = 0;
+      let timerArmed = false;
+      const outstanding: { generation: number; loop: boolean }[] = [];
+      for (let i = 0; i < 150; i++) {
+        now += Math.floor(next() * 400);
+        const r = next();
+        let event: SyncLoopEvent;
+        if (r < 0.2) event = { type: 'mark' };
+        else if (r < 0.27) event = { type: 'kick' };
+        else if (r < 0.35) event = { type: 'enable' };
+        else if (r < 0.42) event = { type: 'disable' };
+        else if (r < 0.5) event = { type: 'once', purpose: next() < 0.5 ? { kind: 'confirm' } : { kind: 'paused', revenueOnly: next() < 0.5 } };
+        else if (r < 0.65 && timerArmed) event = { type: 'timer' };
+        else if (outstanding.length > 0) {
+          const done = outstanding.shift()!;
+          event = { type: 'settled', ...done, outcome: next() < 0.3 ? 'failed' : 'ok', random: next() };
+        } else event = { type: 'mark' };
+        if (event.type === 'timer') timerArmed = false;
+        const before = s;
+        const result = syncStep(s, event, now, config);
+        s = result.state;
+        const where = `seed ${seed} step ${i} ${event.type}`;
+        for (const e of result.effects) {
+          if (e.type === 'arm') {
+            expect(timerArmed, where).toBe(false);
+            timerArmed = true;
+          }
+          if (e.type === 'disarm') timerArmed = false;
+          if (e.type === 'request') {
+            outstanding.push({ generation: e.generation, loop: e.purpose.kind === 'loop' });
+            if (e.purpose.kind === 'loop') expect(s.enabled && (before.dirty || event.type === 'mark' || event.type === 'kick'), where).toBe(true);
+            else expect(s.enabled, where).toBe(false);
+          }
+        }
+        expect(outstanding.length, where).toBeLessThanOrEqual(1);
+        expect(s.inFlight, where).toBe(outstanding.length === 1);
+        expect(s.waiting, where).toBe(timerArmed);
+        if (s.enabled) expect(s.oneOffs, where).toEqual([]);
+      }
+    }
   });
 });
