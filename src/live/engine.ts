@@ -8,7 +8,7 @@ import { createEngineClock } from './engine-clock';
 import { DEFAULT_LIVE_OPTIONS, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
 import type { LiveEngine } from './engine-interface';
 import { createEngineState } from './engine-state';
-import { initialLifecycle, step, type Lifecycle, type LifecycleEffect, type LifecycleEvent } from './lifecycle';
+import { engineStep, initialEngineState, type EngineConfig, type EngineEffect, type EngineEvent } from './engine-step';
 import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
 import { createPollScheduler } from './poll-scheduler';
@@ -17,7 +17,7 @@ import { useConnectionStore, type ConnectionStore } from './stores/connection-st
 import { useDashboardStore, type DashboardStore } from './stores/dashboard-store';
 import { useSessionStore, type SessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
-import { createSyncScheduler } from './sync-scheduler';
+import type { SyncOutcome } from './sync-loop';
 import type { LiveTable } from './parse-change';
 import { openTableChannel } from './table-channel';
 import { EVERYTHING_TOUCHED } from './change-clock';
@@ -65,11 +65,12 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     if (unheard) state.act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED });
   };
 
-  /** the lifecycle (lifecycle.ts): changed only by dispatch(), which performs step()'s effects */
-  let life: Lifecycle = initialLifecycle;
+  /** the lifecycle and the sync loop (engine-step.ts): changed only by dispatch(), which performs engineStep's effects */
+  let core = initialEngineState({ burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec }, env.monotonic());
   let readyTimer: TimerHandle | null = null;
-  const running = () => life.phase === 'running';
-  const role = (): StaffRole => (life.phase === 'running' || life.phase === 'paused' ? life.role : 'admin');
+  let syncTimer: TimerHandle | null = null;
+  const running = () => core.life.phase === 'running';
+  const role = (): StaffRole => (core.life.phase === 'running' || core.life.phase === 'paused' ? core.life.role : 'admin');
   const unsubscribers: Array<() => void> = [];
   const revenueListeners = new Set<(change: RevenueChange) => void>();
   const revenueChanged = (change: RevenueChange) => {
@@ -84,35 +85,31 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   const broadcast = opts.transport === 'broadcast';
   /** the channels this role needs: its delta topic, or one per table it may read */
   const channelKeys = (): string[] => (broadcast ? [deltaTopic(role())] : tablesFor(role()));
-  const lifeConfig = {
-    refreshMs: broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs,
-    longOfflineMs: opts.longOfflineMs,
+  const coreConfig: EngineConfig = {
+    life: { refreshMs: broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs, longOfflineMs: opts.longOfflineMs },
+    sync: {
+      limits: { burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec },
+      retryDelaysMs: opts.syncRetryDelaysMs,
+      jitter: opts.jitter,
+    },
   };
-  const pending: LifecycleEvent[] = [];
+  const pending: EngineEvent[] = [];
   let dispatching = false;
   /** Events raised while effects run (a channel answering at once, say) wait for the step before. */
-  function dispatch(event: LifecycleEvent) {
+  function dispatch(event: EngineEvent) {
     pending.push(event);
     if (dispatching) return;
     dispatching = true;
     try {
       for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
-        const result = step(life, next, lifeConfig);
-        life = result.state;
+        const result = engineStep(core, next, env.monotonic(), coreConfig);
+        core = result.state;
         for (const effect of result.effects) perform(effect);
       }
     } finally {
       dispatching = false;
     }
   }
-
-  const scheduler = createSyncScheduler({
-    env,
-    limits: { burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec },
-    retryDelaysMs: opts.syncRetryDelaysMs,
-    jitter: opts.jitter,
-    run: (generation, purpose) => runner.run(generation, purpose),
-  });
 
   const deltas = createDeltaIntake({
     parse: (payload) => {
@@ -123,10 +120,10 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     read: () => state.data,
     act,
     signal,
-    markDirty: () => dispatch({ type: 'push' }),
+    markDirty: () => dispatch({ type: 'behind' }),
     requestSnapshot: () => runner.requestSnapshot(),
     onUnheardChanges: () => act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED }),
-    syncInFlight: () => scheduler.inFlight(),
+    syncInFlight: () => core.sync.inFlight,
     feedCap: () => runner.feedCap(),
     resetFeedCap: () => runner.resetFeedCap(),
     now: () => env.now(),
@@ -145,17 +142,17 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signal,
     role,
     realtimeReady,
-    isCurrent: (generation) => scheduler.isCurrent(generation),
-    markDirty: () => scheduler.markDirty(),
-    canSync: () => scheduler.isEnabled(),
-    requestOnce: (purpose) => scheduler.once(purpose),
+    isCurrent: (generation) => generation === core.sync.generation && core.sync.enabled,
+    markDirty: () => dispatch({ type: 'behind' }),
+    canSync: () => core.sync.enabled,
+    requestOnce: (purpose) => dispatch({ type: 'requestOnce', purpose }),
     deltas: broadcast ? deltas : undefined,
     onRevenueReplaced: () => revenueChanged({ source: 'sync' }),
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
       void session.ensure().then((ok) => {
-        if (ok) scheduler.kick();
+        if (ok) dispatch({ type: 'tokenRefreshed' });
       });
     },
   });
@@ -230,15 +227,31 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
 
   function stopData() {
     channels.closeAll();
-    scheduler.disable();
     runner.stop();
     readyTimer = clear(readyTimer);
     polls.cancel();
     clock.stop();
   }
 
-  function perform(effect: LifecycleEffect) {
+  function perform(effect: EngineEffect) {
     switch (effect.type) {
+      case 'request': {
+        const { generation, purpose } = effect;
+        const loop = purpose.kind === 'loop';
+        const settled = (outcome: SyncOutcome) =>
+          dispatch({ type: 'syncSettled', generation, loop, outcome, random: env.random() });
+        void runner.run(generation, purpose).then(settled, () => settled('failed'));
+        return;
+      }
+      case 'arm':
+        syncTimer = env.setTimeout(() => {
+          syncTimer = null;
+          dispatch({ type: 'syncTimer' });
+        }, effect.ms);
+        return;
+      case 'disarm':
+        syncTimer = clear(syncTimer);
+        return;
       case 'stopData':
         return stopData();
       case 'forgetData':
@@ -286,12 +299,6 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
         return channels.reconnectNow(channelKeys());
       case 'pollSoon':
         return polls.schedule(0);
-      case 'sync':
-        return effect.how === 'kick' ? scheduler.kick() : scheduler.markDirty();
-      case 'enableSync':
-        return scheduler.enable();
-      case 'syncOnce':
-        return scheduler.once({ kind: 'paused', revenueOnly: effect.revenueOnly });
       case 'flush':
         return flushNow();
     }
@@ -311,7 +318,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
 
   const engine: LiveEngine = {
     start(startOpts = {}) {
-      if (life.phase !== 'idle') return;
+      if (core.life.phase !== 'idle') return;
       const { resume } = startOpts;
       if (resume) {
         act({ type: 'seed', data: resume });
@@ -334,7 +341,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       void session.restore();
     },
     stop() {
-      if (life.phase === 'stopped') return;
+      if (core.life.phase === 'stopped') return;
       session.stop();
       dispatch({ type: 'stop' });
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
@@ -360,7 +367,8 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     },
     signIn: (email, password) => session.signIn(email, password),
     signOut: () => session.end(null),
-    isIdle: () => scheduler.isIdle(),
+    isIdle: () =>
+      !core.sync.inFlight && !core.sync.waiting && (!core.sync.dirty || !core.sync.enabled) && core.sync.oneOffs.length === 0,
     peek: () => ({ data: state.data, connection: state.conn }),
     onRevenueChange: broadcast
       ? (listener) => {

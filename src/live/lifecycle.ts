@@ -48,6 +48,10 @@ export type LifecycleEvent =
   | { type: 'resubscribed' }
   /** a realtime push or delta the transport could not settle by itself */
   | { type: 'push' }
+  /** the held state is known to be behind (a gap in the deltas, more rows than one answer held, an older page waiting) */
+  | { type: 'behind' }
+  /** the session was refreshed after PostgREST refused the token */
+  | { type: 'tokenRefreshed' }
   /** the poller's interval came round while realtime is down */
   | { type: 'poll'; online: boolean }
   /** the clock's tick; `msSinceSync`: since the last sync that succeeded */
@@ -137,11 +141,14 @@ function goPolling(reason: string): LifecycleEffect[] {
  * (changes coalesce), `kick` forgets the backoff and syncs now (a wake-up of some kind).
  */
 export function syncFor(
-  trigger: 'start' | 'push' | 'poll' | 'stale' | 'boundary' | 'resubscribed' | 'ready' | 'wake' | 'visible' | 'online' | 'asked',
+  trigger:
+    | 'start' | 'push' | 'behind' | 'poll' | 'stale' | 'boundary' | 'resubscribed'
+    | 'ready' | 'wake' | 'visible' | 'online' | 'asked' | 'refreshed',
 ): LifecycleEffect[] {
   switch (trigger) {
     case 'start':
     case 'push':
+    case 'behind':
     case 'poll':
     case 'stale':
     case 'boundary':
@@ -152,6 +159,7 @@ export function syncFor(
     case 'visible':
     case 'online':
     case 'asked':
+    case 'refreshed':
       return [{ type: 'sync', how: 'kick' }];
   }
 }
@@ -222,6 +230,10 @@ export function step(state: Lifecycle, event: LifecycleEvent, config: LifecycleC
       return same(syncFor('resubscribed'));
     case 'push':
       return same(syncFor('push'));
+    case 'behind':
+      return same(syncFor('behind'));
+    case 'tokenRefreshed':
+      return same(syncFor('refreshed'));
     case 'poll':
       // channels keep coming back in the background (while offline, the 'online' event does it)
       return same([...syncFor('poll'), { type: 'enableSync' }, ...(event.online ? [{ type: 'reconnectChannels' } as const] : [])]);

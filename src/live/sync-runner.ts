@@ -8,7 +8,7 @@ import type { LiveEnvironment } from './environment';
 import { olderPageAnchor, type OlderPage } from './feed-window';
 import type { LiveApi } from './live-api';
 import { revenueWindow } from './revenue-window';
-import type { SyncOutcome, SyncPurpose } from './sync-scheduler';
+import type { SyncOutcome, SyncPurpose } from './sync-loop';
 import type { LiveConnection, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
 
 export interface SyncRunnerDeps {
@@ -111,7 +111,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
   }
 
   /**
-   * The one place that calls dashboard_sync, whatever the purpose (sync-scheduler.ts keeps it to one
+   * The one place that calls dashboard_sync, whatever the purpose (sync-loop.ts keeps it to one
    * request in flight): the schedule's sync (`loop`) lands everything; a paused view asks for one
    * answer to a retry or a new range (`paused`), or only whether the log's epoch still holds so that
    * an older page may join (`confirm`). A late answer (its generation or pause is over) is dropped.

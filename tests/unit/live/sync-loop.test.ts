@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createSyncScheduler,
-  initialSyncLoop,
-  syncStep,
-  type SyncLoop,
-  type SyncLoopEvent,
-  type SyncOutcome,
-  type SyncPurpose,
-} from '@/live/sync-scheduler';
+import { initialSyncLoop, syncStep, type SyncLoop, type SyncLoopEvent, type SyncOutcome, type SyncPurpose } from '@/live/sync-loop';
+import { createSyncScheduler } from './sync-loop-runtime';
 import { mulberry32 } from '../../support/rng.ts';
 import { createFakeEnv, settle } from './fakes';
 
