@@ -1,11 +1,8 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import { createChangeIntake } from './change-intake';
 import { createChannelSet } from './channel-set';
-import { deltaTopic, openDeltaChannel } from './delta-channel';
-import { createDeltaIntake } from './delta-intake';
 import { loadingAction } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
-import { DEFAULT_LIVE_OPTIONS, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
+import { DEFAULT_LIVE_OPTIONS, withJitter, type LiveEngineOptions } from './engine-options';
 import type { LiveEngine } from './engine-interface';
 import { createEngineState } from './engine-state';
 import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
@@ -17,12 +14,11 @@ import { useDashboardStore, type DashboardStore } from './stores/dashboard-store
 import { useSessionStore, type SessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
 import { createSyncScheduler } from './sync-scheduler';
-import type { LiveTable } from './parse-change';
-import { openTableChannel } from './table-channel';
+import { transportFor } from './transport/transport-for';
+import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
-import { touchedFromChange } from './touched-from';
 import type { DashboardAction } from './dashboard-data';
-import type { RevenueChange, StaffRole } from './types';
+import type { TouchedEntities } from './touched';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 export type { LiveEngine, LiveEngineStartOptions } from './engine-interface';
@@ -39,7 +35,8 @@ export interface LiveEngineDeps {
  * The one owner of realtime, polling, sync, session and connection state. Subscribe first, then
  * sync; pushes, polls, timers and wake-ups only mark the engine dirty; one dashboard_sync at a time
  * brings everything from the cursor to now. Realtime health (the channels) and API reachability
- * (the syncs) are tracked apart: live = channels ready and a sync since then succeeded.
+ * (the syncs) are tracked apart: live = channels ready and a sync since then succeeded. How changes
+ * arrive (which channels, what a payload does) is the transport's (transport/transport.ts).
  */
 export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   const { client, api } = deps;
@@ -63,28 +60,24 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     state.act(action);
     if (unheard) state.act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED });
   };
+  const touched = (entities: TouchedEntities) => act({ type: 'changes/touched', origin, touched: entities });
 
   let started = false;
   let stopped = false;
-  let role: StaffRole = 'admin';
+  let viewer: Viewer = { id: '', role: 'admin' };
   let paused = false;
   let dataRunning = false;
   let readyTimer: TimerHandle | null = null;
   let offlineSince: number | null = null;
   const unsubscribers: Array<() => void> = [];
-  const revenueListeners = new Set<(change: RevenueChange) => void>();
-  const revenueChanged = (change: RevenueChange) => {
-    for (const listener of revenueListeners) listener(change);
-  };
 
   const clear = (handle: TimerHandle | null) => {
     if (handle !== null) env.clearTimeout(handle);
     return null;
   };
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
-  const broadcast = opts.transport === 'broadcast';
-  /** the channels this role needs: its delta topic, or one per table it may read */
-  const channelKeys = (): string[] => (broadcast ? [deltaTopic(role)] : tablesFor(role));
+  /** the channels the signed-in viewer needs, every topic of the transport's */
+  const channelKeys = () => transport.keys(viewer);
 
   const scheduler = createSyncScheduler({
     env,
@@ -94,24 +87,21 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     run: (generation) => runner.run(generation),
   });
 
-  const deltas = createDeltaIntake({
-    parse: (payload) => {
-      const delta = api.parseDashboardDelta(payload);
-      act({ type: 'changes/touched', origin, touched: delta.touched });
-      return delta;
-    },
+  const transport = transportFor(opts.transport)({
+    opts,
+    parseDelta: (payload) => api.parseDashboardDelta(payload),
     read: () => state.data,
     act,
     signal,
+    touched,
     markDirty: () => scheduler.markDirty(),
-    requestSnapshot: () => runner.requestSnapshot(),
-    onUnheardChanges: () => act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED }),
     syncInFlight: () => scheduler.inFlight(),
+    requestSnapshot: () => runner.requestSnapshot(),
+    noteCommit: (commitMs) => runner.noteCommit(commitMs),
     feedCap: () => runner.feedCap(),
     resetFeedCap: () => runner.resetFeedCap(),
     now: () => env.now(),
     monotonic: () => env.monotonic(),
-    onRevenueIncrements: (increments, { seq, sentAtMicros }) => revenueChanged({ source: 'delta', seq, sentAtMicros, increments }),
   });
 
   const runner = createSyncRunner({
@@ -123,13 +113,13 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     conn: () => state.conn,
     act,
     signal,
-    role: () => role,
+    role: () => viewer.role,
     realtimeReady,
     isCurrent: (generation) => scheduler.isCurrent(generation),
     markDirty: () => scheduler.markDirty(),
     canSync: () => scheduler.isEnabled(),
-    deltas: broadcast ? deltas : undefined,
-    onRevenueReplaced: () => revenueChanged({ source: 'sync' }),
+    hooks: transport,
+    onRevenueReplaced: () => transport.revenueReplaced(),
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
@@ -165,7 +155,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     },
     onTick: (now) => {
       // the 24 h windows move with time: a sync now and then, even when nothing changes
-      if (now - runner.lastOkAt() >= (broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs)) scheduler.markDirty();
+      if (now - runner.lastOkAt() >= transport.refreshMs) scheduler.markDirty();
     },
     onBoundary: () => {
       act({ type: 'revenue/rolled', now: env.now() });
@@ -173,27 +163,13 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     },
   });
 
-  const receive = createChangeIntake({
-    now: () => env.now(),
-    signal,
-    onChange: (change) => {
-      if (change.commitTimestamp !== null) runner.noteCommit(change.commitTimestamp);
-      act({ type: 'changes/touched', origin, touched: touchedFromChange(change) });
-      // the payload is only a push: the sync from the cursor decides what is shown
-      scheduler.markDirty();
-    },
-  });
-
   const channels = createChannelSet({
-    openChannel: (key, handlers) =>
-      broadcast ? openDeltaChannel(client, key, handlers) : openTableChannel(client, key as LiveTable, handlers),
+    openChannel: (key, handlers) => transport.open(client, key, handlers),
     env,
     opts,
     jittered,
-    onChange: (payload) => {
-      if (!dataRunning) return;
-      if (broadcast) deltas.receive(payload);
-      else receive(payload);
+    onChange: (key, payload) => {
+      if (dataRunning) transport.receive(key, payload);
     },
     onReady: () => {
       if (!realtimeReady()) return;
@@ -221,14 +197,14 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     retryDelay: () => jittered(opts.pollIntervalMs),
     signal,
     onSignedIn: (user) => {
-      role = user.role;
+      viewer = { id: user.id, role: user.role };
       void startData();
     },
     onSignedOut: () => {
       paused = false;
       stopData();
       runner.forget();
-      deltas.reset();
+      transport.reset();
       act({ type: 'reset' });
       signal({ type: 'reset', at: env.now() });
       flushNow();
@@ -250,7 +226,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     if (dataRunning || paused || !session.isSignedIn()) return;
     dataRunning = true;
     signal({ type: 'connect', at: env.now() });
-    if (role === 'support') act({ type: 'revenue/unavailable' });
+    if (viewer.role === 'support') act({ type: 'revenue/unavailable' });
     readyTimer = env.setTimeout(() => {
       readyTimer = null;
       if (!realtimeReady()) goPolling('Realtime did not confirm the subscriptions in time');
@@ -328,7 +304,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (resume) {
         act({ type: 'seed', data: resume });
         runner.seeded(resume);
-        deltas.seeded();
+        transport.seeded();
       } else {
         act({ type: 'reset' });
         act({ type: 'revenue/loading', range: opts.revenueRange });
@@ -369,9 +345,9 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     setRevenueRange(range) {
       if (range === state.data.revenue.range) return;
       act({ type: 'revenue/loading', range });
-      if (role === 'support') act({ type: 'revenue/unavailable' });
+      if (viewer.role === 'support') act({ type: 'revenue/unavailable' });
       if (!dataRunning) {
-        if (session.isSignedIn() && role === 'admin') void runner.runDetached(true);
+        if (session.isSignedIn() && viewer.role === 'admin') void runner.runDetached(true);
         return;
       }
       clock.scheduleBoundary();
@@ -392,12 +368,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signOut: () => session.end(null),
     isIdle: () => scheduler.isIdle(),
     peek: () => ({ data: state.data, connection: state.conn }),
-    onRevenueChange: broadcast
-      ? (listener) => {
-          revenueListeners.add(listener);
-          return () => revenueListeners.delete(listener);
-        }
-      : undefined,
+    onRevenueChange: transport.onRevenueChange,
   };
   return engine;
 }
