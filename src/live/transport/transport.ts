@@ -91,7 +91,10 @@ export interface Transport extends SyncHooks {
 
 export type MakeTransport = (ctx: TransportContext) => Transport;
 
-/** The keys, opener and receiver of a list of topics: each key is routed to the topic that named it. */
+/**
+ * The keys, opener and receiver of a list of topics: each key is routed to the topic that named it
+ * in the last keys() (the engine asks for the keys before it opens any).
+ */
 export function fromTopics(topics: readonly Topic[]): Pick<Transport, 'keys' | 'open' | 'receive'> {
   const owners = new Map<ChannelKey, Topic>();
   return {
