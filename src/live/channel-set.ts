@@ -26,7 +26,8 @@ export interface ChannelSetDeps {
   env: LiveEnvironment;
   opts: Pick<LiveEngineOptions, 'channelReadyTimeoutMs' | 'reconnectDelaysMs'>;
   jittered(ms: number): number;
-  onChange(payload: unknown): void;
+  /** a payload on `key`'s channel */
+  onChange(key: ChannelKey, payload: unknown): void;
   onReady(key: ChannelKey): void;
   onResubscribed(key: ChannelKey): void;
   /** the key's channel is gone (already removed); a reconnect is scheduled */
@@ -36,7 +37,7 @@ export interface ChannelSetDeps {
   prepare(): Promise<boolean>;
 }
 
-/** The channels (one per table, or the role's delta topic), their readiness watchdogs and the backoff that brings them back. */
+/** The channels (one per key of the transport's topics), their readiness watchdogs and the backoff that brings them back. */
 export function createChannelSet(deps: ChannelSetDeps) {
   const { env, opts } = deps;
   const channels = new Map<ChannelKey, LiveChannel>();
@@ -68,7 +69,7 @@ export function createChannelSet(deps: ChannelSetDeps) {
   function open(key: ChannelKey) {
     if (channels.has(key)) return;
     const channel = deps.openChannel(key, {
-      onChange: deps.onChange,
+      onChange: (payload) => deps.onChange(key, payload),
       onReady: () => {
         clearWatchdog(key);
         attempts.delete(key);

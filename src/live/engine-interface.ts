@@ -20,8 +20,8 @@ export interface LiveEngine extends LiveCommands {
   /** what the engine holds right now, ahead of the next frame's store update */
   peek(): { data: DashboardData; connection: LiveConnection };
   /**
-   * broadcast mode: each change of the revenue series, as it happens (the tabs' leader keeps its
-   * extra hourly series with it); never called in postgres_changes mode. Returns its unsubscribe.
+   * Each change of the revenue series, as it happens (the tabs' leader keeps its extra hourly series
+   * with it), when the transport can tell; undefined when it cannot. Returns its unsubscribe.
    */
   onRevenueChange?(listener: (change: RevenueChange) => void): () => void;
 }

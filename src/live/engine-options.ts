@@ -1,12 +1,7 @@
-import type { LiveTransport, RevenueRange, StaffRole } from './types';
-import type { LiveTable } from './parse-change';
+import type { LiveTransport, RevenueRange } from './types';
 
 export interface LiveEngineOptions {
-  /**
-   * postgres_changes: one channel per table, each change is a push for one dashboard_sync.
-   * broadcast: the role's private topic `dashboard:<role>`; each change's delta is applied as it
-   * comes (no RPC), and only a gap, an epoch change or a join costs a sync.
-   */
+  /** how changes reach the engine (src/live/transport/: postgres-changes.ts, broadcast.ts) */
   transport: LiveTransport;
   /** newest N activity items kept in memory (older pages raise it up to maxFeedCap) */
   feedCap: number;
@@ -66,11 +61,6 @@ export const DEFAULT_LIVE_OPTIONS: LiveEngineOptions = {
   longOfflineMs: 60_000,
   revenueRange: '7d',
 };
-
-export function tablesFor(role: StaffRole): LiveTable[] {
-  // support cannot read orders: binding them would only fail
-  return role === 'admin' ? ['tickets', 'orders', 'customers', 'products'] : ['tickets', 'customers', 'products'];
-}
 
 export function withJitter(ms: number, jitter: number, random: () => number): number {
   return Math.round(ms * (1 - jitter + 2 * jitter * random()));

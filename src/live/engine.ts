@@ -1,11 +1,8 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import { createChangeIntake } from './change-intake';
 import { createChannelSet } from './channel-set';
-import { deltaTopic, openDeltaChannel } from './delta-channel';
-import { createDeltaIntake } from './delta-intake';
 import { loadingAction } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
-import { DEFAULT_LIVE_OPTIONS, tablesFor, withJitter, type LiveEngineOptions } from './engine-options';
+import { DEFAULT_LIVE_OPTIONS, withJitter, type LiveEngineOptions } from './engine-options';
 import type { LiveEngine } from './engine-interface';
 import { createEngineState } from './engine-state';
 import { engineStep, initialEngineState, type EngineConfig, type EngineEffect, type EngineEvent } from './engine-step';
@@ -18,12 +15,11 @@ import { useDashboardStore, type DashboardStore } from './stores/dashboard-store
 import { useSessionStore, type SessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
 import type { SyncOutcome } from './sync-loop';
-import type { LiveTable } from './parse-change';
-import { openTableChannel } from './table-channel';
+import { transportFor } from './transport/transport-for';
+import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
-import { touchedFromChange } from './touched-from';
 import type { DashboardAction } from './dashboard-data';
-import type { RevenueChange, StaffRole } from './types';
+import type { TouchedEntities } from './touched';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 export type { LiveEngine, LiveEngineStartOptions } from './engine-interface';
@@ -64,35 +60,27 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     state.act(action);
     if (unheard) state.act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED });
   };
+  const touched = (entities: TouchedEntities) => act({ type: 'changes/touched', origin, touched: entities });
 
   /** the lifecycle and the sync loop (engine-step.ts): changed only by dispatch(), which performs engineStep's effects */
   let core = initialEngineState({ burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec }, env.monotonic());
   let readyTimer: TimerHandle | null = null;
   let syncTimer: TimerHandle | null = null;
   const running = () => core.life.phase === 'running';
-  const role = (): StaffRole => (core.life.phase === 'running' || core.life.phase === 'paused' ? core.life.role : 'admin');
+  /** who is signed in (a stand-in while signed out: nothing is opened or asked for then) */
+  const viewer = (): Viewer =>
+    core.life.phase === 'running' || core.life.phase === 'paused' ? core.life.viewer : { id: '', role: 'admin' };
   const unsubscribers: Array<() => void> = [];
-  const revenueListeners = new Set<(change: RevenueChange) => void>();
-  const revenueChanged = (change: RevenueChange) => {
-    for (const listener of revenueListeners) listener(change);
-  };
+
 
   const clear = (handle: TimerHandle | null) => {
     if (handle !== null) env.clearTimeout(handle);
     return null;
   };
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
-  const broadcast = opts.transport === 'broadcast';
-  /** the channels this role needs: its delta topic, or one per table it may read */
-  const channelKeys = (): string[] => (broadcast ? [deltaTopic(role())] : tablesFor(role()));
-  const coreConfig: EngineConfig = {
-    life: { refreshMs: broadcast ? opts.broadcastRefreshMs : opts.kpiRefreshMs, longOfflineMs: opts.longOfflineMs },
-    sync: {
-      limits: { burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec },
-      retryDelaysMs: opts.syncRetryDelaysMs,
-      jitter: opts.jitter,
-    },
-  };
+  /** the channels the signed-in viewer needs, every topic of the transport's */
+  const channelKeys = () => transport.keys(viewer());
+
   const pending: EngineEvent[] = [];
   let dispatching = false;
   /** Events raised while effects run (a channel answering at once, say) wait for the step before. */
@@ -111,25 +99,31 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     }
   }
 
-  const deltas = createDeltaIntake({
-    parse: (payload) => {
-      const delta = api.parseDashboardDelta(payload);
-      act({ type: 'changes/touched', origin, touched: delta.touched });
-      return delta;
-    },
+  const transport = transportFor(opts.transport)({
+    opts,
+    parseDelta: (payload) => api.parseDashboardDelta(payload),
     read: () => state.data,
     act,
     signal,
-    markDirty: () => dispatch({ type: 'behind' }),
-    requestSnapshot: () => runner.requestSnapshot(),
-    onUnheardChanges: () => act({ type: 'changes/touched', origin, touched: EVERYTHING_TOUCHED }),
+    touched,
+    // a push to follow with a sync, or a gap in the deltas
+    markDirty: () => dispatch({ type: 'push' }),
     syncInFlight: () => core.sync.inFlight,
+    requestSnapshot: () => runner.requestSnapshot(),
+    noteCommit: (commitMs) => runner.noteCommit(commitMs),
     feedCap: () => runner.feedCap(),
     resetFeedCap: () => runner.resetFeedCap(),
     now: () => env.now(),
     monotonic: () => env.monotonic(),
-    onRevenueIncrements: (increments, { seq, sentAtMicros }) => revenueChanged({ source: 'delta', seq, sentAtMicros, increments }),
   });
+  const coreConfig: EngineConfig = {
+    life: { refreshMs: transport.refreshMs, longOfflineMs: opts.longOfflineMs },
+    sync: {
+      limits: { burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec },
+      retryDelaysMs: opts.syncRetryDelaysMs,
+      jitter: opts.jitter,
+    },
+  };
 
   const runner = createSyncRunner({
     api,
@@ -140,14 +134,14 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     conn: () => state.conn,
     act,
     signal,
-    role,
+    role: () => viewer().role,
     realtimeReady,
     isCurrent: (generation) => generation === core.sync.generation && core.sync.enabled,
     markDirty: () => dispatch({ type: 'behind' }),
     canSync: () => core.sync.enabled,
     requestOnce: (purpose) => dispatch({ type: 'requestOnce', purpose }),
-    deltas: broadcast ? deltas : undefined,
-    onRevenueReplaced: () => revenueChanged({ source: 'sync' }),
+    hooks: transport,
+    onRevenueReplaced: () => transport.revenueReplaced(),
     onUnauthorized: () => {
       // PostgREST rejected the JWT (expired while asleep): refresh, or sign out cleanly
       session.requireRefresh();
@@ -177,27 +171,14 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     onBoundary: () => dispatch({ type: 'boundary' }),
   });
 
-  const receive = createChangeIntake({
-    now: () => env.now(),
-    signal,
-    onChange: (change) => {
-      if (change.commitTimestamp !== null) runner.noteCommit(change.commitTimestamp);
-      act({ type: 'changes/touched', origin, touched: touchedFromChange(change) });
-      // the payload is only a push: the sync from the cursor decides what is shown
-      dispatch({ type: 'push' });
-    },
-  });
 
   const channels = createChannelSet({
-    openChannel: (key, handlers) =>
-      broadcast ? openDeltaChannel(client, key, handlers) : openTableChannel(client, key as LiveTable, handlers),
+    openChannel: (key, handlers) => transport.open(client, key, handlers),
     env,
     opts,
     jittered,
-    onChange: (payload) => {
-      if (!running()) return;
-      if (broadcast) deltas.receive(payload);
-      else receive(payload);
+    onChange: (key, payload) => {
+      if (running()) transport.receive(key, payload);
     },
     onReady: () => {
       if (realtimeReady()) dispatch({ type: 'channelsReady' });
@@ -215,7 +196,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     sessionStore,
     retryDelay: () => jittered(opts.pollIntervalMs),
     signal,
-    onSignedIn: (user) => dispatch({ type: 'signedIn', role: user.role }),
+    onSignedIn: (user) => dispatch({ type: 'signedIn', viewer: { id: user.id, role: user.role } }),
     onSignedOut: () => dispatch({ type: 'signedOut' }),
   });
 
@@ -256,7 +237,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
         return stopData();
       case 'forgetData':
         runner.forget();
-        deltas.reset();
+        transport.reset();
         act({ type: 'reset' });
         return signal({ type: 'reset', at: env.now() });
       case 'signal':
@@ -323,7 +304,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       if (resume) {
         act({ type: 'seed', data: resume });
         runner.seeded(resume);
-        deltas.seeded();
+        transport.seeded();
       } else {
         act({ type: 'reset' });
         act({ type: 'revenue/loading', range: opts.revenueRange });
@@ -352,7 +333,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     setRevenueRange(range) {
       if (range === state.data.revenue.range) return;
       act({ type: 'revenue/loading', range });
-      if (role() === 'support') act({ type: 'revenue/unavailable' });
+      if (viewer().role === 'support') act({ type: 'revenue/unavailable' });
       dispatch({ type: 'rangeChanged' });
     },
     loadOlderActivity() {
@@ -370,12 +351,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     isIdle: () =>
       !core.sync.inFlight && !core.sync.waiting && (!core.sync.dirty || !core.sync.enabled) && core.sync.oneOffs.length === 0,
     peek: () => ({ data: state.data, connection: state.conn }),
-    onRevenueChange: broadcast
-      ? (listener) => {
-          revenueListeners.add(listener);
-          return () => revenueListeners.delete(listener);
-        }
-      : undefined,
+    onRevenueChange: transport.onRevenueChange,
   };
   return engine;
 }

@@ -1,4 +1,4 @@
-import type { StaffRole } from './types';
+import type { Viewer } from './transport/transport';
 
 /**
  * The engine's lifecycle: one state, changed only by `step(state, event) → { state, effects }`,
@@ -20,20 +20,20 @@ import type { StaffRole } from './types';
  *   to an earlier entry (the session check that precedes opening the channels) is ignored;
  * - `offlineSince` is the monotonic time the browser went offline (null while online), kept in
  *   every phase, so coming back after a long time offline refreshes the session first;
- * - `paused` and `running` are only reached signed in: `role` is the signed-in user's.
+ * - `paused` and `running` are only reached signed in: `viewer` is the signed-in user (id and role).
  */
 export type Lifecycle = { offlineSince: number | null; runs: number } & (
   | { phase: 'idle' }
   | { phase: 'signedOut' }
-  | { phase: 'paused'; role: StaffRole; run: number }
-  | { phase: 'running'; role: StaffRole; run: number }
+  | { phase: 'paused'; viewer: Viewer; run: number }
+  | { phase: 'running'; viewer: Viewer; run: number }
   | { phase: 'stopped' }
 );
 
 export type LifecycleEvent =
   | { type: 'start'; online: boolean; monotonic: number }
   | { type: 'stop' }
-  | { type: 'signedIn'; role: StaffRole }
+  | { type: 'signedIn'; viewer: Viewer }
   | { type: 'signedOut' }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -117,10 +117,10 @@ export const initialLifecycle: Lifecycle = { phase: 'idle', offlineSince: null, 
 const STOP_DATA: LifecycleEffect = { type: 'stopData' };
 
 /** Entering `running`: subscribe first (after the session check), then sync. */
-function enterRunning(state: Lifecycle, role: StaffRole): Step {
+function enterRunning(state: Lifecycle, viewer: Viewer): Step {
   const run = state.runs + 1;
   const effects: LifecycleEffect[] = [{ type: 'signal', event: 'connect' }];
-  if (role === 'support') effects.push({ type: 'revenueUnavailable' });
+  if (viewer.role === 'support') effects.push({ type: 'revenueUnavailable' });
   effects.push(
     { type: 'armReadyTimer' },
     { type: 'startClock' },
@@ -128,7 +128,7 @@ function enterRunning(state: Lifecycle, role: StaffRole): Step {
     ...syncFor('start'),
     { type: 'checkSession', run },
   );
-  return { state: { offlineSince: state.offlineSince, runs: run, phase: 'running', role, run }, effects };
+  return { state: { offlineSince: state.offlineSince, runs: run, phase: 'running', viewer, run }, effects };
 }
 
 /** Realtime is down: say why, and let the sync loop run on polls. */
@@ -183,9 +183,9 @@ export function step(state: Lifecycle, event: LifecycleEvent, config: LifecycleC
     case 'stop':
       return { state: { phase: 'stopped', offlineSince: state.offlineSince, runs: state.runs }, effects: [STOP_DATA, { type: 'flush' }] };
     case 'signedIn':
-      if (state.phase === 'signedOut') return enterRunning(state, event.role);
+      if (state.phase === 'signedOut') return enterRunning(state, event.viewer);
       if (state.phase === 'running' || state.phase === 'paused') {
-        return { state: { ...state, role: event.role }, effects: [] };
+        return { state: { ...state, viewer: event.viewer }, effects: [] };
       }
       return same();
     case 'signedOut':
@@ -202,10 +202,10 @@ export function step(state: Lifecycle, event: LifecycleEvent, config: LifecycleC
       };
     case 'resume':
       if (state.phase !== 'paused') return same();
-      return enterRunning(state, state.role);
+      return enterRunning(state, state.viewer);
     case 'rangeChanged':
       if (state.phase === 'running') return same([{ type: 'scheduleBoundary' }, ...syncFor('asked')]);
-      if (state.phase === 'paused' && state.role === 'admin') return same([{ type: 'syncOnce', revenueOnly: true }]);
+      if (state.phase === 'paused' && state.viewer.role === 'admin') return same([{ type: 'syncOnce', revenueOnly: true }]);
       return same();
     case 'retry':
       if (state.phase === 'running') return same(syncFor('asked'));

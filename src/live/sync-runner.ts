@@ -3,12 +3,12 @@ import type { AppSupabaseClient } from '@/lib/supabase';
 import type { ConnectionEvent } from './connection-machine';
 import type { DashboardAction, DashboardData } from './dashboard-reducer';
 import type { LiveEngineOptions } from './engine-options';
-import type { DeltaIntake } from './delta-intake';
 import type { LiveEnvironment } from './environment';
 import { olderPageAnchor, type OlderPage } from './feed-window';
 import type { LiveApi } from './live-api';
 import { revenueWindow } from './revenue-window';
 import type { SyncOutcome, SyncPurpose } from './sync-loop';
+import type { SyncHooks } from './transport/transport';
 import type { LiveConnection, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
 
 export interface SyncRunnerDeps {
@@ -32,8 +32,8 @@ export interface SyncRunnerDeps {
   requestOnce(purpose: Exclude<SyncPurpose, { kind: 'loop' }>): void;
   /** PostgREST refused the JWT: refresh the session (then sync again) */
   onUnauthorized(): void;
-  /** broadcast mode: deltas applied meanwhile decide whether an answer is newer than what is held */
-  deltas?: Pick<DeltaIntake, 'sent' | 'landed' | 'afterTaken'>;
+  /** the transport: what it applied meanwhile decides whether an answer is newer than what is held */
+  hooks: SyncHooks;
   /** an answer changed the revenue series (not merely re-sent it) */
   onRevenueReplaced?(): void;
 }
@@ -130,7 +130,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     const fresh = loop && freshOwed;
     if (loop) freshOwed = false;
     const startedTick = ++tick;
-    const sentTick = deps.deltas?.sent() ?? 0;
+    const sentTick = deps.hooks.sent();
     let sync: SyncSnapshot;
     try {
       sync = await call(p);
@@ -177,10 +177,10 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
    * (and exact) does what is held stay. True when it was taken.
    */
   function land(p: SyncParams, sync: SyncSnapshot, range: RevenueRange, sentTick: number): boolean {
-    const taken = (deps.deltas?.landed(p, sync, sentTick) ?? 'take') === 'take';
+    const taken = deps.hooks.landed(p, sync, sentTick) === 'take';
     if (taken) {
       apply(p, sync, range);
-      deps.deltas?.afterTaken();
+      deps.hooks.afterTaken();
     } else keepNewer(sync, range);
     return taken;
   }

@@ -16,7 +16,7 @@ describe('engineStep: the lifecycle and the sync loop in one state', () => {
       return r.effects;
     };
     go({ type: 'start', online: true, monotonic: 0 });
-    expect(go({ type: 'signedIn', role: 'admin' }).filter((e) => e.type === 'request')).toEqual([]);
+    expect(go({ type: 'signedIn', viewer: { id: 'u1', role: 'admin' } }).filter((e) => e.type === 'request')).toEqual([]);
     expect(s.sync).toMatchObject({ dirty: true, enabled: false });
     expect(go({ type: 'channelsReady' }).filter((e) => e.type === 'request')).toEqual([
       { type: 'request', generation: 0, purpose: { kind: 'loop' } },
@@ -43,7 +43,7 @@ describe('engineStep: the lifecycle and the sync loop in one state', () => {
         const pick = next();
         const events: EngineEvent[] = [
           { type: 'start', online: true, monotonic: now },
-          { type: 'signedIn', role: next() < 0.7 ? 'admin' : 'support' },
+          { type: 'signedIn', viewer: { id: 'u1', role: next() < 0.7 ? 'admin' : 'support' } },
           { type: 'signedOut' },
           { type: 'pause' },
           { type: 'resume' },

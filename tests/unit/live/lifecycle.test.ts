@@ -45,18 +45,18 @@ function run(events: LifecycleEvent[], from: Lifecycle = initialLifecycle) {
 const types = (effects: LifecycleEffect[]) => effects.map((e) => (e.type === 'sync' ? `sync:${e.how}` : e.type));
 
 describe('lifecycle step', () => {
-  const signedIn: LifecycleEvent[] = [{ type: 'start', online: true, monotonic: 0 }, { type: 'signedIn', role: 'admin' }];
+  const signedIn: LifecycleEvent[] = [{ type: 'start', online: true, monotonic: 0 }, { type: 'signedIn', viewer: { id: 'u1', role: 'admin' } }];
 
   it('signing in subscribes first (after the session check), then syncs', () => {
     const { state, last } = run(signedIn);
-    expect(state).toMatchObject({ phase: 'running', role: 'admin', run: 1 });
+    expect(state).toMatchObject({ phase: 'running', viewer: { id: 'u1', role: 'admin' }, run: 1 });
     expect(types(last)).toEqual(['signal', 'armReadyTimer', 'startClock', 'sync:mark', 'checkSession']);
     expect(types(run([...signedIn, { type: 'sessionChecked', run: 1, ok: true }]).last)).toEqual(['openChannels']);
     expect(types(run([...signedIn, { type: 'sessionChecked', run: 1, ok: false }]).last)).toEqual(['reconnectChannels']);
   });
 
   it('a support user is told the revenue is not theirs', () => {
-    const { last } = run([{ type: 'start', online: true, monotonic: 0 }, { type: 'signedIn', role: 'support' }]);
+    const { last } = run([{ type: 'start', online: true, monotonic: 0 }, { type: 'signedIn', viewer: { id: 'u1', role: 'support' } }]);
     expect(types(last)).toContain('revenueUnavailable');
   });
 
@@ -72,7 +72,7 @@ describe('lifecycle step', () => {
     expect(types(paused.last)).toEqual(['stopData', 'signal', 'flush']);
     expect(run([{ type: 'rangeChanged' }], paused.state).last).toEqual([{ type: 'syncOnce', revenueOnly: true }]);
     expect(run([{ type: 'retry' }], paused.state).last).toEqual([{ type: 'syncOnce', revenueOnly: false }]);
-    const support = run([{ type: 'start', online: true, monotonic: 0 }, { type: 'signedIn', role: 'support' }, { type: 'pause' }]);
+    const support = run([{ type: 'start', online: true, monotonic: 0 }, { type: 'signedIn', viewer: { id: 'u1', role: 'support' } }, { type: 'pause' }]);
     expect(run([{ type: 'rangeChanged' }], support.state).last).toEqual([]);
   });
 
@@ -95,13 +95,13 @@ describe('lifecycle step', () => {
     const long = run([...signedIn, { type: 'offline', monotonic: 1_000 }, { type: 'online', monotonic: 200_000 }]);
     expect(types(long.last)).toEqual(['requireRefresh', 'closeChannels', 'realtimeLost', 'enableSync', 'pollSoon', 'sync:kick', 'reconnectNow']);
     // offline noted while signed out counts too
-    const before = run([{ type: 'start', online: false, monotonic: 5 }, { type: 'signedIn', role: 'admin' }, { type: 'online', monotonic: 200_000 }]);
+    const before = run([{ type: 'start', online: false, monotonic: 5 }, { type: 'signedIn', viewer: { id: 'u1', role: 'admin' } }, { type: 'online', monotonic: 200_000 }]);
     expect(types(before.last)).toContain('requireRefresh');
   });
 
   it('stopped is final', () => {
     const { state } = run([...signedIn, { type: 'stop' }]);
-    for (const event of [{ type: 'signedIn', role: 'admin' }, { type: 'resume' }, { type: 'push' }] as LifecycleEvent[]) {
+    for (const event of [{ type: 'signedIn', viewer: { id: 'u1', role: 'admin' } }, { type: 'resume' }, { type: 'push' }] as LifecycleEvent[]) {
       expect(step(state, event, config)).toEqual({ state, effects: [] });
     }
   });
@@ -112,7 +112,7 @@ describe('lifecycle step', () => {
       const mono = Math.floor(next() * 1_000_000);
       const all: LifecycleEvent[] = [
         { type: 'start', online: next() < 0.8, monotonic: mono },
-        { type: 'signedIn', role: next() < 0.5 ? 'admin' : 'support' },
+        { type: 'signedIn', viewer: { id: 'u1', role: next() < 0.5 ? 'admin' : 'support' } },
         { type: 'signedOut' },
         { type: 'pause' },
         { type: 'resume' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeKey, parseChange } from '@/live/parse-change';
+import { changeKey, parseChange } from '@/live/transport/parse-change';
 
 describe('parseChange', () => {
   it('reads a supabase-js postgres_changes payload', () => {

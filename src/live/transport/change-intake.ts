@@ -1,4 +1,4 @@
-import type { ConnectionEvent } from './connection-machine';
+import type { ConnectionEvent } from '../connection-machine';
 import { changeKey, parseChange, type TableChange } from './parse-change';
 
 export interface ChangeIntakeDeps {
