@@ -138,7 +138,13 @@ async function database(out) {
       totals.passed += n - failed;
       totals.failed += pgtapOk ? failed : Math.max(failed, 1);
     } else if (!pgtapOk) totals.failed += 1;
-    const integrationOk = await vitest('integration', { DATABASE_URL: url }, out);
+    // A pristine copy of the migrated, seeded database, made while nothing is connected: a test that
+    // must own its database (a TRUNCATE of the log) clones it (tests/support/fresh-database.ts)
+    // instead of pulling the rug from the other files that share this one.
+    const adminUrl = (await pgCluster('admin-url', { write() {} })).out.trim();
+    const template = await run('psql', [adminUrl, '-X', '-q', '-c', 'create database test_template template postgres'], { out });
+    const templateEnv = template.code === 0 ? { TEST_ADMIN_DATABASE_URL: adminUrl, TEST_TEMPLATE_DATABASE: 'test_template' } : {};
+    const integrationOk = await vitest('integration', { DATABASE_URL: url, ...templateEnv }, out);
     return pgtapOk && integrationOk;
   } finally {
     await pgCluster('stop', out);
