@@ -2,13 +2,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import { parseActivityFeed } from '@/lib/parse-activity';
 import type { ActivityItem, StaffRole } from '@/live/types';
+import { createLiveEngine } from '@/live/engine';
+import { createConnectionStore } from '@/live/stores/connection-store';
+import { createDashboardStore } from '@/live/stores/dashboard-store';
+import { createSessionStore } from '@/live/stores/session-store';
 import { mulberry32 } from '../../support/rng.ts';
 import { settle, setupEngine, type FakeChannel } from './fakes';
 
 // Broadcast mode's invariant, under random interleavings of commits, deltas (lost with or without
 // rows, duplicated, reordered, delayed, of an old epoch), sync answers landing early, late and out
-// of order, older pages, channel drops, pauses and
-// resets: after every step the held state equals the audience's view after some commit k of the
+// of order, older pages, channel drops, pauses, tab hand-overs (a new engine resumes from what the
+// old one showed) and resets: after every step the held state equals the audience's view after some commit k of the
 // log it holds (cursor, KPIs, ticket statuses, every held revenue bucket: never double counted),
 // k never goes back within an epoch, and the feed is one contiguous run of the visible log ending
 // at the cursor. Once everything has landed (and the minute's timer sync ran), it is the newest.
@@ -40,11 +44,18 @@ interface Held {
 async function runSeed(seed: number, role: StaffRole, steps: number) {
   const rnd = mulberry32(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const setup = setupEngine({
-    role,
-    options: { transport: 'broadcast', revenueRange: '24h', feedCap: 40, maxFeedCap: 120, olderPageSize: 15, syncPageSize: 30 },
-  });
-  const { db, client, engine, api } = setup;
+  const options = { transport: 'broadcast', revenueRange: '24h', feedCap: 40, maxFeedCap: 120, olderPageSize: 15, syncPageSize: 30 } as const;
+  const setup = setupEngine({ role, options });
+  const { db, client, api } = setup;
+  let engine = setup.engine;
+  /** a tab hand-over: this engine stops, a new one (another tab's) resumes from what it showed */
+  const handOver = () => {
+    const resume = engine.peek().data;
+    engine.stop();
+    const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
+    engine = createLiveEngine({ client: client.asClient(), api, env: setup.fakeEnv.env, stores, options });
+    engine.start({ resume });
+  };
   const topic = `dashboard:${role}`;
   /** every epoch's views after each commit (index 0: before the first) */
   const history = new Map<string, View[]>();
@@ -221,6 +232,9 @@ async function runSeed(seed: number, role: StaffRole, steps: number) {
       if (rnd() < 0.5) engine.pause();
       else engine.resume();
       label += ' pause/resume';
+    } else if (r < 0.885) {
+      handOver();
+      label += ' hand-over';
     } else {
       await settle(Math.floor(rnd() * (rnd() < 0.1 ? 3_000 : 200)));
       label += ' time';
