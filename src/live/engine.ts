@@ -19,7 +19,7 @@ import { transportFor } from './transport/transport-for';
 import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
 import type { DashboardAction } from './dashboard-data';
-import type { TouchedEntities } from './touched';
+import type { TouchedEntities } from './types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 export type { LiveEngine, LiveEngineStartOptions } from './engine-interface';

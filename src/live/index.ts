@@ -7,8 +7,8 @@
 export type { LiveEngine, LiveEngineDeps, LiveEngineOptions, LiveEngineStartOptions } from './engine';
 export { DEFAULT_LIVE_OPTIONS } from './engine-options';
 export type { DashboardData, FeedState } from './dashboard-data';
-export { positionOf, touchedSince, type ChangeClock, type ClockPosition } from './change-clock';
-export { NOTHING_TOUCHED, touches, touchesTable, type TouchedEntities } from './touched';
+export { positionOf, touchedSince } from './change-clock';
+export { NOTHING_TOUCHED, touches, touchesTable } from './touched';
 export { createBrowserEnvironment, type LiveEnvironment } from './environment';
 export type { LiveApi } from './live-api';
 export { preloadLive, useLiveCommands, useLiveEngine, type LiveAppDeps } from './use-live-engine';

@@ -1,5 +1,3 @@
-import type { TouchedEntities } from './touched';
-
 export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline' | 'paused';
 
 /** Realtime health: the channels alone. */
@@ -233,4 +231,63 @@ export interface DashboardDelta {
   revenue: RevenueIncrement[] | null;
   /** clock_timestamp() when the database built it, in microseconds since the epoch */
   sentAtMicros: number;
+}
+
+/**
+ * The entities a committed transaction changed, as the dashboard delta names them (contract v2,
+ * see docs/delta-contract.md). Per table: the ids the delta's audience may see (support: no
+ * orders), at most 100, or 'many' when the transaction changed more (re-read everything shown
+ * from that table). An empty list: nothing of that table changed.
+ *
+ * Order lines (`order_items`) count as their order; a product's price or name change counts as
+ * the product. Ticket priority, status, assignment and device edits count as the ticket.
+ */
+export type TouchedIds = readonly string[] | 'many';
+
+export interface TouchedEntities {
+  tickets: TouchedIds;
+  orders: TouchedIds;
+  customers: TouchedIds;
+  products: TouchedIds;
+}
+
+/** The feed's window on the visible activity log (invariants and transitions: feed-window.ts). */
+export interface FeedWindow {
+  items: ActivityItem[];
+  /** older rows exist below the window (trimmed, or never loaded) */
+  hasMore: boolean;
+  /** bumped whenever the window is replaced: a page asked for another window never joins this one */
+  generation: number;
+}
+
+/** An older page of the feed, as asked for (see feed-window.ts appendOlder). */
+export interface OlderPage {
+  /** the p_before it was asked with */
+  before: number;
+  /** the window generation it was asked for */
+  generation: number;
+  rows: readonly ActivityItem[];
+  /** the page came back full: there may be more below it */
+  full: boolean;
+}
+
+/** Which entities the changes heard of touched, as a clock (invariants and transitions: change-clock.ts). */
+export interface ChangeClock {
+  /** the engine that records into this clock */
+  origin: string;
+  seq: number;
+  tables: Record<keyof TouchedEntities, ClockTable>;
+}
+
+export interface ClockTable {
+  /** a reader behind this seq must treat the table as wholly changed */
+  floor: number;
+  /** id → seq of its latest change */
+  ids: Record<string, number>;
+}
+
+/** Where a reader last looked. */
+export interface ClockPosition {
+  origin: string;
+  seq: number;
 }
