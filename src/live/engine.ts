@@ -10,9 +10,9 @@ import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from
 import type { LiveApi } from './live-api';
 import { createPollScheduler } from './poll-scheduler';
 import { createSessionKeeper } from './session-keeper';
-import { useConnectionStore, type ConnectionStore } from './stores/connection-store';
-import { useDashboardStore, type DashboardStore } from './stores/dashboard-store';
-import { useSessionStore, type SessionStore } from './stores/session-store';
+import { useConnectionStore } from './stores/connection-store';
+import { useDashboardStore } from './stores/dashboard-store';
+import { useSessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
 import type { SyncOutcome } from './sync-loop';
 import { transportFor } from './transport/transport-for';
@@ -20,6 +20,7 @@ import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
 import type { DashboardAction } from './dashboard-data';
 import type { TouchedEntities } from './types';
+import type { ConnectionStore, DashboardStore, SessionStore } from './stores/store-types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
 export type { LiveEngine, LiveEngineStartOptions } from './engine-interface';

@@ -6,8 +6,8 @@ import { useDashboardStore } from './stores/dashboard-store';
 import { useSessionStore } from './stores/session-store';
 import { createTabsCoordinator } from './tabs/tab-coordinator';
 import { detectTabsPlatform, tabsClockOf, type TabsPlatform } from './tabs/tab-ports';
-import type { ViewStores } from './tabs/tab-view';
 import type { LiveCommands } from './types';
+import type { ViewStores } from './stores/store-types';
 
 // The engine, the tabs' coordination and realtime's use of them are loaded apart from the first
 // page (use-live-engine.ts imports this module lazily, and main.tsx starts that import at boot,

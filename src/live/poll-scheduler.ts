@@ -1,7 +1,6 @@
-import type { ConnectionEvent } from './connection-machine';
 import type { LiveEngineOptions } from './engine-options';
 import type { LiveEnvironment, TimerHandle } from './environment';
-import type { ConnectionState } from './types';
+import type { ConnectionEvent, ConnectionState } from './types';
 
 export interface PollSchedulerDeps {
   env: LiveEnvironment;

@@ -1,10 +1,10 @@
 import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ConnectionEvent } from './connection-machine';
 import type { LiveEnvironment, TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
-import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE, type SessionStore } from './stores/session-store';
-import type { StaffUser } from './types';
+import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from './stores/session-store';
+import type { ConnectionEvent, StaffUser } from './types';
+import type { SessionStore } from './stores/store-types';
 
 export interface SessionKeeperDeps {
   api: LiveApi;

@@ -1,11 +1,8 @@
 import { create } from 'zustand';
-import { connectionReducer, initialConnectionInfo, type ConnectionEvent } from '../connection-machine';
+import { connectionReducer, initialConnectionInfo } from '../connection-machine';
 import { createBrowserEnvironment, type LiveEnvironment } from '../environment';
 import type { LiveConnection } from '../types';
-
-export interface ConnectionStoreState extends LiveConnection {
-  dispatch: (events: readonly ConnectionEvent[]) => void;
-}
+import type { ConnectionStore, ConnectionStoreState } from './store-types';
 
 function infoOf(state: ConnectionStoreState): LiveConnection {
   const { dispatch: _dispatch, ...info } = state;
@@ -13,7 +10,7 @@ function infoOf(state: ConnectionStoreState): LiveConnection {
 }
 
 /** `since` starts at the environment's wall clock (the one the engine's events carry). */
-export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = createBrowserEnvironment()) {
+export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = createBrowserEnvironment()): ConnectionStore {
   return create<ConnectionStoreState>()((set, get) => ({
     ...initialConnectionInfo(env.now()),
     dispatch: (events) => {
@@ -24,7 +21,5 @@ export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = create
     },
   }));
 }
-
-export type ConnectionStore = ReturnType<typeof createConnectionStore>;
 
 export const useConnectionStore: ConnectionStore = createConnectionStore();

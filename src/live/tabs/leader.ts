@@ -11,7 +11,7 @@ import { createSnapshotSource } from './snapshot-source';
 import { createSharedVisibility } from './leader-environment';
 import type { PageVisibility, TabsClock } from './tab-ports';
 import type { TabCommand, TabMessage, TabSnapshot } from './tab-messages';
-import type { ViewStores } from './tab-view';
+import type { ViewStores } from '../stores/store-types';
 
 export const HEARTBEAT_MS = 1000;
 /** a follower that missed this many roll calls (heartbeats) is gone */

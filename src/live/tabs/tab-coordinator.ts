@@ -14,7 +14,8 @@ import { answered, heard, watchdogStep, type Watch } from './leader-watchdog';
 import { createLeader, type Leader, type TabPrefs } from './leader';
 import type { PageVisibility, TabsClock, TabsPlatform } from './tab-ports';
 import { leaderLockName, parseTabMessage, tabsChannelName, type TabMessage, type TabSnapshot } from './tab-messages';
-import { createTabView, type ViewStores } from './tab-view';
+import { createTabView } from './tab-view';
+import type { ViewStores } from '../stores/store-types';
 
 const WATCHDOG_MS = 500;
 const SESSION_RETRY_MS = 5000;

@@ -1,10 +1,9 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { ChannelKey, LiveChannel, LiveChannelHandlers } from '../channel-set';
-import type { ConnectionEvent } from '../connection-machine';
 import type { DashboardAction, DashboardData } from '../dashboard-data';
 import type { SyncVerdict } from '../delta-ledger';
 import type { LiveEngineOptions } from '../engine-options';
-import type { DashboardDelta, TouchedEntities, RevenueChange, StaffRole, SyncParams, SyncSnapshot } from '../types';
+import type { ConnectionEvent, DashboardDelta, RevenueChange, StaffRole, SyncParams, SyncSnapshot, TouchedEntities } from '../types';
 
 // How changes reach the engine, behind one interface: the engine core (engine.ts, the channel set,
 // the sync runner) never asks which transport is in use; `transportFor` (transport-for.ts) picks one.

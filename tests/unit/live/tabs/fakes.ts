@@ -7,9 +7,9 @@ import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createTabsCoordinator, type TabsCoordinator } from '@/live/tabs/tab-coordinator';
 import type { ChannelLike, LockManagerLike, LockOptions, PageLifecycleEvent, PageVisibility, TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
-import type { ViewStores } from '@/live/tabs/tab-view';
-import type { DashboardData } from '@/live/dashboard-reducer';
 import type { RevenueRange } from '@/live/types';
+import type { ViewStores } from '@/live/stores/store-types';
+import type { DashboardData } from '@/live/dashboard-data';
 
 /** Web Locks for several tabs: exclusive, FIFO, abortable while queued, stealable; a crashed tab's locks go. */
 export class FakeLocks {

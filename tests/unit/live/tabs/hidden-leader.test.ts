@@ -6,11 +6,11 @@ import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createTabsCoordinator, type TabsCoordinator } from '@/live/tabs/tab-coordinator';
 import type { TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
-import type { ViewStores } from '@/live/tabs/tab-view';
 import { mountLive } from '@/live/mount-live';
 import { createFakeApi, createFakeEnv, FakeClient, FakeDb } from '../fakes';
 import { INTENSIVE_AFTER_MS, simulateChrome } from './chrome-timers';
 import { FakeChannels, FakeLocks, jwtFor } from './fakes';
+import type { ViewStores } from '@/live/stores/store-types';
 
 const PROJECT = 'http://127.0.0.1:54321';
 
