@@ -1,5 +1,5 @@
-import type { LiveEnvironment, TimerHandle } from './environment';
 import type { LiveEngineOptions } from './engine-options';
+import type { LiveEnvironment, TimerHandle } from './types';
 
 /** What the channel set needs from one realtime channel (a table's postgres_changes, or the delta topic). */
 export interface LiveChannel {

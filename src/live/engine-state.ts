@@ -1,8 +1,7 @@
 import { connectionReducer, initialConnectionInfo, mergeConnectionEvents } from './connection-machine';
 import { dashboardReducer, initialDashboardData } from './dashboard-reducer';
-import type { LiveEnvironment } from './environment';
 import { createFrameBatcher } from './frame-batcher';
-import type { ConnectionEvent, ConnectionState, LiveConnection, RevenueRange } from './types';
+import type { ConnectionEvent, ConnectionState, LiveConnection, LiveEnvironment, RevenueRange } from './types';
 import type { ConnectionStore, DashboardStore } from './stores/store-types';
 import type { DashboardAction, DashboardData } from './dashboard-data';
 

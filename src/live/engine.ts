@@ -6,7 +6,7 @@ import { DEFAULT_LIVE_OPTIONS, withJitter, type LiveEngineOptions } from './engi
 import type { LiveEngine } from './engine-interface';
 import { createEngineState } from './engine-state';
 import { engineStep, initialEngineState, type EngineConfig, type EngineEffect, type EngineEvent } from './engine-step';
-import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
+import { createBrowserEnvironment } from './environment';
 import type { LiveApi } from './live-api';
 import { createPollScheduler } from './poll-scheduler';
 import { createSessionKeeper } from './session-keeper';
@@ -19,7 +19,7 @@ import { transportFor } from './transport/transport-for';
 import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
 import type { DashboardAction } from './dashboard-data';
-import type { TouchedEntities } from './types';
+import type { LiveEnvironment, TimerHandle, TouchedEntities } from './types';
 import type { ConnectionStore, DashboardStore, SessionStore } from './stores/store-types';
 
 export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';

@@ -9,7 +9,7 @@ export { DEFAULT_LIVE_OPTIONS } from './engine-options';
 export type { DashboardData, FeedState } from './dashboard-data';
 export { positionOf, touchedSince } from './change-clock';
 export { NOTHING_TOUCHED, touches, touchesTable } from './touched';
-export { createBrowserEnvironment, type LiveEnvironment } from './environment';
+export { createBrowserEnvironment } from './environment';
 export type { LiveApi } from './live-api';
 export { preloadLive, useLiveCommands, useLiveEngine, type LiveAppDeps } from './use-live-engine';
 export { useConnectionStore } from './stores/connection-store';

@@ -1,6 +1,5 @@
 import type { LiveEngineOptions } from './engine-options';
-import type { LiveEnvironment, TimerHandle } from './environment';
-import type { ConnectionEvent, ConnectionState } from './types';
+import type { ConnectionEvent, ConnectionState, LiveEnvironment, TimerHandle } from './types';
 
 export interface PollSchedulerDeps {
   env: LiveEnvironment;

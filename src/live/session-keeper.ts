@@ -1,9 +1,8 @@
 import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { LiveEnvironment, TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
 import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from './stores/session-store';
-import type { ConnectionEvent, StaffUser } from './types';
+import type { ConnectionEvent, LiveEnvironment, StaffUser, TimerHandle } from './types';
 import type { SessionStore } from './stores/store-types';
 
 export interface SessionKeeperDeps {

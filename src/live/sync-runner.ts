@@ -1,13 +1,12 @@
 import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { LiveEngineOptions } from './engine-options';
-import type { LiveEnvironment } from './environment';
 import { olderPageAnchor } from './feed-window';
 import type { LiveApi } from './live-api';
 import { revenueWindow } from './revenue-window';
 import type { SyncOutcome, SyncPurpose } from './sync-loop';
 import type { SyncHooks } from './transport/transport';
-import type { ConnectionEvent, LiveConnection, OlderPage, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
+import type { ConnectionEvent, LiveConnection, LiveEnvironment, OlderPage, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
 import type { DashboardAction, DashboardData } from './dashboard-data';
 
 export interface SyncRunnerDeps {

@@ -314,3 +314,30 @@ export type ConnectionEvent =
   | { type: 'rpc-error'; error: string }
   | { type: 'commit-to-screen'; ms: number }
   | { type: 'reset'; at: number };
+
+/** What setTimeout returned: the page's own handle, or the id of a timer kept on a worker's clock. */
+export type TimerHandle = ReturnType<typeof setTimeout> | number;
+
+/**
+ * Everything the engine needs from the outside world: clock, timers, randomness, frames, page
+ * visibility and network status (the browser's: environment.ts).
+ */
+export interface LiveEnvironment {
+  /** wall clock (ms since the epoch): only for time-window boundaries and server timestamps */
+  now(): number;
+  /** monotonic clock (ms): every interval, throttle and backoff; never steps with the wall clock */
+  monotonic(): number;
+  /**
+   * One-shot timers that a hidden tab does not starve: in the browser they run on a dedicated
+   * worker's clock (Chrome wakes a page hidden for 5 minutes once a minute for chained timers)
+   */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  random(): number;
+  /** at most one callback run per animation frame */
+  requestFrame(fn: () => void): void;
+  isHidden(): boolean;
+  onVisibilityChange(handler: (hidden: boolean) => void): () => void;
+  isOnline(): boolean;
+  onOnlineChange(handler: (online: boolean) => void): () => void;
+}

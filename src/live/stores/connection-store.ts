@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { connectionReducer, initialConnectionInfo } from '../connection-machine';
-import { createBrowserEnvironment, type LiveEnvironment } from '../environment';
-import type { LiveConnection } from '../types';
+import { createBrowserEnvironment } from '../environment';
+import type { LiveConnection, LiveEnvironment } from '../types';
 import type { ConnectionStore, ConnectionStoreState } from './store-types';
 
 function infoOf(state: ConnectionStoreState): LiveConnection {

@@ -1,10 +1,9 @@
 import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { TimerHandle } from '../environment';
 import type { LiveApi } from '../live-api';
 import { revenueWindow } from '../revenue-window';
 import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
-import type { LiveCommands, RevenueRange } from '../types';
+import type { LiveCommands, RevenueRange, TimerHandle } from '../types';
 import type { LiveEngine } from '../engine-interface';
 import { initialFollowerState, isFromLeader, receiveState, type FollowerState } from './follower-state';
 import { jwtSubject } from './jwt-subject';

@@ -2,7 +2,7 @@
  * What the tabs module needs from the browser, as small interfaces so unit tests pass fakes of
  * Web Locks, BroadcastChannel, page lifecycle and the clock.
  */
-import type { LiveEnvironment, TimerHandle } from '../environment';
+import type { LiveEnvironment, TimerHandle } from '../types';
 
 export interface LockOptions {
   signal?: AbortSignal;

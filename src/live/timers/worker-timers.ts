@@ -1,4 +1,5 @@
-import type { TimerHandle, TimerSource } from './timer-source';
+import type { TimerSource } from './timer-source';
+import type { TimerHandle } from '../types';
 
 /** The part of a dedicated Worker these timers use (tests pass a fake). */
 export interface WorkerLike {

@@ -1,13 +1,12 @@
 import { expect, vi } from 'vitest';
 import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { LiveEnvironment } from '@/live/environment';
 import type { LiveApi } from '@/live/live-api';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createLiveEngine, type LiveEngineOptions } from '@/live/engine';
-import type { ActivityItem, StaffRole, SyncParams } from '@/live/types';
+import type { ActivityItem, LiveEnvironment, StaffRole, SyncParams } from '@/live/types';
 import { parseDashboardDelta } from '@/features/metrics/api/parse-dashboard-delta';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import { shiftBuckets } from '@/live/revenue-window';

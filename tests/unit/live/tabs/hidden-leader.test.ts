@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBrowserEnvironment, type LiveEnvironment } from '@/live/environment';
+import { createBrowserEnvironment } from '@/live/environment';
 import { createLiveEngine } from '@/live/engine';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
@@ -11,6 +11,7 @@ import { createFakeApi, createFakeEnv, FakeClient, FakeDb } from '../fakes';
 import { INTENSIVE_AFTER_MS, simulateChrome } from './chrome-timers';
 import { FakeChannels, FakeLocks, jwtFor } from './fakes';
 import type { ViewStores } from '@/live/stores/store-types';
+import type { LiveEnvironment } from '@/live/types';
 
 const PROJECT = 'http://127.0.0.1:54321';
 
