@@ -4,7 +4,7 @@
 import { canRunWorkers, liveWorkerUrl } from '@/lib/live-worker-url';
 import { pageTimers, type TimerSource } from './timers/timer-source';
 import { createWorkerTimers } from './timers/worker-timers';
-import type { LiveEnvironment, TimerHandle } from './types';
+import type { LiveEnvironment } from './types';
 
 interface DocumentLike {
   readonly visibilityState?: string;

@@ -94,6 +94,14 @@ export interface StaffUser {
   role: StaffRole;
 }
 
+/** Who is signed in, as the session store and the tabs' snapshots hold it. */
+export interface SessionState {
+  status: 'loading' | 'signed-in' | 'signed-out';
+  user: StaffUser | null;
+  /** why the user was signed out, e.g. SESSION_EXPIRED_MESSAGE */
+  message: string | null;
+}
+
 export interface TicketStatusCount {
   status: string;
   count: number;

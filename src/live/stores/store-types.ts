@@ -1,6 +1,6 @@
 import type { StoreApi, UseBoundStore } from 'zustand';
 import type { DashboardAction, DashboardData } from '../dashboard-data';
-import type { ConnectionEvent, LiveConnection, StaffUser } from '../types';
+import type { ConnectionEvent, LiveConnection, SessionState, StaffUser } from '../types';
 
 // The stores' shapes, apart from the stores (dashboard-store.ts, connection-store.ts,
 // session-store.ts): modules that are handed stores stand on these types alone.
@@ -17,13 +17,6 @@ export interface ConnectionStoreState extends LiveConnection {
 }
 
 export type ConnectionStore = UseBoundStore<StoreApi<ConnectionStoreState>>;
-
-export interface SessionState {
-  status: 'loading' | 'signed-in' | 'signed-out';
-  user: StaffUser | null;
-  /** why the user was signed out, e.g. SESSION_EXPIRED_MESSAGE */
-  message: string | null;
-}
 
 export interface SessionStoreState extends SessionState {
   signedIn: (user: StaffUser) => void;

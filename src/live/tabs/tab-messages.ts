@@ -1,7 +1,6 @@
 import { isObject, type JsonObject } from '@/lib/parse';
 import type { DashboardData } from '../dashboard-data';
-import type { ConnectionInfo, DashboardPart, RevenueRange } from '../types';
-import type { SessionState } from '../stores/store-types';
+import type { ConnectionInfo, DashboardPart, RevenueRange, SessionState } from '../types';
 
 /** Bump when the shape of a message or of the published state changes: tabs of two builds then never mix. */
 export const TABS_PROTOCOL = 1;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addRevenueIncrements, applyDelta } from '@/live/apply-delta';
+import { applyDelta } from '@/live/apply-delta';
+import { addRevenueIncrements } from '@/live/revenue-window';
 import { initialDashboardData } from '@/live/dashboard-reducer';
 import type { ActivityItem, DashboardDelta, RevenuePoint } from '@/live/types';
 import { NOTHING_TOUCHED } from '@/live/touched';
