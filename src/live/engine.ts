@@ -1,13 +1,11 @@
-import type { AppSupabaseClient } from '@/lib/supabase';
 import { createChannelSet } from './channel-set';
 import { loadingAction } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
 import { DEFAULT_LIVE_OPTIONS, withJitter, type LiveEngineOptions } from './engine-options';
-import type { LiveEngine } from './engine-interface';
+import type { LiveEngine, LiveEngineDeps } from './engine-interface';
 import { createEngineState } from './engine-state';
 import { engineStep, initialEngineState, type EngineConfig, type EngineEffect, type EngineEvent } from './engine-step';
 import { createBrowserEnvironment } from './environment';
-import type { LiveApi } from './live-api';
 import { createPollScheduler } from './poll-scheduler';
 import { createSessionKeeper } from './session-keeper';
 import { useConnectionStore } from './stores/connection-store';
@@ -15,23 +13,10 @@ import { useDashboardStore } from './stores/dashboard-store';
 import { useSessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
 import type { SyncOutcome } from './sync-loop';
-import { transportFor } from './transport/transport-for';
 import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
 import type { DashboardAction } from './dashboard-data';
-import type { LiveEnvironment, TimerHandle, TouchedEntities } from './types';
-import type { ConnectionStore, DashboardStore, SessionStore } from './stores/store-types';
-
-export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
-export type { LiveEngine, LiveEngineStartOptions } from './engine-interface';
-
-export interface LiveEngineDeps {
-  client: AppSupabaseClient;
-  api: LiveApi;
-  env?: LiveEnvironment;
-  stores?: { dashboard?: DashboardStore; connection?: ConnectionStore; session?: SessionStore };
-  options?: Partial<LiveEngineOptions>;
-}
+import type { TimerHandle, TouchedEntities } from './types';
 
 /**
  * The one owner of realtime, polling, sync, session and connection state. Subscribe first, then
@@ -100,7 +85,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     }
   }
 
-  const transport = transportFor(opts.transport)({
+  const transport = deps.transportFor(opts.transport)({
     opts,
     parseDelta: (payload) => api.parseDashboardDelta(payload),
     read: () => state.data,

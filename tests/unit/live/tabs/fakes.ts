@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { LiveEngine, LiveEngineStartOptions } from '@/live/engine';
+import type { LiveEngine, LiveEngineStartOptions } from '@/live/engine-interface';
 import type { LiveApi } from '@/live/live-api';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';

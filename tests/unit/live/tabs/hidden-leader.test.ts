@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBrowserEnvironment } from '@/live/environment';
 import { createLiveEngine } from '@/live/engine';
+import { transportFor } from '@/live/transport/transport-for';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
@@ -68,7 +69,7 @@ function hiddenLeaderAndVisibleFollower(opts = { workers: true }) {
     projectUrl: PROJECT,
     stores: followerStores,
     visibility: followerEnv,
-    createEngine: (stores, revenueRange) => createLiveEngine({ client: new FakeClient().asClient(), api, env: followerEnv, stores, options: { revenueRange } }),
+    createEngine: (stores, revenueRange) => createLiveEngine({ client: new FakeClient().asClient(), api, env: followerEnv, stores, options: { revenueRange }, transportFor }),
   });
   return { chrome, db, leader, leaderStores, follower, followerStores };
 }
