@@ -1,6 +1,5 @@
 import { create } from 'zustand';
 import { connectionReducer, initialConnectionInfo } from '../connection-machine';
-import { createBrowserEnvironment } from '../environment';
 import type { LiveConnection, LiveEnvironment } from '../types';
 import type { ConnectionStore, ConnectionStoreState } from './store-types';
 
@@ -9,8 +8,11 @@ function infoOf(state: ConnectionStoreState): LiveConnection {
   return info;
 }
 
+/** The browser's wall clock, as createBrowserEnvironment() reads it. */
+const WALL_CLOCK: Pick<LiveEnvironment, 'now'> = { now: () => Date.now() };
+
 /** `since` starts at the environment's wall clock (the one the engine's events carry). */
-export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = createBrowserEnvironment()): ConnectionStore {
+export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = WALL_CLOCK): ConnectionStore {
   return create<ConnectionStoreState>()((set, get) => ({
     ...initialConnectionInfo(env.now()),
     dispatch: (events) => {

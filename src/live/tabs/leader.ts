@@ -1,7 +1,4 @@
 import type { LiveEngine } from '../engine-interface';
-import { createConnectionStore } from '../stores/connection-store';
-import { createDashboardStore } from '../stores/dashboard-store';
-import { createSessionStore } from '../stores/session-store';
 import type { RevenueRange, SeriesAtHead, TimerHandle } from '../types';
 import { compareLeaders } from './follower-state';
 import { engineRangeFor, extraRangesFor } from './revenue-view';
@@ -26,6 +23,8 @@ export interface TabPrefs {
 }
 
 export interface LeaderDeps {
+  /** the leader's private stores, the engine's: the caller makes them fresh for each leader */
+  stores: ViewStores;
   tabId: string;
   userId: string;
   term: number;
@@ -54,7 +53,7 @@ export interface LeaderDeps {
  */
 export function createLeader(deps: LeaderDeps) {
   const { clock } = deps;
-  const stores: ViewStores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
+  const { stores } = deps;
   const source = createSnapshotSource(stores, deps.resume, deps.heldSession);
   const presence = new Map<string, TabPrefs & { seen: number }>();
   let rollCall = 0;

@@ -2,7 +2,9 @@ import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { LiveApi } from '../live-api';
 import { revenueWindow } from '../revenue-window';
-import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
+import { createConnectionStore } from '../stores/connection-store';
+import { createDashboardStore } from '../stores/dashboard-store';
+import { createSessionStore, NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
 import type { LiveCommands, RevenueRange, TimerHandle } from '../types';
 import type { LiveEngine } from '../engine-interface';
 import { initialFollowerState, isFromLeader, receiveState, type FollowerState } from './follower-state';
@@ -236,6 +238,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     const resume = shown && shown.session.user?.id === userId ? shown : null;
     const session = deps.stores.session.getState();
     leader = createLeader({
+      stores: { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() },
       tabId,
       userId,
       term: maxTerm,
