@@ -57,7 +57,8 @@ export function createLeader(deps: LeaderDeps) {
   const source = createSnapshotSource(stores, deps.resume, deps.heldSession);
   const presence = new Map<string, TabPrefs & { seen: number }>();
   let rollCall = 0;
-  let seq = 0;
+  /** the number of the state last published (a tab message's `seq`): one more per delta */
+  let publishSeq = 0;
   let stopped = false;
   let enginePaused = false;
   let signedOutSent = false;
@@ -93,8 +94,8 @@ export function createLeader(deps: LeaderDeps) {
   function publish() {
     const { snapshot, delta } = source.next(extras.current());
     if (delta) {
-      seq += 1;
-      deps.post({ type: 'delta', term: deps.term, seq, delta });
+      publishSeq += 1;
+      deps.post({ type: 'delta', term: deps.term, seq: publishSeq, delta });
       deps.onSnapshot(snapshot);
     }
     extras.engineSeries(snapshot.dashboard.revenue);
@@ -106,7 +107,7 @@ export function createLeader(deps: LeaderDeps) {
 
   function sendSnapshot() {
     const snapshot = source.last();
-    if (snapshot) deps.post({ type: 'snapshot', term: deps.term, seq, snapshot });
+    if (snapshot) deps.post({ type: 'snapshot', term: deps.term, seq: publishSeq, snapshot });
   }
 
   function wantedRanges(): RevenueRange[] {
@@ -136,7 +137,7 @@ export function createLeader(deps: LeaderDeps) {
     if (stopped) return;
     rollCall += 1;
     for (const [tab, p] of presence) if (rollCall - p.seen > PRESENCE_ROLL_CALLS) presence.delete(tab);
-    deps.post({ type: 'heartbeat', term: deps.term, seq });
+    deps.post({ type: 'heartbeat', term: deps.term, seq: publishSeq });
     reconcile();
     heartbeatTimer = clock.setTimeout(heartbeat, HEARTBEAT_MS);
   }
@@ -153,7 +154,7 @@ export function createLeader(deps: LeaderDeps) {
   engine.start(deps.resume ? { resume: deps.resume.dashboard } : undefined);
   deps.onSnapshot(source.next(extras.current()).snapshot);
   sendSnapshot();
-  deps.post({ type: 'heartbeat', term: deps.term, seq });
+  deps.post({ type: 'heartbeat', term: deps.term, seq: publishSeq });
   heartbeatTimer = clock.setTimeout(heartbeat, HEARTBEAT_MS);
 
   return {
@@ -165,7 +166,7 @@ export function createLeader(deps: LeaderDeps) {
           sendSnapshot();
           break;
         case 'ping':
-          deps.post({ type: 'heartbeat', term: deps.term, seq, answer: true });
+          deps.post({ type: 'heartbeat', term: deps.term, seq: publishSeq, answer: true });
           break;
         case 'presence':
           presence.set(msg.from, { paused: msg.paused, hidden: msg.hidden, range: msg.range, seen: rollCall });

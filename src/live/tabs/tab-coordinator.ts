@@ -219,7 +219,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       if (!isFromLeader(follower, msg)) return;
       watch = msg.answer ? answered(watch, clock.now()) : heard(clock.now());
       const current = follower.leader?.term === msg.term && follower.leader.tab === msg.from;
-      if (!current || msg.seq > follower.seq) askSnapshot();
+      if (!current || msg.seq > follower.publishSeq) askSnapshot();
       post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
     }
   }
