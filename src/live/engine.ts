@@ -153,7 +153,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     range: () => state.data.revenue.range,
     onWake: () => dispatch({ type: 'wake' }),
     onClockJump: () => dispatch({ type: 'clockJump' }),
-    onTick: (now) => dispatch({ type: 'tick', msSinceSync: now - runner.lastOkAt() }),
+    onTick: (monotonicNow) => dispatch({ type: 'tick', msSinceSync: monotonicNow - runner.lastOkAt() }),
     onBoundary: () => dispatch({ type: 'boundary' }),
   });
 

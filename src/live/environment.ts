@@ -28,7 +28,7 @@ export function browserTimers(): TimerSource {
   return createWorkerTimers({
     createWorker: () => new Worker(liveWorkerUrl(), { name: 'live-timers' }),
     fallback: pageTimers,
-    now: () => performance.now(),
+    monotonic: () => performance.now(),
   });
 }
 

@@ -163,7 +163,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     // knew may be gone, and a tab that never heard of it may lead with a lower term
     follower = userId === user ? { ...initialFollowerState, snapshot: follower.snapshot } : initialFollowerState;
     userId = user;
-    watch = heard(clock.now());
+    watch = heard(clock.monotonic());
     askSnapshot();
     post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
     requestLock(false);
@@ -171,15 +171,15 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   }
 
   function askSnapshot() {
-    const now = clock.now();
-    if (now - snapshotAskedAt < 200) return;
-    snapshotAskedAt = now;
+    const monotonicNow = clock.monotonic();
+    if (monotonicNow - snapshotAskedAt < 200) return;
+    snapshotAskedAt = monotonicNow;
     post({ type: 'hello' });
   }
 
   function watchdog() {
     if (role !== 'follower') return;
-    const step = watchdogStep(watch, clock.now(), clock.random(), !prefs.hidden);
+    const step = watchdogStep(watch, clock.monotonic(), clock.random(), !prefs.hidden);
     watch = step.watch;
     if (step.action === 'ping') post({ type: 'ping' });
     if (step.action === 'steal') {
@@ -209,7 +209,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       const fromLeader = isFromLeader(follower, { from: msg.from, term: msg.term });
       const got = receiveState(follower, msg);
       follower = got.state;
-      if (fromLeader) watch = answered(watch, clock.now());
+      if (fromLeader) watch = answered(watch, clock.monotonic());
       if (got.needSnapshot) askSnapshot();
       if (got.changed && follower.snapshot) {
         view.show(follower.snapshot);
@@ -217,7 +217,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       }
     } else if (msg.type === 'heartbeat') {
       if (!isFromLeader(follower, msg)) return;
-      watch = msg.answer ? answered(watch, clock.now()) : heard(clock.now());
+      watch = msg.answer ? answered(watch, clock.monotonic()) : heard(clock.monotonic());
       const current = follower.leader?.term === msg.term && follower.leader.tab === msg.from;
       if (!current || msg.seq > follower.publishSeq) askSnapshot();
       post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
@@ -270,8 +270,8 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     if ('term' in msg) maxTerm = Math.max(maxTerm, msg.term);
     if (role === 'signed-out') {
       // another tab signed in (its leader is up): this tab's storage has the session too
-      if (msg.type === 'heartbeat' && clock.now() - signedOutCheckAt > SIGNED_OUT_RECHECK_MS) {
-        signedOutCheckAt = clock.now();
+      if (msg.type === 'heartbeat' && clock.monotonic() - signedOutCheckAt > SIGNED_OUT_RECHECK_MS) {
+        signedOutCheckAt = clock.monotonic();
         void check();
       }
       return;

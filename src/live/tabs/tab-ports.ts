@@ -32,7 +32,8 @@ export interface TabsPlatform {
 
 /** Monotonic time for heartbeats and watchdogs. */
 export interface TabsClock {
-  now(): number;
+  /** monotonic ms (the environment's `monotonic`), never the wall clock */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   random(): number;
@@ -44,7 +45,7 @@ export interface TabsClock {
  */
 export function tabsClockOf(env: LiveEnvironment): TabsClock {
   return {
-    now: () => env.monotonic(),
+    monotonic: () => env.monotonic(),
     setTimeout: (fn, ms) => env.setTimeout(fn, ms),
     clearTimeout: (handle) => env.clearTimeout(handle),
     random: () => env.random(),

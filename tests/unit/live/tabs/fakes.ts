@@ -285,7 +285,7 @@ export interface FakeTab {
 }
 
 export const clock: TabsClock = {
-  now: () => Date.now(),
+  monotonic: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h),
   random: () => 0.5,

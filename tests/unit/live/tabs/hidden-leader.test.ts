@@ -59,7 +59,7 @@ function hiddenLeaderAndVisibleFollower(opts = { workers: true }) {
     ...chrome.unthrottled,
     requestFrame: (fn) => void chrome.unthrottled.setTimeout(fn, 16),
   };
-  const followerClock: TabsClock = { ...chrome.unthrottled, now: () => performance.now(), random: () => 0.5 };
+  const followerClock: TabsClock = { ...chrome.unthrottled, monotonic: () => performance.now(), random: () => 0.5 };
   const followerStores = newStores();
   const follower = createTabsCoordinator({
     client: new FakeClient().asClient(),
