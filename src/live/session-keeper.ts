@@ -33,7 +33,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   let signingOut = false;
   let stopped = false;
   /** bumped on sign-in/out: late answers for another session are dropped */
-  let epoch = 0;
+  let sessionGeneration = 0;
   let needsRefresh = false;
   let check: Promise<boolean> | null = null;
   let restoreTimer: TimerHandle | null = null;
@@ -49,10 +49,10 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   /** Makes sure realtime joins with a valid token: refreshes first after sleep, expiry or a long offline. */
   function ensure(): Promise<boolean> {
     check ??= (async () => {
-      const mine = epoch;
+      const mine = sessionGeneration;
       try {
         const session = needsRefresh ? await api.refreshSession(client) : await api.getSession(client);
-        if (mine !== epoch) return false;
+        if (mine !== sessionGeneration) return false;
         if (!session) {
           await end(SESSION_EXPIRED_MESSAGE);
           return false;
@@ -61,7 +61,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
         await handTokenToRealtime(session.accessToken);
         return true;
       } catch (error) {
-        if (mine !== epoch) return false;
+        if (mine !== sessionGeneration) return false;
         if (!isSessionRejected(error)) return false; // unreachable or a server fault: try again later
         await end(SESSION_EXPIRED_MESSAGE);
         return false;
@@ -73,10 +73,10 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   }
 
   async function enter(): Promise<string | null> {
-    const mine = epoch;
+    const mine = sessionGeneration;
     try {
       const user = await api.getCurrentStaff(client);
-      if (mine !== epoch || stopped) return null;
+      if (mine !== sessionGeneration || stopped) return null;
       signedIn = true;
       sessionStore.getState().signedIn(user);
       deps.onSignedIn(user);
@@ -117,7 +117,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   async function end(message: string | null) {
     if (signingOut) return;
     signingOut = true;
-    epoch += 1;
+    sessionGeneration += 1;
     signedIn = false;
     deps.onSignedOut();
     try {
@@ -140,7 +140,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
     },
     async signIn(email: string, password: string): Promise<{ error: string | null }> {
       if (signedIn) return { error: null };
-      epoch += 1;
+      sessionGeneration += 1;
       try {
         const session = await api.signInWithPassword(client, { email, password });
         await handTokenToRealtime(session.accessToken);
@@ -156,7 +156,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
     },
     stop() {
       stopped = true;
-      epoch += 1;
+      sessionGeneration += 1;
       if (restoreTimer !== null) env.clearTimeout(restoreTimer);
       restoreTimer = null;
     },

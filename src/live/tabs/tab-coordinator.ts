@@ -74,7 +74,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   const view = createTabView(deps.stores);
   let role: TabRole = 'idle';
   /** bumped on every role change: late async answers for an older role are dropped */
-  let epoch = 0;
+  let roleGeneration = 0;
   let userId: string | null = null;
   let maxTerm = 0;
   let follower: FollowerState = initialFollowerState;
@@ -107,7 +107,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
 
   /** leaves the current role: engine, lock and timers are released */
   function transition(next: TabRole): number {
-    epoch += 1;
+    roleGeneration += 1;
     const wasLeader = leader !== null;
     if (leader) {
       leader.stop();
@@ -118,7 +118,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     for (const name of [...timers.keys()]) if (name !== 'disconnect') cancel(name);
     role = next;
     if (wasLeader) later('disconnect', DISCONNECT_AFTER_MS, disconnectIdle);
-    return epoch;
+    return roleGeneration;
   }
 
   function disconnectIdle() {
@@ -133,12 +133,12 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     const mine = transition('checking');
     try {
       const session = await api.getSession(client);
-      if (mine !== epoch) return;
+      if (mine !== roleGeneration) return;
       const user = session ? jwtSubject(session.accessToken) : null;
       if (user) enterFollower(user);
       else enterSignedOut(undefined); // still signed out: keep the message the tab shows
     } catch (error) {
-      if (mine !== epoch) return;
+      if (mine !== roleGeneration) return;
       if (isSessionRejected(error)) enterSignedOut(SESSION_EXPIRED_MESSAGE);
       else later('session-retry', SESSION_RETRY_MS, () => void check()); // unreachable: keep the stored session
     }
