@@ -283,6 +283,7 @@ export interface OlderPage {
 export interface ChangeClock {
   /** the engine that records into this clock */
   origin: string;
+  /** changes recorded so far by `origin` (the clock's own count: not a delta's or a tab message's seq) */
   seq: number;
   tables: Record<keyof TouchedEntities, ClockTable>;
 }
@@ -297,6 +298,7 @@ export interface ClockTable {
 /** Where a reader last looked. */
 export interface ClockPosition {
   origin: string;
+  /** the clock's `seq` when the reader looked */
   seq: number;
 }
 
