@@ -6,8 +6,8 @@ import type { ConnectionStore, DashboardStore, SessionStore } from './stores/sto
 import type { MakeTransport } from './transport/transport';
 import type { LiveCommands, LiveConnection, LiveEnvironment, LiveTransport, RevenueChange } from './types';
 
-// What the engine offers, apart from how it is made (engine.ts): the tabs' leader and
-// coordinator hold an engine through this and do not stand on its implementation.
+// What the engine offers and what it is made from, apart from how it is made (engine.ts): the
+// tabs' leader and coordinator hold an engine through this and do not stand on its implementation.
 
 export interface LiveEngineStartOptions {
   /**

@@ -5,7 +5,8 @@ import type { LiveEngineOptions } from '../engine-options';
 import type { ConnectionEvent, DashboardDelta, RevenueChange, StaffRole, SyncParams, SyncSnapshot, TouchedEntities } from '../types';
 
 // How changes reach the engine, behind one interface: the engine core (engine.ts, the channel set,
-// the sync runner) never asks which transport is in use; `transportFor` (transport-for.ts) picks one.
+// the sync runner) never asks which transport is in use; `transportFor` (transport-for.ts) picks one,
+// and the composition root (mount-live.ts) hands it to the engine.
 //
 // A transport is a list of topics. A topic names the channels it needs for the signed-in viewer
 // (`keys`), opens one of them (`open`), and says what a payload received on it becomes
