@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { liveApi } from '../src/app/live-api.ts';
 import { createSupabaseClient } from '../src/lib/supabase.ts';
 import { createLiveEngine } from '../src/live/engine.ts';
+import { transportFor } from '../src/live/transport/transport-for.ts';
 import { createConnectionStore } from '../src/live/stores/connection-store.ts';
 import { createDashboardStore } from '../src/live/stores/dashboard-store.ts';
 import { createSessionStore } from '../src/live/stores/session-store.ts';
@@ -82,7 +83,7 @@ async function openEngine(stack: Stack) {
       }
     },
   };
-  const engine = createLiveEngine({ client, api, stores });
+  const engine = createLiveEngine({ client, api, stores, transportFor });
   stores.connection.subscribe((c, prev) => {
     if (c.eventsReceived !== prev.eventsReceived) trace(`push x${c.eventsReceived - prev.eventsReceived} (store)`);
   });

@@ -11,7 +11,10 @@ import { getActivityFeed } from '../../src/features/activity/api/get-activity-fe
 import { parseKpis } from '../../src/features/metrics/api/get-kpis.ts';
 import { getRevenueSeries } from '../../src/features/metrics/api/get-revenue-series.ts';
 import { createSupabaseClient, type AppSupabaseClient } from '../../src/lib/supabase.ts';
-import { createLiveEngine, DEFAULT_LIVE_OPTIONS, type LiveEngine, type LiveEngineOptions } from '../../src/live/engine.ts';
+import { createLiveEngine } from '../../src/live/engine.ts';
+import type { LiveEngine } from '../../src/live/engine-interface.ts';
+import { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from '../../src/live/engine-options.ts';
+import { transportFor } from '../../src/live/transport/transport-for.ts';
 import { revenueWindow } from '../../src/live/revenue-window.ts';
 import { createConnectionStore } from '../../src/live/stores/connection-store.ts';
 import { createDashboardStore } from '../../src/live/stores/dashboard-store.ts';
@@ -100,7 +103,7 @@ export async function openEngineDashboard(t: DashboardTarget, email: string, pas
   const client = newClient(t);
   const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
   const options: Partial<LiveEngineOptions> = { transport };
-  const engine: LiveEngine = createLiveEngine({ client, api: liveApi, stores, options });
+  const engine: LiveEngine = createLiveEngine({ client, api: liveApi, stores, options, transportFor });
   const seen = new Map<number, number>();
   const unsub = stores.dashboard.subscribe((s, prev) => {
     if (s.feed.items !== prev.feed.items) noteSeen(seen, s.feed.items);

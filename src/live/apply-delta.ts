@@ -1,33 +1,7 @@
 import type { DashboardData, FeedState } from './dashboard-data';
 import { prependNewer, replaceWindow } from './feed-window';
-import { rollRevenueSeries, shiftBuckets } from './revenue-window';
-import type { DashboardDelta, Kpis, Loadable, RevenueIncrement, RevenuePoint, RevenueRange } from './types';
-
-const HOUR = 3_600_000;
-const COUNT: Record<RevenueRange, number> = { '24h': 24, '7d': 7, '30d': 30, '90d': 90 };
-
-/**
- * Adds a transaction's net revenue per UTC hour to the held buckets. Null when an hour is not wholly
- * inside one held bucket (a day of a half-hour time zone, a bucket not held yet, the clock ahead of
- * ours): only a sync can place it. An hour older than a full window changes nothing shown.
- */
-export function addRevenueIncrements(series: readonly RevenuePoint[], range: RevenueRange, increments: readonly RevenueIncrement[]): RevenuePoint[] | null {
-  if (increments.length === 0) return series as RevenuePoint[];
-  if (series.length === 0) return null;
-  const starts = series.map((p) => Date.parse(p.bucketStart));
-  const next = [...series];
-  for (const inc of increments) {
-    if (inc.revenueCents === 0 && inc.ordersCount === 0) continue;
-    if (inc.hour + HOUR <= starts[0]! && series.length >= COUNT[range]) continue;
-    const i = starts.findLastIndex((start) => start <= inc.hour);
-    if (i < 0) return null;
-    const end = i + 1 < starts.length ? starts[i + 1]! : shiftBuckets(range, starts[i]!, 1);
-    if (inc.hour + HOUR > end) return null;
-    const p = next[i]!;
-    next[i] = { ...p, revenueCents: p.revenueCents + inc.revenueCents, ordersCount: p.ordersCount + inc.ordersCount };
-  }
-  return next;
-}
+import { addRevenueIncrements, rollRevenueSeries } from './revenue-window';
+import type { DashboardDelta, Kpis, Loadable } from './types';
 
 /** A delta's KPIs are the figures at its commit: taken as they are, the old object kept when equal. */
 function takeKpis(current: Loadable<Kpis>, next: Kpis): Loadable<Kpis> {

@@ -1,4 +1,4 @@
-import type { TouchedEntities, TouchedIds } from './touched';
+import type { ChangeClock, ClockPosition, ClockTable, TouchedEntities, TouchedIds } from './types';
 
 /**
  * Which entities the changes the engine has heard of touched, as a clock a reader can ask "what
@@ -15,26 +15,6 @@ import type { TouchedEntities, TouchedIds } from './touched';
  * every table: the two clocks' seqs cannot be compared. The empty clock ('' at seq 0, where every
  * page starts) is the start of whichever engine records first.
  */
-export interface ChangeClock {
-  /** the engine that records into this clock */
-  origin: string;
-  seq: number;
-  tables: Record<keyof TouchedEntities, ClockTable>;
-}
-
-export interface ClockTable {
-  /** a reader behind this seq must treat the table as wholly changed */
-  floor: number;
-  /** id → seq of its latest change */
-  ids: Record<string, number>;
-}
-
-/** Where a reader last looked. */
-export interface ClockPosition {
-  origin: string;
-  seq: number;
-}
-
 /** ids kept per table (then the older half is dropped) */
 export const CLOCK_IDS = 100;
 

@@ -1,24 +1,6 @@
-import type { LiveEnvironment, TimerHandle } from './environment';
 import type { LiveEngineOptions } from './engine-options';
-
-/** What the channel set needs from one realtime channel (a table's postgres_changes, or the delta topic). */
-export interface LiveChannel {
-  readonly ready: boolean;
-  dispose(): void;
-}
-
-export interface LiveChannelHandlers {
-  onChange(payload: unknown): void;
-  /** the channel delivers from now on */
-  onReady(): void;
-  /** the server redid the subscription on a ready channel (new token) */
-  onResubscribed(): void;
-  /** the channel can no longer deliver; `tokenProblem` = refresh the session before rejoining */
-  onFailure(reason: string, tokenProblem: boolean): void;
-}
-
-/** A channel key: a table (postgres_changes) or a topic (broadcast). */
-export type ChannelKey = string;
+import type { ChannelKey, LiveChannel, LiveChannelHandlers } from './transport/transport';
+import type { LiveEnvironment, TimerHandle } from './types';
 
 export interface ChannelSetDeps {
   /** opens the channel for a key; the set owns it until dispose() */

@@ -1,31 +1,8 @@
-import type { ConnectionState, LiveConnection } from './types';
+import type { ConnectionEvent, ConnectionState, LiveConnection } from './types';
 
-/**
- * Everything that can happen to the connection; the reducer below is the only place state changes.
- * Realtime health (the channels) and API reachability (the sync calls) are kept apart; the state
- * shown is derived from both.
- */
-export type ConnectionEvent =
-  /** start, resume, or signed in: (re)subscribing, nothing shown live yet */
-  | { type: 'connect'; at: number }
-  /** every channel is subscribed and the server confirmed postgres changes */
-  | { type: 'realtime-ready'; at: number }
-  /** channel error / timeout / close, system error, socket drop, ready timeout, browser offline */
-  | { type: 'realtime-lost'; at: number; reason: string }
-  /** a sync was applied; `mark` = the readyMark when it started (null: channels were not ready) */
-  | { type: 'sync-ok'; at: number; mark: number | null }
-  /** a sync failed: `network` = the server could not be reached (status 0/502/503/504) */
-  | { type: 'sync-failed'; at: number; error: string; network: boolean }
-  | { type: 'pause'; at: number }
-  | { type: 'reconnect-attempt' }
-  | { type: 'poll-made' }
-  | { type: 'poll-interval'; ms: number | null }
-  | { type: 'event-received'; at: number; count?: number }
-  | { type: 'payload-dropped'; count?: number }
-  /** a request outside the sync failed (older page, session) */
-  | { type: 'rpc-error'; error: string }
-  | { type: 'commit-to-screen'; ms: number }
-  | { type: 'reset'; at: number };
+// Everything that can happen to the connection (`ConnectionEvent`, types.ts); the reducer below is
+// the only place state changes. Realtime health (the channels) and API reachability (the sync
+// calls) are kept apart; the state shown is derived from both.
 
 /** Folds repeated counter events so a burst of payloads queues one item, not thousands. */
 export function mergeConnectionEvents(last: ConnectionEvent, next: ConnectionEvent): ConnectionEvent | null {

@@ -1,7 +1,4 @@
-import type { ChangeClock } from './change-clock';
-import type { FeedWindow, OlderPage } from './feed-window';
-import type { TouchedEntities } from './touched';
-import type { DashboardDelta, Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
+import type { ChangeClock, DashboardDelta, FeedWindow, OlderPage, TouchedEntities, Kpis, Loadable, RevenuePoint, RevenueRange, SyncSnapshot, TicketAging, TicketStatusCount } from './types';
 
 export interface FeedState extends FeedWindow {
   status: 'loading' | 'ready' | 'error';

@@ -9,7 +9,6 @@ import type { DashboardPart, Loadable, RevenueRange } from './types';
 // The data and its actions live apart from the reducer (dashboard-data.ts): apply-delta.ts, which
 // the reducer uses, names them without an import cycle, and code that only names them does not
 // stand on the reducer.
-export type { DashboardAction, DashboardData, FeedState } from './dashboard-data';
 
 export function initialDashboardData(range: RevenueRange = '7d'): DashboardData {
   return {

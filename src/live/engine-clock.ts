@@ -1,7 +1,6 @@
 import type { LiveEngineOptions } from './engine-options';
-import type { LiveEnvironment, TimerHandle } from './environment';
 import { nextBucketBoundary } from './revenue-window';
-import type { RevenueRange } from './types';
+import type { LiveEnvironment, RevenueRange, TimerHandle } from './types';
 
 export interface EngineClockDeps {
   env: LiveEnvironment;

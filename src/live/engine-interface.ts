@@ -1,8 +1,13 @@
+import type { AppSupabaseClient } from '@/lib/supabase';
 import type { DashboardData } from './dashboard-data';
-import type { LiveCommands, LiveConnection, RevenueChange } from './types';
+import type { LiveEngineOptions } from './engine-options';
+import type { LiveApi } from './live-api';
+import type { ConnectionStore, DashboardStore, SessionStore } from './stores/store-types';
+import type { MakeTransport } from './transport/transport';
+import type { LiveCommands, LiveConnection, LiveEnvironment, LiveTransport, RevenueChange } from './types';
 
-// What the engine offers, apart from how it is made (engine.ts): the tabs' leader and
-// coordinator hold an engine through this and do not stand on its implementation.
+// What the engine offers and what it is made from, apart from how it is made (engine.ts): the
+// tabs' leader and coordinator hold an engine through this and do not stand on its implementation.
 
 export interface LiveEngineStartOptions {
   /**
@@ -24,4 +29,17 @@ export interface LiveEngine extends LiveCommands {
    * with it), when the transport can tell; undefined when it cannot. Returns its unsubscribe.
    */
   onRevenueChange?(listener: (change: RevenueChange) => void): () => void;
+}
+
+export interface LiveEngineDeps {
+  client: AppSupabaseClient;
+  api: LiveApi;
+  env?: LiveEnvironment;
+  stores?: { dashboard?: DashboardStore; connection?: ConnectionStore; session?: SessionStore };
+  options?: Partial<LiveEngineOptions>;
+  /**
+   * The transport an option names (transport/transport-for.ts). Passed in by the composition root
+   * (mount-live.ts), so the engine does not stand on the transports' implementations.
+   */
+  transportFor(name: LiveTransport): MakeTransport;
 }

@@ -1,10 +1,9 @@
-import { connectionReducer, initialConnectionInfo, mergeConnectionEvents, type ConnectionEvent } from './connection-machine';
-import { dashboardReducer, initialDashboardData, type DashboardAction, type DashboardData } from './dashboard-reducer';
-import type { LiveEnvironment } from './environment';
+import { connectionReducer, initialConnectionInfo, mergeConnectionEvents } from './connection-machine';
+import { dashboardReducer, initialDashboardData } from './dashboard-reducer';
 import { createFrameBatcher } from './frame-batcher';
-import type { ConnectionStore } from './stores/connection-store';
-import type { DashboardStore } from './stores/dashboard-store';
-import type { LiveConnection, ConnectionState, RevenueRange } from './types';
+import type { ConnectionEvent, ConnectionState, LiveConnection, LiveEnvironment, RevenueRange } from './types';
+import type { ConnectionStore, DashboardStore } from './stores/store-types';
+import type { DashboardAction, DashboardData } from './dashboard-data';
 
 export interface EngineStateDeps {
   env: LiveEnvironment;

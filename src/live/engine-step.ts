@@ -44,8 +44,8 @@ export interface EngineConfig {
   sync: SyncLoopConfig;
 }
 
-export function initialEngineState(limits: BucketLimits, now: number): EngineState {
-  return { life: initialLifecycle, sync: initialSyncLoop(limits, now) };
+export function initialEngineState(limits: BucketLimits, monotonicNow: number): EngineState {
+  return { life: initialLifecycle, sync: initialSyncLoop(limits, monotonicNow) };
 }
 
 /** What a lifecycle decision asks of the sync loop (null: nothing). */
@@ -67,10 +67,10 @@ function syncEventFor(effect: LifecycleEffect): SyncLoopEvent | null {
 export function engineStep(
   state: EngineState,
   event: EngineEvent,
-  now: number,
+  monotonicNow: number,
   config: EngineConfig,
 ): { state: EngineState; effects: EngineEffect[] } {
-  const onSync = (sync: SyncLoop, e: SyncLoopEvent) => syncStep(sync, e, now, config.sync);
+  const onSync = (sync: SyncLoop, e: SyncLoopEvent) => syncStep(sync, e, monotonicNow, config.sync);
   if (event.type === 'syncTimer' || event.type === 'syncSettled' || event.type === 'requestOnce') {
     const e: SyncLoopEvent =
       event.type === 'syncTimer'

@@ -1,36 +1,22 @@
-import type { AppSupabaseClient } from '@/lib/supabase';
 import { createChannelSet } from './channel-set';
 import { loadingAction } from './dashboard-reducer';
 import { createEngineClock } from './engine-clock';
 import { DEFAULT_LIVE_OPTIONS, withJitter, type LiveEngineOptions } from './engine-options';
-import type { LiveEngine } from './engine-interface';
+import type { LiveEngine, LiveEngineDeps } from './engine-interface';
 import { createEngineState } from './engine-state';
 import { engineStep, initialEngineState, type EngineConfig, type EngineEffect, type EngineEvent } from './engine-step';
-import { createBrowserEnvironment, type LiveEnvironment, type TimerHandle } from './environment';
-import type { LiveApi } from './live-api';
+import { createBrowserEnvironment } from './environment';
 import { createPollScheduler } from './poll-scheduler';
 import { createSessionKeeper } from './session-keeper';
-import { useConnectionStore, type ConnectionStore } from './stores/connection-store';
-import { useDashboardStore, type DashboardStore } from './stores/dashboard-store';
-import { useSessionStore, type SessionStore } from './stores/session-store';
+import { useConnectionStore } from './stores/connection-store';
+import { useDashboardStore } from './stores/dashboard-store';
+import { useSessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
 import type { SyncOutcome } from './sync-loop';
-import { transportFor } from './transport/transport-for';
 import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
 import type { DashboardAction } from './dashboard-data';
-import type { TouchedEntities } from './touched';
-
-export { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from './engine-options';
-export type { LiveEngine, LiveEngineStartOptions } from './engine-interface';
-
-export interface LiveEngineDeps {
-  client: AppSupabaseClient;
-  api: LiveApi;
-  env?: LiveEnvironment;
-  stores?: { dashboard?: DashboardStore; connection?: ConnectionStore; session?: SessionStore };
-  options?: Partial<LiveEngineOptions>;
-}
+import type { TimerHandle, TouchedEntities } from './types';
 
 /**
  * The one owner of realtime, polling, sync, session and connection state. Subscribe first, then
@@ -99,7 +85,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     }
   }
 
-  const transport = transportFor(opts.transport)({
+  const transport = deps.transportFor(opts.transport)({
     opts,
     parseDelta: (payload) => api.parseDashboardDelta(payload),
     read: () => state.data,
@@ -167,7 +153,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     range: () => state.data.revenue.range,
     onWake: () => dispatch({ type: 'wake' }),
     onClockJump: () => dispatch({ type: 'clockJump' }),
-    onTick: (now) => dispatch({ type: 'tick', msSinceSync: now - runner.lastOkAt() }),
+    onTick: (monotonicNow) => dispatch({ type: 'tick', msSinceSync: monotonicNow - runner.lastOkAt() }),
     onBoundary: () => dispatch({ type: 'boundary' }),
   });
 

@@ -1,33 +1,10 @@
-/**
- * Everything the engine needs from the outside world: clock, timers, randomness, frames, page
- * visibility and network status. Listeners are plain subscribe functions returning their
- * unsubscribe, so tests pass a fake and Node (integration tests) gets a quiet default.
- */
+// The browser's (and Node's) `LiveEnvironment` (types.ts): everything the engine needs from the
+// outside world. Listeners are plain subscribe functions returning their unsubscribe, so tests
+// pass a fake and Node (integration tests) gets a quiet default.
 import { canRunWorkers, liveWorkerUrl } from '@/lib/live-worker-url';
-import { pageTimers, type TimerHandle, type TimerSource } from './timers/timer-source';
+import { pageTimers, type TimerSource } from './timers/timer-source';
 import { createWorkerTimers } from './timers/worker-timers';
-
-export type { TimerHandle } from './timers/timer-source';
-
-export interface LiveEnvironment {
-  /** wall clock (ms since the epoch): only for time-window boundaries and server timestamps */
-  now(): number;
-  /** monotonic clock (ms): every interval, throttle and backoff; never steps with the wall clock */
-  monotonic(): number;
-  /**
-   * One-shot timers that a hidden tab does not starve: in the browser they run on a dedicated
-   * worker's clock (Chrome wakes a page hidden for 5 minutes once a minute for chained timers)
-   */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-  random(): number;
-  /** at most one callback run per animation frame */
-  requestFrame(fn: () => void): void;
-  isHidden(): boolean;
-  onVisibilityChange(handler: (hidden: boolean) => void): () => void;
-  isOnline(): boolean;
-  onOnlineChange(handler: (online: boolean) => void): () => void;
-}
+import type { LiveEnvironment } from './types';
 
 interface DocumentLike {
   readonly visibilityState?: string;
@@ -51,7 +28,7 @@ export function browserTimers(): TimerSource {
   return createWorkerTimers({
     createWorker: () => new Worker(liveWorkerUrl(), { name: 'live-timers' }),
     fallback: pageTimers,
-    now: () => performance.now(),
+    monotonic: () => performance.now(),
   });
 }
 

@@ -1,18 +1,9 @@
-import type { ActivityItem } from './types';
+import type { ActivityItem, FeedWindow, OlderPage } from './types';
 
-/**
- * The feed is a window on the caller's visible activity log. Invariant: `items` is always one
- * contiguous run of that log, newest first, without duplicates. Rows only ever join at the two
- * ends: newer rows from a sync (every visible row after the cursor), older rows from a page that
- * starts right below the oldest row held. Trimming cuts only the old end and sets `hasMore`.
- */
-export interface FeedWindow {
-  items: ActivityItem[];
-  /** older rows exist below the window (trimmed, or never loaded) */
-  hasMore: boolean;
-  /** bumped whenever the window is replaced: a page asked for another window never joins this one */
-  generation: number;
-}
+// The feed is a window on the caller's visible activity log. Invariant: `items` is always one
+// contiguous run of that log, newest first, without duplicates. Rows only ever join at the two
+// ends: newer rows from a sync (every visible row after the cursor), older rows from a page that
+// starts right below the oldest row held. Trimming cuts only the old end and sets `hasMore`.
 
 export function emptyWindow(generation = 0): FeedWindow {
   return { items: [], hasMore: false, generation };
@@ -50,16 +41,6 @@ export function prependNewer(window: FeedWindow, rows: readonly ActivityItem[], 
   // rows at or below the top are already held (an answer repeated): never twice
   const fresh = newestFirst(rows.filter((row) => row.id > top));
   return { ...trim([...fresh, ...window.items], window.hasMore, cap), generation: window.generation };
-}
-
-export interface OlderPage {
-  /** the p_before it was asked with */
-  before: number;
-  /** the window generation it was asked for */
-  generation: number;
-  rows: readonly ActivityItem[];
-  /** the page came back full: there may be more below it */
-  full: boolean;
 }
 
 /**

@@ -4,12 +4,13 @@
 // where `liveApi: LiveApi` lists the features' api functions. Components read the stores with narrow
 // selectors and call `useLiveCommands()`; they never open a channel or start a timer.
 // The engine itself is loaded lazily (use-live-engine.ts → mount-live.ts): only its types here.
-export type { LiveEngine, LiveEngineDeps, LiveEngineOptions, LiveEngineStartOptions } from './engine';
+export type { LiveEngine, LiveEngineDeps, LiveEngineStartOptions } from './engine-interface';
+export type { LiveEngineOptions } from './engine-options';
 export { DEFAULT_LIVE_OPTIONS } from './engine-options';
 export type { DashboardData, FeedState } from './dashboard-data';
-export { positionOf, touchedSince, type ChangeClock, type ClockPosition } from './change-clock';
-export { NOTHING_TOUCHED, touches, touchesTable, type TouchedEntities } from './touched';
-export { createBrowserEnvironment, type LiveEnvironment } from './environment';
+export { positionOf, touchedSince } from './change-clock';
+export { NOTHING_TOUCHED, touches, touchesTable } from './touched';
+export { createBrowserEnvironment } from './environment';
 export type { LiveApi } from './live-api';
 export { preloadLive, useLiveCommands, useLiveEngine, type LiveAppDeps } from './use-live-engine';
 export { useConnectionStore } from './stores/connection-store';

@@ -1,30 +1,18 @@
-import { createLiveEngine, type LiveEngineDeps } from './engine';
+import { createLiveEngine } from './engine';
 import { createBrowserEnvironment } from './environment';
 import { leaderEnvironment } from './tabs/leader-environment';
 import { useConnectionStore } from './stores/connection-store';
 import { useDashboardStore } from './stores/dashboard-store';
 import { useSessionStore } from './stores/session-store';
 import { createTabsCoordinator } from './tabs/tab-coordinator';
-import { detectTabsPlatform, tabsClockOf, type TabsPlatform } from './tabs/tab-ports';
-import type { ViewStores } from './tabs/tab-view';
-import type { LiveCommands } from './types';
+import { detectTabsPlatform, tabsClockOf } from './tabs/tab-ports';
+import type { LiveAppDeps, Mounted } from './mount-types';
+import { transportFor } from './transport/transport-for';
+import type { ViewStores } from './stores/store-types';
 
 // The engine, the tabs' coordination and realtime's use of them are loaded apart from the first
 // page (use-live-engine.ts imports this module lazily, and main.tsx starts that import at boot,
 // beside the session check): the first load stays within its budget as the engine grows.
-
-export interface LiveAppDeps extends LiveEngineDeps {
-  /**
-   * Share one engine between the tabs of this browser (per project URL and user). Without it, or
-   * where Web Locks or BroadcastChannel are missing, every tab runs its own engine.
-   */
-  tabs?: { projectUrl: string; platform?: TabsPlatform | null };
-}
-
-export interface Mounted extends LiveCommands {
-  start(): void;
-  stop(): void;
-}
 
 /** The tabs coordinator when the browser can share a connection, else this tab's own engine. */
 export function mountLive(deps: LiveAppDeps): Mounted {
@@ -34,7 +22,8 @@ export function mountLive(deps: LiveAppDeps): Mounted {
     session: deps.stores?.session ?? useSessionStore,
   };
   const platform = deps.tabs ? (deps.tabs.platform === undefined ? detectTabsPlatform() : deps.tabs.platform) : null;
-  if (!deps.tabs || !platform) return createLiveEngine({ ...deps, stores });
+  const engineDeps = { ...deps, transportFor };
+  if (!deps.tabs || !platform) return createLiveEngine({ ...engineDeps, stores });
   const { projectUrl } = deps.tabs;
   const env = deps.env ?? createBrowserEnvironment();
   return createTabsCoordinator({
@@ -46,6 +35,6 @@ export function mountLive(deps: LiveAppDeps): Mounted {
     stores,
     visibility: env,
     createEngine: (engineStores, revenueRange, visibility) =>
-      createLiveEngine({ ...deps, env: leaderEnvironment(env, visibility), stores: engineStores, options: { ...deps.options, revenueRange } }),
+      createLiveEngine({ ...engineDeps, env: leaderEnvironment(env, visibility), stores: engineStores, options: { ...deps.options, revenueRange } }),
   });
 }

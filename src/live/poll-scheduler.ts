@@ -1,7 +1,5 @@
-import type { ConnectionEvent } from './connection-machine';
 import type { LiveEngineOptions } from './engine-options';
-import type { LiveEnvironment, TimerHandle } from './environment';
-import type { ConnectionState } from './types';
+import type { ConnectionEvent, ConnectionState, LiveEnvironment, TimerHandle } from './types';
 
 export interface PollSchedulerDeps {
   env: LiveEnvironment;

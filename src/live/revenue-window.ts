@@ -1,4 +1,4 @@
-import type { RevenuePoint, RevenueRange } from './types';
+import type { RevenueIncrement, RevenuePoint, RevenueRange } from './types';
 
 const HOUR = 3_600_000;
 
@@ -73,4 +73,27 @@ export function rollRevenueSeries(series: readonly RevenuePoint[], range: Revenu
     next.push({ bucketStart: new Date(t).toISOString(), revenueCents: 0, ordersCount: 0 });
   }
   return next.length > count ? next.slice(next.length - count) : next;
+}
+
+/**
+ * Adds a transaction's net revenue per UTC hour to the held buckets. Null when an hour is not wholly
+ * inside one held bucket (a day of a half-hour time zone, a bucket not held yet, the clock ahead of
+ * ours): only a sync can place it. An hour older than a full window changes nothing shown.
+ */
+export function addRevenueIncrements(series: readonly RevenuePoint[], range: RevenueRange, increments: readonly RevenueIncrement[]): RevenuePoint[] | null {
+  if (increments.length === 0) return series as RevenuePoint[];
+  if (series.length === 0) return null;
+  const starts = series.map((p) => Date.parse(p.bucketStart));
+  const next = [...series];
+  for (const inc of increments) {
+    if (inc.revenueCents === 0 && inc.ordersCount === 0) continue;
+    if (inc.hour + HOUR <= starts[0]! && series.length >= BUCKETS[range].count) continue;
+    const i = starts.findLastIndex((start) => start <= inc.hour);
+    if (i < 0) return null;
+    const end = i + 1 < starts.length ? starts[i + 1]! : shiftBuckets(range, starts[i]!, 1);
+    if (inc.hour + HOUR > end) return null;
+    const p = next[i]!;
+    next[i] = { ...p, revenueCents: p.revenueCents + inc.revenueCents, ordersCount: p.ordersCount + inc.ordersCount };
+  }
+  return next;
 }

@@ -1,10 +1,9 @@
 import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ConnectionEvent } from './connection-machine';
-import type { LiveEnvironment, TimerHandle } from './environment';
 import type { LiveApi } from './live-api';
-import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE, type SessionStore } from './stores/session-store';
-import type { StaffUser } from './types';
+import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from './stores/session-store';
+import type { ConnectionEvent, LiveEnvironment, StaffUser, TimerHandle } from './types';
+import type { SessionStore } from './stores/store-types';
 
 export interface SessionKeeperDeps {
   api: LiveApi;
@@ -34,7 +33,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   let signingOut = false;
   let stopped = false;
   /** bumped on sign-in/out: late answers for another session are dropped */
-  let epoch = 0;
+  let sessionGeneration = 0;
   let needsRefresh = false;
   let check: Promise<boolean> | null = null;
   let restoreTimer: TimerHandle | null = null;
@@ -50,10 +49,10 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   /** Makes sure realtime joins with a valid token: refreshes first after sleep, expiry or a long offline. */
   function ensure(): Promise<boolean> {
     check ??= (async () => {
-      const mine = epoch;
+      const mine = sessionGeneration;
       try {
         const session = needsRefresh ? await api.refreshSession(client) : await api.getSession(client);
-        if (mine !== epoch) return false;
+        if (mine !== sessionGeneration) return false;
         if (!session) {
           await end(SESSION_EXPIRED_MESSAGE);
           return false;
@@ -62,7 +61,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
         await handTokenToRealtime(session.accessToken);
         return true;
       } catch (error) {
-        if (mine !== epoch) return false;
+        if (mine !== sessionGeneration) return false;
         if (!isSessionRejected(error)) return false; // unreachable or a server fault: try again later
         await end(SESSION_EXPIRED_MESSAGE);
         return false;
@@ -74,10 +73,10 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   }
 
   async function enter(): Promise<string | null> {
-    const mine = epoch;
+    const mine = sessionGeneration;
     try {
       const user = await api.getCurrentStaff(client);
-      if (mine !== epoch || stopped) return null;
+      if (mine !== sessionGeneration || stopped) return null;
       signedIn = true;
       sessionStore.getState().signedIn(user);
       deps.onSignedIn(user);
@@ -118,7 +117,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
   async function end(message: string | null) {
     if (signingOut) return;
     signingOut = true;
-    epoch += 1;
+    sessionGeneration += 1;
     signedIn = false;
     deps.onSignedOut();
     try {
@@ -141,7 +140,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
     },
     async signIn(email: string, password: string): Promise<{ error: string | null }> {
       if (signedIn) return { error: null };
-      epoch += 1;
+      sessionGeneration += 1;
       try {
         const session = await api.signInWithPassword(client, { email, password });
         await handTokenToRealtime(session.accessToken);
@@ -157,7 +156,7 @@ export function createSessionKeeper(deps: SessionKeeperDeps) {
     },
     stop() {
       stopped = true;
-      epoch += 1;
+      sessionGeneration += 1;
       if (restoreTimer !== null) env.clearTimeout(restoreTimer);
       restoreTimer = null;
     },

@@ -67,7 +67,7 @@ export interface SyncLoopConfig {
 
 const LOOP: SyncPurpose = { kind: 'loop' };
 
-export function initialSyncLoop(limits: BucketLimits, now: number): SyncLoop {
+export function initialSyncLoop(limits: BucketLimits, monotonicNow: number): SyncLoop {
   return {
     enabled: false,
     dirty: false,
@@ -76,7 +76,7 @@ export function initialSyncLoop(limits: BucketLimits, now: number): SyncLoop {
     failures: 0,
     retryAt: Number.NEGATIVE_INFINITY,
     generation: 0,
-    bucket: fullBucket(limits, now),
+    bucket: fullBucket(limits, monotonicNow),
     oneOffs: [],
   };
 }
@@ -87,15 +87,15 @@ interface Step {
 }
 
 /** Starts what may start now: the one place that decides whether a request goes out. */
-function pump(s: SyncLoop, now: number, config: SyncLoopConfig, effects: SyncLoopEffect[] = []): Step {
+function pump(s: SyncLoop, monotonicNow: number, config: SyncLoopConfig, effects: SyncLoopEffect[] = []): Step {
   if (!s.enabled && !s.inFlight && s.oneOffs.length > 0) {
     const [purpose, ...rest] = s.oneOffs as [OneOff, ...OneOff[]];
     return { state: { ...s, oneOffs: rest, inFlight: true }, effects: [...effects, { type: 'request', generation: s.generation, purpose }] };
   }
   if (!s.enabled || s.inFlight || !s.dirty || s.waiting) return { state: s, effects };
-  const wait = Math.max(waitForToken(s.bucket, config.limits, now), s.retryAt - now);
+  const wait = Math.max(waitForToken(s.bucket, config.limits, monotonicNow), s.retryAt - monotonicNow);
   if (wait > 0) return { state: { ...s, waiting: true }, effects: [...effects, { type: 'arm', ms: wait }] };
-  const bucket = takeToken(s.bucket, config.limits, now);
+  const bucket = takeToken(s.bucket, config.limits, monotonicNow);
   if (bucket === null) return { state: s, effects }; // cannot happen after waitForToken() = 0
   return {
     state: { ...s, bucket, dirty: false, inFlight: true },
@@ -107,16 +107,16 @@ function disarm(s: SyncLoop): Step {
   return s.waiting ? { state: { ...s, waiting: false }, effects: [{ type: 'disarm' }] } : { state: s, effects: [] };
 }
 
-export function syncStep(s: SyncLoop, event: SyncLoopEvent, now: number, config: SyncLoopConfig): Step {
+export function syncStep(s: SyncLoop, event: SyncLoopEvent, monotonicNow: number, config: SyncLoopConfig): Step {
   switch (event.type) {
     case 'mark':
-      return pump({ ...s, dirty: true }, now, config);
+      return pump({ ...s, dirty: true }, monotonicNow, config);
     case 'kick': {
       const d = disarm({ ...s, retryAt: Number.NEGATIVE_INFINITY, dirty: true });
-      return pump(d.state, now, config, d.effects);
+      return pump(d.state, monotonicNow, config, d.effects);
     }
     case 'enable':
-      return pump({ ...s, enabled: true, oneOffs: [] }, now, config);
+      return pump({ ...s, enabled: true, oneOffs: [] }, monotonicNow, config);
     case 'disable': {
       const d = disarm(s);
       return {
@@ -132,19 +132,19 @@ export function syncStep(s: SyncLoop, event: SyncLoopEvent, now: number, config:
       if (same === undefined) oneOffs = [...oneOffs, purpose];
       // a retry widens a pending new range (both are answered by one full answer)
       else if (same.kind === 'paused' && purpose.kind === 'paused' && !purpose.revenueOnly) oneOffs = oneOffs.map((o) => (o === same ? purpose : o));
-      return pump({ ...s, oneOffs }, now, config);
+      return pump({ ...s, oneOffs }, monotonicNow, config);
     }
     case 'timer':
-      return pump({ ...s, waiting: false }, now, config);
+      return pump({ ...s, waiting: false }, monotonicNow, config);
     case 'settled': {
       const freed = { ...s, inFlight: false };
       // an answer from before disable(), or a paused request: the way is free for the next one
-      if (!event.loop || event.generation !== s.generation) return pump(freed, now, config);
-      if (event.outcome === 'ok') return pump({ ...freed, failures: 0, retryAt: Number.NEGATIVE_INFINITY }, now, config);
+      if (!event.loop || event.generation !== s.generation) return pump(freed, monotonicNow, config);
+      if (event.outcome === 'ok') return pump({ ...freed, failures: 0, retryAt: Number.NEGATIVE_INFINITY }, monotonicNow, config);
       const failures = s.failures + 1;
       const delay = config.retryDelaysMs[Math.min(failures, config.retryDelaysMs.length) - 1] ?? 1_000;
       const jittered = Math.round(delay * (1 - config.jitter + 2 * config.jitter * event.random));
-      return pump({ ...freed, failures, retryAt: now + jittered, dirty: true }, now, config);
+      return pump({ ...freed, failures, retryAt: monotonicNow + jittered, dirty: true }, monotonicNow, config);
     }
   }
 }

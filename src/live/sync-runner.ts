@@ -1,15 +1,13 @@
 import { ApiError, errorMessage, isNetworkError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ConnectionEvent } from './connection-machine';
-import type { DashboardAction, DashboardData } from './dashboard-reducer';
 import type { LiveEngineOptions } from './engine-options';
-import type { LiveEnvironment } from './environment';
-import { olderPageAnchor, type OlderPage } from './feed-window';
+import { olderPageAnchor } from './feed-window';
 import type { LiveApi } from './live-api';
 import { revenueWindow } from './revenue-window';
 import type { SyncOutcome, SyncPurpose } from './sync-loop';
 import type { SyncHooks } from './transport/transport';
-import type { LiveConnection, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
+import type { ConnectionEvent, LiveConnection, LiveEnvironment, OlderPage, RevenueRange, StaffRole, SyncParams, SyncSnapshot } from './types';
+import type { DashboardAction, DashboardData } from './dashboard-data';
 
 export interface SyncRunnerDeps {
   api: LiveApi;

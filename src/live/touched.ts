@@ -1,20 +1,4 @@
-/**
- * The entities a committed transaction changed, as the dashboard delta names them (contract v2,
- * see docs/delta-contract.md). Per table: the ids the delta's audience may see (support: no
- * orders), at most 100, or 'many' when the transaction changed more (re-read everything shown
- * from that table). An empty list: nothing of that table changed.
- *
- * Order lines (`order_items`) count as their order; a product's price or name change counts as
- * the product. Ticket priority, status, assignment and device edits count as the ticket.
- */
-export type TouchedIds = readonly string[] | 'many';
-
-export interface TouchedEntities {
-  tickets: TouchedIds;
-  orders: TouchedIds;
-  customers: TouchedIds;
-  products: TouchedIds;
-}
+import type { TouchedEntities } from './types';
 
 export const TOUCHED_LIMIT = 100;
 

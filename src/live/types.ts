@@ -1,5 +1,3 @@
-import type { TouchedEntities } from './touched';
-
 export type ConnectionState = 'connecting' | 'live' | 'polling' | 'offline' | 'paused';
 
 /** Realtime health: the channels alone. */
@@ -94,6 +92,14 @@ export interface StaffUser {
   email: string;
   displayName: string;
   role: StaffRole;
+}
+
+/** Who is signed in, as the session store and the tabs' snapshots hold it. */
+export interface SessionState {
+  status: 'loading' | 'signed-in' | 'signed-out';
+  user: StaffUser | null;
+  /** why the user was signed out, e.g. SESSION_EXPIRED_MESSAGE */
+  message: string | null;
 }
 
 export interface TicketStatusCount {
@@ -233,4 +239,115 @@ export interface DashboardDelta {
   revenue: RevenueIncrement[] | null;
   /** clock_timestamp() when the database built it, in microseconds since the epoch */
   sentAtMicros: number;
+}
+
+/**
+ * The entities a committed transaction changed, as the dashboard delta names them (contract v2,
+ * see docs/delta-contract.md). Per table: the ids the delta's audience may see (support: no
+ * orders), at most 100, or 'many' when the transaction changed more (re-read everything shown
+ * from that table). An empty list: nothing of that table changed.
+ *
+ * Order lines (`order_items`) count as their order; a product's price or name change counts as
+ * the product. Ticket priority, status, assignment and device edits count as the ticket.
+ */
+export type TouchedIds = readonly string[] | 'many';
+
+export interface TouchedEntities {
+  tickets: TouchedIds;
+  orders: TouchedIds;
+  customers: TouchedIds;
+  products: TouchedIds;
+}
+
+/** The feed's window on the visible activity log (invariants and transitions: feed-window.ts). */
+export interface FeedWindow {
+  items: ActivityItem[];
+  /** older rows exist below the window (trimmed, or never loaded) */
+  hasMore: boolean;
+  /** bumped whenever the window is replaced: a page asked for another window never joins this one */
+  generation: number;
+}
+
+/** An older page of the feed, as asked for (see feed-window.ts appendOlder). */
+export interface OlderPage {
+  /** the p_before it was asked with */
+  before: number;
+  /** the window generation it was asked for */
+  generation: number;
+  rows: readonly ActivityItem[];
+  /** the page came back full: there may be more below it */
+  full: boolean;
+}
+
+/** Which entities the changes heard of touched, as a clock (invariants and transitions: change-clock.ts). */
+export interface ChangeClock {
+  /** the engine that records into this clock */
+  origin: string;
+  /** changes recorded so far by `origin` (the clock's own count: not a delta's or a tab message's seq) */
+  seq: number;
+  tables: Record<keyof TouchedEntities, ClockTable>;
+}
+
+export interface ClockTable {
+  /** a reader behind this seq must treat the table as wholly changed */
+  floor: number;
+  /** id → seq of its latest change */
+  ids: Record<string, number>;
+}
+
+/** Where a reader last looked. */
+export interface ClockPosition {
+  origin: string;
+  /** the clock's `seq` when the reader looked */
+  seq: number;
+}
+
+/** Everything that can happen to the connection: the input of connection-machine.ts's reducer. */
+export type ConnectionEvent =
+  /** start, resume, or signed in: (re)subscribing, nothing shown live yet */
+  | { type: 'connect'; at: number }
+  /** every channel is subscribed and the server confirmed postgres changes */
+  | { type: 'realtime-ready'; at: number }
+  /** channel error / timeout / close, system error, socket drop, ready timeout, browser offline */
+  | { type: 'realtime-lost'; at: number; reason: string }
+  /** a sync was applied; `mark` = the readyMark when it started (null: channels were not ready) */
+  | { type: 'sync-ok'; at: number; mark: number | null }
+  /** a sync failed: `network` = the server could not be reached (status 0/502/503/504) */
+  | { type: 'sync-failed'; at: number; error: string; network: boolean }
+  | { type: 'pause'; at: number }
+  | { type: 'reconnect-attempt' }
+  | { type: 'poll-made' }
+  | { type: 'poll-interval'; ms: number | null }
+  | { type: 'event-received'; at: number; count?: number }
+  | { type: 'payload-dropped'; count?: number }
+  /** a request outside the sync failed (older page, session) */
+  | { type: 'rpc-error'; error: string }
+  | { type: 'commit-to-screen'; ms: number }
+  | { type: 'reset'; at: number };
+
+/** What setTimeout returned: the page's own handle, or the id of a timer kept on a worker's clock. */
+export type TimerHandle = ReturnType<typeof setTimeout> | number;
+
+/**
+ * Everything the engine needs from the outside world: clock, timers, randomness, frames, page
+ * visibility and network status (the browser's: environment.ts).
+ */
+export interface LiveEnvironment {
+  /** wall clock (ms since the epoch): only for time-window boundaries and server timestamps */
+  now(): number;
+  /** monotonic clock (ms): every interval, throttle and backoff; never steps with the wall clock */
+  monotonic(): number;
+  /**
+   * One-shot timers that a hidden tab does not starve: in the browser they run on a dedicated
+   * worker's clock (Chrome wakes a page hidden for 5 minutes once a minute for chained timers)
+   */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  random(): number;
+  /** at most one callback run per animation frame */
+  requestFrame(fn: () => void): void;
+  isHidden(): boolean;
+  onVisibilityChange(handler: (hidden: boolean) => void): () => void;
+  isOnline(): boolean;
+  onOnlineChange(handler: (online: boolean) => void): () => void;
 }

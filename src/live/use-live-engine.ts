@@ -1,10 +1,9 @@
 import { useEffect } from 'react';
-import type * as MountLive from './mount-live';
-import type { LiveAppDeps, Mounted } from './mount-live';
+import type { LiveAppDeps, LiveMount, Mounted } from './mount-types';
 import { useSessionStore } from './stores/session-store';
 import type { LiveCommands } from './types';
 
-export type { LiveAppDeps } from './mount-live';
+export type { LiveAppDeps } from './mount-types';
 
 let active: Mounted | null = null;
 
@@ -22,14 +21,14 @@ const commands: LiveCommands = {
   signOut: () => (active ? active.signOut() : Promise.resolve()),
 };
 
-let loading: Promise<typeof MountLive> | null = null;
+let loading: Promise<LiveMount> | null = null;
 
 /**
  * The live module's code (engine, tabs, realtime) as its own chunk: main.tsx calls this at boot so
  * it downloads beside the first page instead of after it. A failed download is tried again on the
  * next call.
  */
-export function preloadLive(): Promise<typeof MountLive> {
+export function preloadLive(): Promise<LiveMount> {
   loading ??= import('./mount-live').catch((error: unknown) => {
     loading = null;
     throw error;

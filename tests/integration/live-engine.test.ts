@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveEngine } from '@/live/engine';
+import { transportFor } from '@/live/transport/transport-for';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore, NOT_STAFF_MESSAGE } from '@/live/stores/session-store';
@@ -133,7 +134,7 @@ describe('live engine against the local stack: snapshot, then live changes', () 
     );
     const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
     const client = newClient(h);
-    const engine = createLiveEngine({ client, api: liveApi, stores });
+    const engine = createLiveEngine({ client, api: liveApi, stores, transportFor });
     engine.start();
     await waitFor(() => stores.session.getState().status === 'signed-out', 'no session at start');
     expect(await engine.signIn(email, PASSWORD)).toEqual({ error: NOT_STAFF_MESSAGE });

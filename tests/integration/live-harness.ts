@@ -7,7 +7,10 @@ import { parseKpis } from '@/features/metrics/api/get-kpis';
 import { parseTicketStatusBreakdown } from '@/features/metrics/api/get-ticket-status-breakdown';
 import type { LiveApi } from '@/live/live-api';
 import { createSupabaseClient, type AppSupabaseClient } from '@/lib/supabase';
-import { createLiveEngine, DEFAULT_LIVE_OPTIONS, type LiveEngine, type LiveEngineOptions } from '@/live/engine';
+import { createLiveEngine } from '@/live/engine';
+import type { LiveEngine } from '@/live/engine-interface';
+import { DEFAULT_LIVE_OPTIONS, type LiveEngineOptions } from '@/live/engine-options';
+import { transportFor } from '@/live/transport/transport-for';
 import type { LiveTransport } from '@/live/types';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
@@ -129,7 +132,7 @@ export async function openEngine(
       },
     ]),
   ) as unknown as LiveApi;
-  const engine = createLiveEngine({ client, api: wrap(counted), stores, options: { ...FAST, transport: TEST_TRANSPORT, ...options } });
+  const engine = createLiveEngine({ client, api: wrap(counted), stores, options: { ...FAST, transport: TEST_TRANSPORT, ...options }, transportFor });
   engine.start();
   await waitFor(() => stores.session.getState().status === 'signed-out', 'the engine to find no session');
   const { error } = await engine.signIn(email, PASSWORD);

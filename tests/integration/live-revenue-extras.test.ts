@@ -67,7 +67,7 @@ describe('the leader’s 24 h series beside the engine’s days (issue 17 case 4
     await waitFor(() => e.stores.connection.getState().state === 'live', 'live');
     const reads: number[] = [];
     const extras = createRevenueExtras({
-      clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t), random: Math.random },
+      clock: { monotonic: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t), random: Math.random },
       fetchSeries: async (range) => {
         const answer = await liveApi.getRevenueSeriesAtHead(e.client, revenueWindow(range, Date.now()));
         reads.push(answer.deltaSeq);

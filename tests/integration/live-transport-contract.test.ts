@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveChannel, LiveChannelHandlers } from '@/live/channel-set';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import { transportFor } from '@/live/transport/transport-for';
-import type { Transport, TransportContext, Viewer } from '@/live/transport/transport';
+import type { LiveChannel, LiveChannelHandlers, Transport, TransportContext, Viewer } from '@/live/transport/transport';
 import type { LiveTransport } from '@/live/types';
 import {
   ADMIN,

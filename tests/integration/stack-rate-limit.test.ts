@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveApi } from '@/app/live-api';
 import { createLiveEngine } from '@/live/engine';
+import { transportFor } from '@/live/transport/transport-for';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
@@ -99,7 +100,7 @@ describe('auth rate limits', () => {
   it("shows the dashboard's login the limit's message", async () => {
     const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
     const appClient = newClient({ url: stack.url, stack } as Parameters<typeof newClient>[0]);
-    const engine = createLiveEngine({ client: appClient, api: liveApi, stores });
+    const engine = createLiveEngine({ client: appClient, api: liveApi, stores, transportFor });
     engine.start();
     try {
       await waitFor(() => stores.session.getState().status === 'signed-out', 'no session at start');

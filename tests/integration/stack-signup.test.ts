@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveApi } from '@/app/live-api';
 import { createLiveEngine } from '@/live/engine';
+import { transportFor } from '@/live/transport/transport-for';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore, NOT_STAFF_MESSAGE } from '@/live/stores/session-store';
@@ -139,7 +140,7 @@ describe('signUp with config.toml as it is (sign-ups on, no confirmations)', () 
     // the dashboard's own sign-in path, as the login page uses it
     const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
     const appClient = newClient({ url: stack.url, stack } as Parameters<typeof newClient>[0]);
-    const engine = createLiveEngine({ client: appClient, api: liveApi, stores });
+    const engine = createLiveEngine({ client: appClient, api: liveApi, stores, transportFor });
     engine.start();
     try {
       await waitFor(() => stores.session.getState().status === 'signed-out', 'no session at start');

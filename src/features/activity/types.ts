@@ -1,4 +1,4 @@
-import type { FeedState as LiveFeedState } from '@/live/dashboard-reducer';
+import type { FeedState as LiveFeedState } from '@/live/dashboard-data';
 import type { ActivityItem, EntityType } from '@/live/types';
 
 export const CURRENCY = 'USD';

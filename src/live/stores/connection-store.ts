@@ -1,19 +1,18 @@
 import { create } from 'zustand';
-import { connectionReducer, initialConnectionInfo, type ConnectionEvent } from '../connection-machine';
-import { createBrowserEnvironment, type LiveEnvironment } from '../environment';
-import type { LiveConnection } from '../types';
-
-export interface ConnectionStoreState extends LiveConnection {
-  dispatch: (events: readonly ConnectionEvent[]) => void;
-}
+import { connectionReducer, initialConnectionInfo } from '../connection-machine';
+import type { LiveConnection, LiveEnvironment } from '../types';
+import type { ConnectionStore, ConnectionStoreState } from './store-types';
 
 function infoOf(state: ConnectionStoreState): LiveConnection {
   const { dispatch: _dispatch, ...info } = state;
   return info;
 }
 
+/** The browser's wall clock, as createBrowserEnvironment() reads it. */
+const WALL_CLOCK: Pick<LiveEnvironment, 'now'> = { now: () => Date.now() };
+
 /** `since` starts at the environment's wall clock (the one the engine's events carry). */
-export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = createBrowserEnvironment()) {
+export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = WALL_CLOCK): ConnectionStore {
   return create<ConnectionStoreState>()((set, get) => ({
     ...initialConnectionInfo(env.now()),
     dispatch: (events) => {
@@ -24,7 +23,5 @@ export function createConnectionStore(env: Pick<LiveEnvironment, 'now'> = create
     },
   }));
 }
-
-export type ConnectionStore = ReturnType<typeof createConnectionStore>;
 
 export const useConnectionStore: ConnectionStore = createConnectionStore();

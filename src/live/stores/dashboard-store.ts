@@ -1,12 +1,9 @@
 import { create } from 'zustand';
-import { dashboardReducer, initialDashboardData, type DashboardAction, type DashboardData } from '../dashboard-reducer';
+import type { DashboardData } from '../dashboard-data';
+import { dashboardReducer, initialDashboardData } from '../dashboard-reducer';
+import type { DashboardStore, DashboardStoreState } from './store-types';
 
-export interface DashboardStoreState extends DashboardData {
-  /** The only way the dashboard data changes: actions applied in order, one notification. */
-  dispatch: (actions: readonly DashboardAction[]) => void;
-}
-
-export function createDashboardStore() {
+export function createDashboardStore(): DashboardStore {
   return create<DashboardStoreState>()((set, get) => ({
     ...initialDashboardData(),
     dispatch: (actions) => {
@@ -17,7 +14,5 @@ export function createDashboardStore() {
     },
   }));
 }
-
-export type DashboardStore = ReturnType<typeof createDashboardStore>;
 
 export const useDashboardStore: DashboardStore = createDashboardStore();

@@ -1,5 +1,4 @@
-import { addRevenueIncrements } from '../apply-delta';
-import { rollRevenueSeries } from '../revenue-window';
+import { addRevenueIncrements, rollRevenueSeries } from '../revenue-window';
 import type { RevenueIncrement, RevenuePoint, RevenueRange, SeriesAtHead } from '../types';
 
 /**

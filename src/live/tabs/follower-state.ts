@@ -11,16 +11,17 @@ export function compareLeaders(a: LeaderRef, b: LeaderRef): number {
 }
 
 /**
- * What a follower holds. Invariant: `snapshot` is exactly the leader's state number `seq` of
- * leadership `leader` (a snapshot, then every delta after it in order), or null before the first.
+ * What a follower holds. Invariant: `snapshot` is exactly the leader's state number `publishSeq`
+ * of leadership `leader` (a snapshot, then every delta after it in order), or null before the first.
  */
 export interface FollowerState {
   leader: LeaderRef | null;
-  seq: number;
+  /** the leader's publish number of the state held (a tab message's `seq`) */
+  publishSeq: number;
   snapshot: TabSnapshot | null;
 }
 
-export const initialFollowerState: FollowerState = { leader: null, seq: 0, snapshot: null };
+export const initialFollowerState: FollowerState = { leader: null, publishSeq: 0, snapshot: null };
 
 export type StateMessage = Extract<TabMessage, { type: 'snapshot' | 'delta' }>;
 
@@ -32,7 +33,8 @@ export interface Received {
   needSnapshot: boolean;
 }
 
-export function applyDelta(snapshot: TabSnapshot, delta: SnapshotDelta): TabSnapshot {
+/** A leader's snapshot delta (the parts that changed) laid over the snapshot held. */
+export function applySnapshotDelta(snapshot: TabSnapshot, delta: SnapshotDelta): TabSnapshot {
   return {
     dashboard: delta.dashboard ? { ...snapshot.dashboard, ...delta.dashboard } : snapshot.dashboard,
     connection: delta.connection ?? snapshot.connection,
@@ -48,13 +50,13 @@ export function receiveState(state: FollowerState, msg: StateMessage): Received 
   const same = { state, changed: false, needSnapshot: false };
   if (order < 0) return same;
   if (msg.type === 'snapshot') {
-    if (order === 0 && msg.seq < state.seq) return same;
-    return { state: { leader: from, seq: msg.seq, snapshot: msg.snapshot }, changed: true, needSnapshot: false };
+    if (order === 0 && msg.seq < state.publishSeq) return same;
+    return { state: { leader: from, publishSeq: msg.seq, snapshot: msg.snapshot }, changed: true, needSnapshot: false };
   }
   if (order > 0 || state.snapshot === null) return { ...same, needSnapshot: true };
-  if (msg.seq <= state.seq) return same;
-  if (msg.seq !== state.seq + 1) return { ...same, needSnapshot: true };
-  return { state: { ...state, seq: msg.seq, snapshot: applyDelta(state.snapshot, msg.delta) }, changed: true, needSnapshot: false };
+  if (msg.seq <= state.publishSeq) return same;
+  if (msg.seq !== state.publishSeq + 1) return { ...same, needSnapshot: true };
+  return { state: { ...state, publishSeq: msg.seq, snapshot: applySnapshotDelta(state.snapshot, msg.delta) }, changed: true, needSnapshot: false };
 }
 
 /** Whether a message comes from the current leadership or a newer one (it proves a leader is alive). */

@@ -1,5 +1,5 @@
-import type { LiveEnvironment } from '../environment';
 import type { PageVisibility } from './tab-ports';
+import type { LiveEnvironment } from '../types';
 
 /** "Hidden" for the leader's engine: only when every tab of the browser is (it polls slower then). */
 export function createSharedVisibility(initial: boolean) {

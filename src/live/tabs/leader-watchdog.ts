@@ -21,10 +21,10 @@ export interface Watch {
 }
 
 /** a heartbeat from the leader's timer (or a new leader to watch): everything fresh */
-export const heard = (now: number): Watch => ({ lastLeaderAt: now, pingAt: null, lastBeatAt: now });
+export const heard = (monotonicNow: number): Watch => ({ lastLeaderAt: monotonicNow, pingAt: null, lastBeatAt: monotonicNow });
 
 /** any other word from the leader (state, an answer to a ping): alive, though maybe starved */
-export const answered = (watch: Watch, now: number): Watch => ({ ...watch, lastLeaderAt: now, pingAt: null });
+export const answered = (watch: Watch, monotonicNow: number): Watch => ({ ...watch, lastLeaderAt: monotonicNow, pingAt: null });
 
 /**
  * Pure: what a follower does at a watchdog tick. A quiet leader is pinged (a hidden tab's timers
@@ -35,15 +35,15 @@ export const answered = (watch: Watch, now: number): Watch => ({ ...watch, lastL
  */
 export function watchdogStep(
   watch: Watch,
-  now: number,
+  monotonicNow: number,
   jitter: number,
   visible = false,
 ): { watch: Watch; action: 'none' | 'ping' | 'steal' } {
-  if (visible && now - watch.lastBeatAt > LEADER_STARVED_MS * (1 + jitter) && now - watch.lastLeaderAt <= LEADER_QUIET_MS) {
-    return { watch: heard(now), action: 'steal' };
+  if (visible && monotonicNow - watch.lastBeatAt > LEADER_STARVED_MS * (1 + jitter) && monotonicNow - watch.lastLeaderAt <= LEADER_QUIET_MS) {
+    return { watch: heard(monotonicNow), action: 'steal' };
   }
-  if (now - watch.lastLeaderAt <= LEADER_QUIET_MS) return { watch, action: 'none' };
-  if (watch.pingAt === null) return { watch: { ...watch, pingAt: now }, action: 'ping' };
-  if (now - watch.pingAt > PING_TIMEOUT_MS * (1 + jitter)) return { watch: heard(now), action: 'steal' };
+  if (monotonicNow - watch.lastLeaderAt <= LEADER_QUIET_MS) return { watch, action: 'none' };
+  if (watch.pingAt === null) return { watch: { ...watch, pingAt: monotonicNow }, action: 'ping' };
+  if (monotonicNow - watch.pingAt > PING_TIMEOUT_MS * (1 + jitter)) return { watch: heard(monotonicNow), action: 'steal' };
   return { watch, action: 'none' };
 }

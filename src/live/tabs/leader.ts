@@ -1,9 +1,5 @@
 import type { LiveEngine } from '../engine-interface';
-import { createConnectionStore } from '../stores/connection-store';
-import { createDashboardStore } from '../stores/dashboard-store';
-import { createSessionStore } from '../stores/session-store';
-import type { RevenueRange, SeriesAtHead } from '../types';
-import type { TimerHandle } from '../environment';
+import type { RevenueRange, SeriesAtHead, TimerHandle } from '../types';
 import { compareLeaders } from './follower-state';
 import { engineRangeFor, extraRangesFor } from './revenue-view';
 import { createRevenueExtras } from './revenue-extras';
@@ -11,7 +7,7 @@ import { createSnapshotSource } from './snapshot-source';
 import { createSharedVisibility } from './leader-environment';
 import type { PageVisibility, TabsClock } from './tab-ports';
 import type { TabCommand, TabMessage, TabSnapshot } from './tab-messages';
-import type { ViewStores } from './tab-view';
+import type { ViewStores } from '../stores/store-types';
 
 export const HEARTBEAT_MS = 1000;
 /** a follower that missed this many roll calls (heartbeats) is gone */
@@ -27,6 +23,8 @@ export interface TabPrefs {
 }
 
 export interface LeaderDeps {
+  /** the leader's private stores, the engine's: the caller makes them fresh for each leader */
+  stores: ViewStores;
   tabId: string;
   userId: string;
   term: number;
@@ -55,11 +53,12 @@ export interface LeaderDeps {
  */
 export function createLeader(deps: LeaderDeps) {
   const { clock } = deps;
-  const stores: ViewStores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
+  const { stores } = deps;
   const source = createSnapshotSource(stores, deps.resume, deps.heldSession);
   const presence = new Map<string, TabPrefs & { seen: number }>();
   let rollCall = 0;
-  let seq = 0;
+  /** the number of the state last published (a tab message's `seq`): one more per delta */
+  let publishSeq = 0;
   let stopped = false;
   let enginePaused = false;
   let signedOutSent = false;
@@ -95,8 +94,8 @@ export function createLeader(deps: LeaderDeps) {
   function publish() {
     const { snapshot, delta } = source.next(extras.current());
     if (delta) {
-      seq += 1;
-      deps.post({ type: 'delta', term: deps.term, seq, delta });
+      publishSeq += 1;
+      deps.post({ type: 'delta', term: deps.term, seq: publishSeq, delta });
       deps.onSnapshot(snapshot);
     }
     extras.engineSeries(snapshot.dashboard.revenue);
@@ -108,7 +107,7 @@ export function createLeader(deps: LeaderDeps) {
 
   function sendSnapshot() {
     const snapshot = source.last();
-    if (snapshot) deps.post({ type: 'snapshot', term: deps.term, seq, snapshot });
+    if (snapshot) deps.post({ type: 'snapshot', term: deps.term, seq: publishSeq, snapshot });
   }
 
   function wantedRanges(): RevenueRange[] {
@@ -138,7 +137,7 @@ export function createLeader(deps: LeaderDeps) {
     if (stopped) return;
     rollCall += 1;
     for (const [tab, p] of presence) if (rollCall - p.seen > PRESENCE_ROLL_CALLS) presence.delete(tab);
-    deps.post({ type: 'heartbeat', term: deps.term, seq });
+    deps.post({ type: 'heartbeat', term: deps.term, seq: publishSeq });
     reconcile();
     heartbeatTimer = clock.setTimeout(heartbeat, HEARTBEAT_MS);
   }
@@ -155,7 +154,7 @@ export function createLeader(deps: LeaderDeps) {
   engine.start(deps.resume ? { resume: deps.resume.dashboard } : undefined);
   deps.onSnapshot(source.next(extras.current()).snapshot);
   sendSnapshot();
-  deps.post({ type: 'heartbeat', term: deps.term, seq });
+  deps.post({ type: 'heartbeat', term: deps.term, seq: publishSeq });
   heartbeatTimer = clock.setTimeout(heartbeat, HEARTBEAT_MS);
 
   return {
@@ -167,7 +166,7 @@ export function createLeader(deps: LeaderDeps) {
           sendSnapshot();
           break;
         case 'ping':
-          deps.post({ type: 'heartbeat', term: deps.term, seq, answer: true });
+          deps.post({ type: 'heartbeat', term: deps.term, seq: publishSeq, answer: true });
           break;
         case 'presence':
           presence.set(msg.from, { paused: msg.paused, hidden: msg.hidden, range: msg.range, seen: rollCall });

@@ -1,6 +1,5 @@
-import type { TimerHandle } from '../environment';
 import { nextBucketBoundary, rollRevenueSeries } from '../revenue-window';
-import type { RevenueChange, RevenueRange, SeriesAtHead } from '../types';
+import type { RevenueChange, RevenueRange, SeriesAtHead, TimerHandle } from '../types';
 import { deltaOnSeries, flightLogged, flightSent, readLanded, type Flight, type SeriesHead } from './extra-series';
 import type { TabsClock } from './tab-ports';
 import type { RevenueExtras, RevenueSlice } from './tab-messages';

@@ -1,8 +1,7 @@
 import type { DashboardData } from '../dashboard-data';
-import type { SessionState } from '../stores/session-store';
-import type { ConnectionInfo } from '../types';
+import type { ConnectionInfo, SessionState } from '../types';
 import type { SnapshotDelta, TabSnapshot } from './tab-messages';
-import type { ViewStores } from './tab-view';
+import type { ViewStores } from '../stores/store-types';
 
 type DataOf<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 

@@ -1,10 +1,11 @@
 import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { TimerHandle } from '../environment';
 import type { LiveApi } from '../live-api';
 import { revenueWindow } from '../revenue-window';
-import { NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
-import type { LiveCommands, RevenueRange } from '../types';
+import { createConnectionStore } from '../stores/connection-store';
+import { createDashboardStore } from '../stores/dashboard-store';
+import { createSessionStore, NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
+import type { LiveCommands, RevenueRange, TimerHandle } from '../types';
 import type { LiveEngine } from '../engine-interface';
 import { initialFollowerState, isFromLeader, receiveState, type FollowerState } from './follower-state';
 import { jwtSubject } from './jwt-subject';
@@ -14,7 +15,8 @@ import { answered, heard, watchdogStep, type Watch } from './leader-watchdog';
 import { createLeader, type Leader, type TabPrefs } from './leader';
 import type { PageVisibility, TabsClock, TabsPlatform } from './tab-ports';
 import { leaderLockName, parseTabMessage, tabsChannelName, type TabMessage, type TabSnapshot } from './tab-messages';
-import { createTabView, type ViewStores } from './tab-view';
+import { createTabView } from './tab-view';
+import type { ViewStores } from '../stores/store-types';
 
 const WATCHDOG_MS = 500;
 const SESSION_RETRY_MS = 5000;
@@ -72,7 +74,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   const view = createTabView(deps.stores);
   let role: TabRole = 'idle';
   /** bumped on every role change: late async answers for an older role are dropped */
-  let epoch = 0;
+  let roleGeneration = 0;
   let userId: string | null = null;
   let maxTerm = 0;
   let follower: FollowerState = initialFollowerState;
@@ -105,7 +107,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
 
   /** leaves the current role: engine, lock and timers are released */
   function transition(next: TabRole): number {
-    epoch += 1;
+    roleGeneration += 1;
     const wasLeader = leader !== null;
     if (leader) {
       leader.stop();
@@ -116,7 +118,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     for (const name of [...timers.keys()]) if (name !== 'disconnect') cancel(name);
     role = next;
     if (wasLeader) later('disconnect', DISCONNECT_AFTER_MS, disconnectIdle);
-    return epoch;
+    return roleGeneration;
   }
 
   function disconnectIdle() {
@@ -131,12 +133,12 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     const mine = transition('checking');
     try {
       const session = await api.getSession(client);
-      if (mine !== epoch) return;
+      if (mine !== roleGeneration) return;
       const user = session ? jwtSubject(session.accessToken) : null;
       if (user) enterFollower(user);
       else enterSignedOut(undefined); // still signed out: keep the message the tab shows
     } catch (error) {
-      if (mine !== epoch) return;
+      if (mine !== roleGeneration) return;
       if (isSessionRejected(error)) enterSignedOut(SESSION_EXPIRED_MESSAGE);
       else later('session-retry', SESSION_RETRY_MS, () => void check()); // unreachable: keep the stored session
     }
@@ -161,7 +163,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     // knew may be gone, and a tab that never heard of it may lead with a lower term
     follower = userId === user ? { ...initialFollowerState, snapshot: follower.snapshot } : initialFollowerState;
     userId = user;
-    watch = heard(clock.now());
+    watch = heard(clock.monotonic());
     askSnapshot();
     post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
     requestLock(false);
@@ -169,15 +171,15 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
   }
 
   function askSnapshot() {
-    const now = clock.now();
-    if (now - snapshotAskedAt < 200) return;
-    snapshotAskedAt = now;
+    const monotonicNow = clock.monotonic();
+    if (monotonicNow - snapshotAskedAt < 200) return;
+    snapshotAskedAt = monotonicNow;
     post({ type: 'hello' });
   }
 
   function watchdog() {
     if (role !== 'follower') return;
-    const step = watchdogStep(watch, clock.now(), clock.random(), !prefs.hidden);
+    const step = watchdogStep(watch, clock.monotonic(), clock.random(), !prefs.hidden);
     watch = step.watch;
     if (step.action === 'ping') post({ type: 'ping' });
     if (step.action === 'steal') {
@@ -207,7 +209,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       const fromLeader = isFromLeader(follower, { from: msg.from, term: msg.term });
       const got = receiveState(follower, msg);
       follower = got.state;
-      if (fromLeader) watch = answered(watch, clock.now());
+      if (fromLeader) watch = answered(watch, clock.monotonic());
       if (got.needSnapshot) askSnapshot();
       if (got.changed && follower.snapshot) {
         view.show(follower.snapshot);
@@ -215,9 +217,9 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
       }
     } else if (msg.type === 'heartbeat') {
       if (!isFromLeader(follower, msg)) return;
-      watch = msg.answer ? answered(watch, clock.now()) : heard(clock.now());
+      watch = msg.answer ? answered(watch, clock.monotonic()) : heard(clock.monotonic());
       const current = follower.leader?.term === msg.term && follower.leader.tab === msg.from;
-      if (!current || msg.seq > follower.seq) askSnapshot();
+      if (!current || msg.seq > follower.publishSeq) askSnapshot();
       post({ type: 'presence', paused: prefs.paused, hidden: prefs.hidden, range: prefs.range });
     }
   }
@@ -236,6 +238,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     const resume = shown && shown.session.user?.id === userId ? shown : null;
     const session = deps.stores.session.getState();
     leader = createLeader({
+      stores: { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() },
       tabId,
       userId,
       term: maxTerm,
@@ -267,8 +270,8 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     if ('term' in msg) maxTerm = Math.max(maxTerm, msg.term);
     if (role === 'signed-out') {
       // another tab signed in (its leader is up): this tab's storage has the session too
-      if (msg.type === 'heartbeat' && clock.now() - signedOutCheckAt > SIGNED_OUT_RECHECK_MS) {
-        signedOutCheckAt = clock.now();
+      if (msg.type === 'heartbeat' && clock.monotonic() - signedOutCheckAt > SIGNED_OUT_RECHECK_MS) {
+        signedOutCheckAt = clock.monotonic();
         void check();
       }
       return;

@@ -1,7 +1,6 @@
 import { isObject, type JsonObject } from '@/lib/parse';
 import type { DashboardData } from '../dashboard-data';
-import type { SessionState } from '../stores/session-store';
-import type { ConnectionInfo, DashboardPart, RevenueRange } from '../types';
+import type { ConnectionInfo, DashboardPart, RevenueRange, SessionState } from '../types';
 
 /** Bump when the shape of a message or of the published state changes: tabs of two builds then never mix. */
 export const TABS_PROTOCOL = 1;
@@ -42,6 +41,8 @@ export type TabMessage =
   | (Envelope & { type: 'bye' })
   /** a follower has not heard from the leader for a while */
   | (Envelope & { type: 'ping' })
+  // `seq` on heartbeat, snapshot and delta: the leader's publish number (its `publishSeq`; a
+  // follower's `publishSeq`), one more per snapshot delta; not a database delta's `seq`.
   /** `answer`: sent to answer a ping, not by the leader's own timer (a starved leader still answers) */
   | (Envelope & { type: 'heartbeat'; term: number; seq: number; answer?: boolean })
   | (Envelope & { type: 'snapshot'; term: number; seq: number; snapshot: TabSnapshot })

@@ -2,7 +2,7 @@
  * What the tabs module needs from the browser, as small interfaces so unit tests pass fakes of
  * Web Locks, BroadcastChannel, page lifecycle and the clock.
  */
-import type { LiveEnvironment, TimerHandle } from '../environment';
+import type { LiveEnvironment, TimerHandle } from '../types';
 
 export interface LockOptions {
   signal?: AbortSignal;
@@ -32,7 +32,8 @@ export interface TabsPlatform {
 
 /** Monotonic time for heartbeats and watchdogs. */
 export interface TabsClock {
-  now(): number;
+  /** monotonic ms (the environment's `monotonic`), never the wall clock */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
   random(): number;
@@ -44,7 +45,7 @@ export interface TabsClock {
  */
 export function tabsClockOf(env: LiveEnvironment): TabsClock {
   return {
-    now: () => env.monotonic(),
+    monotonic: () => env.monotonic(),
     setTimeout: (fn, ms) => env.setTimeout(fn, ms),
     clearTimeout: (handle) => env.clearTimeout(handle),
     random: () => env.random(),

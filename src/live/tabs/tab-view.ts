@@ -1,16 +1,8 @@
 import { initialDashboardData } from '../dashboard-reducer';
-import type { ConnectionStore } from '../stores/connection-store';
-import type { DashboardStore } from '../stores/dashboard-store';
-import type { SessionStore } from '../stores/session-store';
+import type { ViewStores } from '../stores/store-types';
 import type { RevenueRange } from '../types';
 import { revenueFor } from './revenue-view';
 import type { RevenueSlice, TabSnapshot } from './tab-messages';
-
-export interface ViewStores {
-  dashboard: DashboardStore;
-  connection: ConnectionStore;
-  session: SessionStore;
-}
 
 /**
  * The stores the components read, fed from the leader's snapshots. "Pause live" freezes this tab's

@@ -1,5 +1,4 @@
-/** What setTimeout returned: the page's own handle, or the id of a timer kept on a worker's clock. */
-export type TimerHandle = ReturnType<typeof setTimeout> | number;
+import type { TimerHandle } from '../types';
 
 /** One-shot timers: the page's, or a dedicated worker's (`worker-timers.ts`). */
 export interface TimerSource {

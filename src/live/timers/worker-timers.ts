@@ -1,4 +1,5 @@
-import type { TimerHandle, TimerSource } from './timer-source';
+import type { TimerSource } from './timer-source';
+import type { TimerHandle } from '../types';
 
 /** The part of a dedicated Worker these timers use (tests pass a fake). */
 export interface WorkerLike {
@@ -13,7 +14,7 @@ export interface WorkerTimersDeps {
   /** where timers go when no worker can run (its script did not load, a CSP forbids it) */
   fallback: TimerSource;
   /** monotonic ms: what is left of a timer moved to the fallback */
-  now(): number;
+  monotonic(): number;
 }
 
 interface Pending {
@@ -46,7 +47,7 @@ export function createWorkerTimers(deps: WorkerTimersDeps): TimerSource {
   }
 
   function armOnFallback(id: number, timer: Pending) {
-    timer.fallback = deps.fallback.setTimeout(() => fire(id), Math.max(0, timer.due - deps.now()));
+    timer.fallback = deps.fallback.setTimeout(() => fire(id), Math.max(0, timer.due - deps.monotonic()));
   }
 
   function fail() {
@@ -76,7 +77,7 @@ export function createWorkerTimers(deps: WorkerTimersDeps): TimerSource {
   return {
     setTimeout(fn, ms) {
       const id = nextId++;
-      const timer: Pending = { fn, due: deps.now() + ms, fallback: null };
+      const timer: Pending = { fn, due: deps.monotonic() + ms, fallback: null };
       pending.set(id, timer);
       const w = ready();
       if (w) w.postMessage({ type: 'set', id, ms });

@@ -2,7 +2,8 @@ import { EVERYTHING_TOUCHED } from '../change-clock';
 import type { RevenueChange } from '../types';
 import { deltaTopic, openDeltaChannel } from './delta-channel';
 import { createDeltaIntake } from './delta-intake';
-import { fromTopics, type MakeTransport } from './transport';
+import { fromTopics } from './from-topics';
+import type { MakeTransport } from './transport';
 
 /**
  * The role's private topic `dashboard:<role>`: each delta is judged by the ledger and applied at

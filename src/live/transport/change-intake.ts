@@ -1,5 +1,5 @@
-import type { ConnectionEvent } from '../connection-machine';
 import { changeKey, parseChange, type TableChange } from './parse-change';
+import type { ConnectionEvent } from '../types';
 
 export interface ChangeIntakeDeps {
   now(): number;

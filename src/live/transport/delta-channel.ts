@@ -1,7 +1,7 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { isObject } from '@/lib/parse';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { LiveChannel, LiveChannelHandlers } from '../channel-set';
+import type { LiveChannel, LiveChannelHandlers } from './transport';
 import type { StaffRole } from '../types';
 
 /** The private topic each role's deltas are sent on (a contract with the database). */

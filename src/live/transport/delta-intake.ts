@@ -1,8 +1,7 @@
 import { applyDelta } from '../apply-delta';
-import type { ConnectionEvent } from '../connection-machine';
 import type { DashboardAction, DashboardData } from '../dashboard-data';
 import { applied, initialLedger, judgeDelta, judgeSync, kept, owesSync, passed, rebased, received, syncSent, unknown, wentBack, type DeltaLedger, type SyncVerdict } from '../delta-ledger';
-import type { DashboardDelta, RevenueIncrement, SyncParams, SyncSnapshot } from '../types';
+import type { ConnectionEvent, DashboardDelta, RevenueIncrement, SyncParams, SyncSnapshot } from '../types';
 
 export interface DeltaIntakeDeps {
   /** the typed parser at the edge (features/metrics/api); throws on a payload off the contract */

@@ -2,7 +2,8 @@ import type { LiveTable } from './parse-change';
 import { createChangeIntake } from './change-intake';
 import { openTableChannel } from './table-channel';
 import { touchedFromChange } from './touched-from';
-import { fromTopics, type MakeTransport, type Topic, type TransportContext, type Viewer } from './transport';
+import { fromTopics } from './from-topics';
+import type { MakeTransport, Topic, TransportContext, Viewer } from './transport';
 
 /** The live tables a role may read; support cannot read orders, and binding them would only fail. */
 export function tablesFor(role: Viewer['role']): LiveTable[] {

@@ -1,5 +1,6 @@
 import type { TableChange } from './parse-change';
-import { NOTHING_TOUCHED, type TouchedEntities } from '../touched';
+import { NOTHING_TOUCHED } from '../touched';
+import type { TouchedEntities } from '../types';
 
 /**
  * postgres_changes: one row change. Order lines are not a live table: their triggers update the

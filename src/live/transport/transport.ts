@@ -1,14 +1,12 @@
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { ChannelKey, LiveChannel, LiveChannelHandlers } from '../channel-set';
-import type { ConnectionEvent } from '../connection-machine';
 import type { DashboardAction, DashboardData } from '../dashboard-data';
 import type { SyncVerdict } from '../delta-ledger';
 import type { LiveEngineOptions } from '../engine-options';
-import type { TouchedEntities } from '../touched';
-import type { DashboardDelta, RevenueChange, StaffRole, SyncParams, SyncSnapshot } from '../types';
+import type { ConnectionEvent, DashboardDelta, RevenueChange, StaffRole, SyncParams, SyncSnapshot, TouchedEntities } from '../types';
 
 // How changes reach the engine, behind one interface: the engine core (engine.ts, the channel set,
-// the sync runner) never asks which transport is in use; `transportFor` (transport-for.ts) picks one.
+// the sync runner) never asks which transport is in use; `transportFor` (transport-for.ts) picks one,
+// and the composition root (mount-live.ts) hands it to the engine.
 //
 // A transport is a list of topics. A topic names the channels it needs for the signed-in viewer
 // (`keys`), opens one of them (`open`), and says what a payload received on it becomes
@@ -17,6 +15,25 @@ import type { DashboardDelta, RevenueChange, StaffRole, SyncParams, SyncSnapshot
 // topic, a presence channel): write a `Topic` beside the others and add it to the transport's list
 // (`fromTopics([deltaTopic, alertsTopic])`); its keys must not collide with the other topics'
 // (prefix them: `alerts:<user id>`). Nothing in the core changes.
+
+/** What the channel set needs from one realtime channel (a table's postgres_changes, or the delta topic). */
+export interface LiveChannel {
+  readonly ready: boolean;
+  dispose(): void;
+}
+
+export interface LiveChannelHandlers {
+  onChange(payload: unknown): void;
+  /** the channel delivers from now on */
+  onReady(): void;
+  /** the server redid the subscription on a ready channel (new token) */
+  onResubscribed(): void;
+  /** the channel can no longer deliver; `tokenProblem` = refresh the session before rejoining */
+  onFailure(reason: string, tokenProblem: boolean): void;
+}
+
+/** A channel key: a table (postgres_changes) or a topic (broadcast). */
+export type ChannelKey = string;
 
 /** Who is signed in: what a topic's keys may depend on (a role's topic, a user's own topic). */
 export interface Viewer {
@@ -90,31 +107,3 @@ export interface Transport extends SyncHooks {
 }
 
 export type MakeTransport = (ctx: TransportContext) => Transport;
-
-/**
- * The keys, opener and receiver of a list of topics: each key is routed to the topic that named it
- * in the last keys() (the engine asks for the keys before it opens any).
- */
-export function fromTopics(topics: readonly Topic[]): Pick<Transport, 'keys' | 'open' | 'receive'> {
-  const owners = new Map<ChannelKey, Topic>();
-  return {
-    keys(viewer) {
-      const keys: ChannelKey[] = [];
-      for (const topic of topics) {
-        for (const key of topic.keys(viewer)) {
-          owners.set(key, topic);
-          keys.push(key);
-        }
-      }
-      return keys;
-    },
-    open(client, key, handlers) {
-      const topic = owners.get(key);
-      if (!topic) throw new Error(`no topic owns the channel key ${key}`);
-      return topic.open(client, key, handlers);
-    },
-    receive(key, payload) {
-      owners.get(key)?.receive(key, payload);
-    },
-  };
-}

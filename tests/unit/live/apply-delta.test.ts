@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addRevenueIncrements, applyDelta } from '@/live/apply-delta';
-import { initialDashboardData, type DashboardData } from '@/live/dashboard-reducer';
+import { applyDelta } from '@/live/apply-delta';
+import { addRevenueIncrements } from '@/live/revenue-window';
+import { initialDashboardData } from '@/live/dashboard-reducer';
 import type { ActivityItem, DashboardDelta, RevenuePoint } from '@/live/types';
 import { NOTHING_TOUCHED } from '@/live/touched';
+import type { DashboardData } from '@/live/dashboard-data';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-03-10T10:30:00Z');

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLOCK_IDS, EVERYTHING_TOUCHED, initialChangeClock, positionOf, recordTouched, touchedSince, type ChangeClock } from '@/live/change-clock';
+import { CLOCK_IDS, EVERYTHING_TOUCHED, initialChangeClock, positionOf, recordTouched, touchedSince } from '@/live/change-clock';
 import type { TableChange } from '@/live/transport/parse-change';
-import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
+import { NOTHING_TOUCHED } from '@/live/touched';
+import type { ChangeClock, TouchedEntities } from '@/live/types';
 import { touchedFromChange } from '@/live/transport/touched-from';
 import { seededRandom } from '../features/fixtures/random';
 import { change, liveEngine, settle, setupEngine } from './fakes';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SYNC_ERROR_LIMIT, connectionReducer, initialConnectionInfo, mergeConnectionEvents, type ConnectionEvent } from '@/live/connection-machine';
-import type { LiveConnection } from '@/live/types';
+import { SYNC_ERROR_LIMIT, connectionReducer, initialConnectionInfo, mergeConnectionEvents } from '@/live/connection-machine';
+import type { ConnectionEvent, LiveConnection } from '@/live/types';
 import { mulberry32 } from '../../support/rng.ts';
 
 const at = 1_000;

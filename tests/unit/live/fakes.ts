@@ -1,13 +1,14 @@
 import { expect, vi } from 'vitest';
 import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { LiveEnvironment } from '@/live/environment';
 import type { LiveApi } from '@/live/live-api';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
-import { createLiveEngine, type LiveEngineOptions } from '@/live/engine';
-import type { ActivityItem, StaffRole, SyncParams } from '@/live/types';
+import { createLiveEngine } from '@/live/engine';
+import type { LiveEngineOptions } from '@/live/engine-options';
+import { transportFor } from '@/live/transport/transport-for';
+import type { ActivityItem, LiveEnvironment, StaffRole, SyncParams } from '@/live/types';
 import { parseDashboardDelta } from '@/features/metrics/api/parse-dashboard-delta';
 import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import { shiftBuckets } from '@/live/revenue-window';
@@ -467,7 +468,7 @@ export function setupEngine({ role = 'admin', signedIn = true, options, db = new
   const fakeEnv = createFakeEnv();
   const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
   // these fakes drive postgres_changes unless a test asks for broadcast (engine-broadcast, delta-property)
-  const engine = createLiveEngine({ client: client.asClient(), api, env: fakeEnv.env, stores, options: { transport: 'postgres_changes', ...options } });
+  const engine = createLiveEngine({ client: client.asClient(), api, env: fakeEnv.env, stores, options: { transport: 'postgres_changes', ...options }, transportFor });
   return { db, session, client, api, fakeEnv, stores, engine };
 }
 

@@ -1,4 +1,3 @@
-import type { LiveEnvironment, TimerHandle } from '@/live/environment';
 import {
   initialSyncLoop,
   syncStep,
@@ -10,6 +9,7 @@ import {
   type SyncPurpose,
 } from '@/live/sync-loop';
 import type { BucketLimits } from '@/live/token-bucket';
+import type { LiveEnvironment, TimerHandle } from '@/live/types';
 
 // The engine interprets syncStep's effects itself (engine.ts); this is the same interpretation
 // alone, so that the loop's timing can be tested without an engine around it.

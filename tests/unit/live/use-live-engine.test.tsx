@@ -2,7 +2,7 @@ import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { preloadLive, useLiveCommands, useLiveEngine } from '@/live/use-live-engine';
 import { useSessionStore } from '@/live/stores/session-store';
-import type { LiveEngineDeps } from '@/live/engine';
+import type { LiveAppDeps } from '@/live/mount-types';
 import { createFakeApi, createFakeEnv, FakeClient, FakeDb } from './fakes';
 
 beforeEach(async () => {
@@ -18,7 +18,7 @@ function setup() {
   const db = new FakeDb();
   const client = new FakeClient();
   const session = { valid: false, refreshable: true, token: 'token-1' };
-  const deps: LiveEngineDeps = { client: client.asClient(), api: createFakeApi(db, session), env: createFakeEnv().env };
+  const deps: LiveAppDeps = { client: client.asClient(), api: createFakeApi(db, session), env: createFakeEnv().env };
   return { client, deps };
 }
 
@@ -35,7 +35,7 @@ function Status() {
   );
 }
 
-function App({ deps }: { deps: () => LiveEngineDeps }) {
+function App({ deps }: { deps: () => LiveAppDeps }) {
   useLiveEngine(deps);
   return <Status />;
 }

@@ -31,7 +31,7 @@ describe('worker timers', () => {
   it('start the worker on the first timer, run a callback once on its fire message, and pass clears on', () => {
     const w = fakeWorker();
     const createWorker = vi.fn(() => w.worker);
-    const timers = createWorkerTimers({ createWorker, fallback: pageTimers, now: () => performance.now() });
+    const timers = createWorkerTimers({ createWorker, fallback: pageTimers, monotonic: () => performance.now() });
     expect(createWorker).not.toHaveBeenCalled();
     const fn = vi.fn();
     const a = timers.setTimeout(fn, 5_000) as number;
@@ -52,7 +52,7 @@ describe('worker timers', () => {
 
   it('a worker that fails to load hands its timers to the page with what is left of their delay', () => {
     const w = fakeWorker();
-    const timers = createWorkerTimers({ createWorker: () => w.worker, fallback: pageTimers, now: () => performance.now() });
+    const timers = createWorkerTimers({ createWorker: () => w.worker, fallback: pageTimers, monotonic: () => performance.now() });
     const fn = vi.fn();
     timers.setTimeout(fn, 5_000);
     vi.advanceTimersByTime(2_000);
@@ -74,7 +74,7 @@ describe('worker timers', () => {
         throw new Error('Worker is not defined');
       },
       fallback: pageTimers,
-      now: () => performance.now(),
+      monotonic: () => performance.now(),
     });
     const fn = vi.fn();
     const handle = timers.setTimeout(fn, 100);

@@ -35,6 +35,10 @@ describe('scripts/live-structure.mjs', () => {
     expect(measure().importCycles.all).toEqual([]);
   });
 
+  it('src/live stands on at most 7 import floors, `import type` counted (issue 17)', () => {
+    expect(measure().importFloors.all).toBeLessThanOrEqual(7);
+  });
+
   it('finds a type-only cycle, floors, held state and the functions that take a dashboard_sync answer', () => {
     const root = write({
       'src/live/a.ts': "import type { B } from './b';\nexport interface A { b: B }\nexport const make = () => { let n = 0; return () => (n += 1); };\n",

@@ -1,4 +1,5 @@
-import { touches, touchesTable, type TouchedEntities } from '@/live/touched';
+import { touches, touchesTable } from '@/live/touched';
+import type { TouchedEntities } from '@/live/types';
 import type { ActivityFilter, EntityDetail, EntityRef } from '../types';
 
 const TABLE = { ticket: 'tickets', order: 'orders', customer: 'customers', product: 'products' } as const;

@@ -1,5 +1,6 @@
-import { initialChangeClock, positionOf, touchedSince, type ChangeClock, type ClockPosition } from '@/live/change-clock';
-import type { TouchedEntities } from '@/live/touched';
+import { initialChangeClock, positionOf, touchedSince } from '@/live/change-clock';
+import type { ChangeClock, ClockPosition } from '@/live/types';
+import type { TouchedEntities } from '@/live/types';
 
 /**
  * Where the live state stands, as the activity page's readers (search, panel) see it: the log's

@@ -1,5 +1,6 @@
 import { ParseError, requireArray, requireObject } from '@/lib/parse';
-import { TOUCHED_LIMIT, type TouchedEntities, type TouchedIds } from '@/live/touched';
+import { TOUCHED_LIMIT } from '@/live/touched';
+import type { TouchedEntities, TouchedIds } from '@/live/types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

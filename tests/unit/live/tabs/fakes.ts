@@ -1,15 +1,15 @@
 import { vi } from 'vitest';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import type { LiveEngine, LiveEngineStartOptions } from '@/live/engine';
+import type { LiveEngine, LiveEngineStartOptions } from '@/live/engine-interface';
 import type { LiveApi } from '@/live/live-api';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createTabsCoordinator, type TabsCoordinator } from '@/live/tabs/tab-coordinator';
 import type { ChannelLike, LockManagerLike, LockOptions, PageLifecycleEvent, PageVisibility, TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
-import type { ViewStores } from '@/live/tabs/tab-view';
-import type { DashboardData } from '@/live/dashboard-reducer';
 import type { RevenueRange } from '@/live/types';
+import type { ViewStores } from '@/live/stores/store-types';
+import type { DashboardData } from '@/live/dashboard-data';
 
 /** Web Locks for several tabs: exclusive, FIFO, abortable while queued, stealable; a crashed tab's locks go. */
 export class FakeLocks {
@@ -285,7 +285,7 @@ export interface FakeTab {
 }
 
 export const clock: TabsClock = {
-  now: () => Date.now(),
+  monotonic: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h),
   random: () => 0.5,

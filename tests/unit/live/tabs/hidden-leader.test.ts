@@ -1,16 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBrowserEnvironment, type LiveEnvironment } from '@/live/environment';
+import { createBrowserEnvironment } from '@/live/environment';
 import { createLiveEngine } from '@/live/engine';
+import { transportFor } from '@/live/transport/transport-for';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
 import { createTabsCoordinator, type TabsCoordinator } from '@/live/tabs/tab-coordinator';
 import type { TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
-import type { ViewStores } from '@/live/tabs/tab-view';
 import { mountLive } from '@/live/mount-live';
 import { createFakeApi, createFakeEnv, FakeClient, FakeDb } from '../fakes';
 import { INTENSIVE_AFTER_MS, simulateChrome } from './chrome-timers';
 import { FakeChannels, FakeLocks, jwtFor } from './fakes';
+import type { ViewStores } from '@/live/stores/store-types';
+import type { LiveEnvironment } from '@/live/types';
 
 const PROJECT = 'http://127.0.0.1:54321';
 
@@ -57,7 +59,7 @@ function hiddenLeaderAndVisibleFollower(opts = { workers: true }) {
     ...chrome.unthrottled,
     requestFrame: (fn) => void chrome.unthrottled.setTimeout(fn, 16),
   };
-  const followerClock: TabsClock = { ...chrome.unthrottled, now: () => performance.now(), random: () => 0.5 };
+  const followerClock: TabsClock = { ...chrome.unthrottled, monotonic: () => performance.now(), random: () => 0.5 };
   const followerStores = newStores();
   const follower = createTabsCoordinator({
     client: new FakeClient().asClient(),
@@ -67,7 +69,7 @@ function hiddenLeaderAndVisibleFollower(opts = { workers: true }) {
     projectUrl: PROJECT,
     stores: followerStores,
     visibility: followerEnv,
-    createEngine: (stores, revenueRange) => createLiveEngine({ client: new FakeClient().asClient(), api, env: followerEnv, stores, options: { revenueRange } }),
+    createEngine: (stores, revenueRange) => createLiveEngine({ client: new FakeClient().asClient(), api, env: followerEnv, stores, options: { revenueRange }, transportFor }),
   });
   return { chrome, db, leader, leaderStores, follower, followerStores };
 }

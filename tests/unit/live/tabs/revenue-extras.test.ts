@@ -29,7 +29,7 @@ function setup() {
   const fetchSeries = vi.fn(() => new Promise<SeriesAtHead>((resolve) => reads.push({ snapshot: null, resolve })));
   const onChange = vi.fn();
   const extras = createRevenueExtras({
-    clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h), random: () => 0.5 },
+    clock: { monotonic: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h), random: () => 0.5 },
     fetchSeries,
     unavailable: () => false,
     onChange,

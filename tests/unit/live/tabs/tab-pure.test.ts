@@ -79,7 +79,7 @@ describe('receiveState', () => {
     expect(r.changed).toBe(true);
     s = r.state;
     expect(s.snapshot?.dashboard.cursor).toBe(2);
-    expect(s.seq).toBe(1);
+    expect(s.publishSeq).toBe(1);
   });
 
   it('asks for a snapshot on a gap, on a delta before any snapshot, and on a new leader', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveChannel } from '@/live/channel-set';
+import type { LiveChannel } from '@/live/transport/transport';
 import type { AppSupabaseClient } from '@/lib/supabase';
-import { fromTopics, type Topic } from '@/live/transport/transport';
+import { fromTopics } from '@/live/transport/from-topics';
+import type { Topic } from '@/live/transport/transport';
 
 // A transport is a list of topics: a second topic (a per-user topic, a presence channel) plugs in
 // beside the first, and every key is opened by, and its payloads reach, the topic that named it.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialChangeClock, recordTouched } from '@/live/change-clock';
-import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
+import { NOTHING_TOUCHED } from '@/live/touched';
+import type { TouchedEntities } from '@/live/types';
 import type { LiveMark } from '@/features/activity/utils/live-mark';
 import { ApiError } from '@/lib/api-error';
 import { createEntityController } from '@/features/activity/stores/entity-store';

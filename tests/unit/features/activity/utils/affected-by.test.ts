@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NOTHING_TOUCHED, type TouchedEntities } from '@/live/touched';
+import { NOTHING_TOUCHED } from '@/live/touched';
+import type { TouchedEntities } from '@/live/types';
 import type { ActivityFilter, EntityDetail, EntityRecord } from '@/features/activity/types';
 import { panelAffectedBy, searchAffectedBy } from '@/features/activity/utils/affected-by';
 
