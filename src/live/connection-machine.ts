@@ -4,17 +4,6 @@ import type { ConnectionEvent, ConnectionState, LiveConnection } from './types';
 // the only place state changes. Realtime health (the channels) and API reachability (the sync
 // calls) are kept apart; the state shown is derived from both.
 
-/** Folds repeated counter events so a burst of payloads queues one item, not thousands. */
-export function mergeConnectionEvents(last: ConnectionEvent, next: ConnectionEvent): ConnectionEvent | null {
-  if (last.type === 'event-received' && next.type === 'event-received') {
-    return { type: 'event-received', at: next.at, count: (last.count ?? 1) + (next.count ?? 1) };
-  }
-  if (last.type === 'payload-dropped' && next.type === 'payload-dropped') {
-    return { type: 'payload-dropped', count: (last.count ?? 1) + (next.count ?? 1) };
-  }
-  return null;
-}
-
 /**
  * Consecutive failed syncs (reachable server, refused or malformed answer) after which the state
  * leaves live: the view is no longer kept current, whatever the channels say. It shows polling

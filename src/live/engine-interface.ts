@@ -2,7 +2,7 @@ import type { AppSupabaseClient } from '@/lib/supabase';
 import type { DashboardData } from './dashboard-data';
 import type { LiveEngineOptions } from './engine-options';
 import type { LiveApi } from './live-api';
-import type { ConnectionStore, DashboardStore, SessionStore } from './stores/store-types';
+import type { EngineStores } from './stores/store-types';
 import type { MakeTransport } from './transport/transport';
 import type { LiveCommands, LiveConnection, LiveEnvironment, LiveTransport, RevenueChange } from './types';
 
@@ -35,7 +35,8 @@ export interface LiveEngineDeps {
   client: AppSupabaseClient;
   api: LiveApi;
   env?: LiveEnvironment;
-  stores?: { dashboard?: DashboardStore; connection?: ConnectionStore; session?: SessionStore };
+  /** where the engine writes (the app's stores by default; a tab's leader takes the state itself) */
+  stores?: Partial<EngineStores>;
   options?: Partial<LiveEngineOptions>;
   /**
    * The transport an option names (transport/transport-for.ts). Passed in by the composition root

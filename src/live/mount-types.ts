@@ -1,4 +1,5 @@
 import type { LiveEngineDeps } from './engine-interface';
+import type { ViewStores } from './stores/store-types';
 import type { TabsPlatform } from './tabs/tab-ports';
 import type { LiveCommands } from './types';
 
@@ -6,7 +7,9 @@ import type { LiveCommands } from './types';
 // and stands on these types alone.
 
 /** The engine's dependencies but the transports, which mount-live.ts wires in itself. */
-export interface LiveAppDeps extends Omit<LiveEngineDeps, 'transportFor'> {
+export interface LiveAppDeps extends Omit<LiveEngineDeps, 'transportFor' | 'stores'> {
+  /** the stores the components read (the app's by default) */
+  stores?: Partial<ViewStores>;
   /**
    * Share one engine between the tabs of this browser (per project URL and user). Without it, or
    * where Web Locks or BroadcastChannel are missing, every tab runs its own engine.

@@ -1,20 +1,16 @@
 import type { StoreApi, UseBoundStore } from 'zustand';
-import type { DashboardAction, DashboardData } from '../dashboard-data';
-import type { ConnectionEvent, LiveConnection, SessionState, StaffUser } from '../types';
+import type { DashboardData } from '../dashboard-data';
+import type { LiveConnection, SessionState, StaffUser } from '../types';
 
 // The stores' shapes, apart from the stores (dashboard-store.ts, connection-store.ts,
 // session-store.ts): modules that are handed stores stand on these types alone.
 
-export interface DashboardStoreState extends DashboardData {
-  /** The only way the dashboard data changes: actions applied in order, one notification. */
-  dispatch: (actions: readonly DashboardAction[]) => void;
-}
+/** The engine's own objects, handed over once per frame (engine-state.ts), or a leader's snapshot. */
+export type DashboardStoreState = DashboardData;
 
 export type DashboardStore = UseBoundStore<StoreApi<DashboardStoreState>>;
 
-export interface ConnectionStoreState extends LiveConnection {
-  dispatch: (events: readonly ConnectionEvent[]) => void;
-}
+export type ConnectionStoreState = LiveConnection;
 
 export type ConnectionStore = UseBoundStore<StoreApi<ConnectionStoreState>>;
 
@@ -26,7 +22,19 @@ export interface SessionStoreState extends SessionState {
 
 export type SessionStore = UseBoundStore<StoreApi<SessionStoreState>>;
 
-/** The three stores the components read: the page's own, or a leader's private ones. */
+/** Where the engine hands over its state once per frame: a store the components read, or a tab's leader. */
+export interface StateSink<T> {
+  setState(state: T): void;
+}
+
+/** What an engine writes to: its dashboard and connection (its own objects), and the session it keeps. */
+export interface EngineStores {
+  dashboard: StateSink<DashboardData>;
+  connection: StateSink<LiveConnection>;
+  session: SessionStore;
+}
+
+/** The three stores the components read. */
 export interface ViewStores {
   dashboard: DashboardStore;
   connection: ConnectionStore;

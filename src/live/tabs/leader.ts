@@ -7,7 +7,7 @@ import { createSnapshotSource } from './snapshot-source';
 import { createSharedVisibility } from './leader-environment';
 import type { PageVisibility, TabsClock } from './tab-ports';
 import type { TabCommand, TabMessage, TabSnapshot } from './tab-messages';
-import type { ViewStores } from '../stores/store-types';
+import type { EngineStores, SessionStore } from '../stores/store-types';
 
 export const HEARTBEAT_MS = 1000;
 /** a follower that missed this many roll calls (heartbeats) is gone */
@@ -23,15 +23,15 @@ export interface TabPrefs {
 }
 
 export interface LeaderDeps {
-  /** the leader's private stores, the engine's: the caller makes them fresh for each leader */
-  stores: ViewStores;
+  /** the engine's session store: the caller makes it fresh for each leader */
+  session: SessionStore;
   tabId: string;
   userId: string;
   term: number;
   clock: TabsClock;
   post(message: Outgoing): void;
-  /** the engine on private stores, with the revenue range it keeps live and every tab's visibility */
-  createEngine(stores: ViewStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
+  /** the engine writing to the leader, with the revenue range it keeps live and every tab's visibility */
+  createEngine(stores: EngineStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
   /** revenue_series_at_head for a range the engine cannot serve, with the delta it includes */
   fetchSeries(range: RevenueRange): Promise<SeriesAtHead>;
   own(): TabPrefs;
@@ -53,8 +53,15 @@ export interface LeaderDeps {
  */
 export function createLeader(deps: LeaderDeps) {
   const { clock } = deps;
-  const { stores } = deps;
-  const source = createSnapshotSource(stores, deps.resume, deps.heldSession);
+  // No store of its own for the dashboard or the connection: the engine's state is read where it
+  // is (peek), and its once-per-frame hand-over only says that there is something to publish. The
+  // session store is the session keeper's.
+  const { session } = deps;
+  const source = createSnapshotSource(
+    () => ({ ...engine.peek(), session: session.getState() }),
+    deps.resume,
+    deps.heldSession,
+  );
   const presence = new Map<string, TabPrefs & { seen: number }>();
   let rollCall = 0;
   /** the number of the state last published (a tab message's `seq`): one more per delta */
@@ -76,11 +83,12 @@ export function createLeader(deps: LeaderDeps) {
   });
 
   const visibility = createSharedVisibility(deps.own().hidden);
-  const engine = deps.createEngine(stores, engineRange, visibility);
+  const changed = { setState: () => queuePublish() };
+  const engine = deps.createEngine({ dashboard: changed, connection: changed, session }, engineRange, visibility);
   // broadcast mode: follow the engine's revenue as it moves, adding a delta's increments without a read
   const stopFollowing = engine.onRevenueChange?.((change) => extras.engineChanged(change));
   if (stopFollowing) extras.followEngine();
-  const unsubscribe = [stores.dashboard, stores.connection, stores.session].map((s) => s.subscribe(() => queuePublish()));
+  const unsubscribe = [session.subscribe(() => queuePublish())];
 
   function queuePublish() {
     if (publishQueued || stopped) return;

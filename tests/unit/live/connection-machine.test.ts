@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SYNC_ERROR_LIMIT, connectionReducer, initialConnectionInfo, mergeConnectionEvents } from '@/live/connection-machine';
+import { SYNC_ERROR_LIMIT, connectionReducer, initialConnectionInfo } from '@/live/connection-machine';
 import type { ConnectionEvent, LiveConnection } from '@/live/types';
 import { mulberry32 } from '../../support/rng.ts';
 
@@ -143,11 +143,5 @@ describe('connection state machine', () => {
   it('reset returns to a fresh connecting state', () => {
     const info = run(live(), { type: 'event-received', at: 1 }, { type: 'reset', at: 99 });
     expect(info).toEqual(initialConnectionInfo(99));
-  });
-
-  it('merges bursts of counter events', () => {
-    expect(mergeConnectionEvents({ type: 'event-received', at: 1 }, { type: 'event-received', at: 2 })).toEqual({ type: 'event-received', at: 2, count: 2 });
-    expect(mergeConnectionEvents({ type: 'payload-dropped' }, { type: 'payload-dropped', count: 4 })).toEqual({ type: 'payload-dropped', count: 5 });
-    expect(mergeConnectionEvents({ type: 'event-received', at: 1 }, { type: 'poll-made' })).toBeNull();
   });
 });

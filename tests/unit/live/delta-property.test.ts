@@ -3,6 +3,7 @@ import { parseDashboardSync } from '@/features/metrics/api/sync-dashboard';
 import { parseActivityFeed } from '@/lib/parse-activity';
 import type { ActivityItem, StaffRole } from '@/live/types';
 import { createLiveEngine } from '@/live/engine';
+import { transportFor } from '@/live/transport/transport-for';
 import { createConnectionStore } from '@/live/stores/connection-store';
 import { createDashboardStore } from '@/live/stores/dashboard-store';
 import { createSessionStore } from '@/live/stores/session-store';
@@ -53,7 +54,7 @@ async function runSeed(seed: number, role: StaffRole, steps: number) {
     const resume = engine.peek().data;
     engine.stop();
     const stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() };
-    engine = createLiveEngine({ client: client.asClient(), api, env: setup.fakeEnv.env, stores, options });
+    engine = createLiveEngine({ client: client.asClient(), api, env: setup.fakeEnv.env, stores, options, transportFor });
     engine.start({ resume });
   };
   const topic = `dashboard:${role}`;
