@@ -7,7 +7,7 @@ import { createSnapshotSource } from './snapshot-source';
 import { createSharedVisibility } from './leader-environment';
 import type { PageVisibility, TabsClock } from './tab-ports';
 import type { TabCommand, TabMessage, TabSnapshot } from './tab-messages';
-import type { EngineStores, SessionStore } from '../stores/store-types';
+import type { ViewStores } from '../stores/store-types';
 
 export const HEARTBEAT_MS = 1000;
 /** a follower that missed this many roll calls (heartbeats) is gone */
@@ -23,15 +23,20 @@ export interface TabPrefs {
 }
 
 export interface LeaderDeps {
-  /** the engine's session store: the caller makes it fresh for each leader */
-  session: SessionStore;
+  /**
+   * The stores the engine hands its state to (its own objects, once per frame; engine-state.ts),
+   * which the leader publishes from: the caller makes them fresh for each leader. Reading the
+   * engine in place (peek) instead measured about 10 ms slower per three-request order with 5
+   * tabs (docs/benchmarks.md), so the leader keeps these two containers.
+   */
+  stores: ViewStores;
   tabId: string;
   userId: string;
   term: number;
   clock: TabsClock;
   post(message: Outgoing): void;
-  /** the engine writing to the leader, with the revenue range it keeps live and every tab's visibility */
-  createEngine(stores: EngineStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
+  /** the engine on private stores, with the revenue range it keeps live and every tab's visibility */
+  createEngine(stores: ViewStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
   /** revenue_series_at_head for a range the engine cannot serve, with the delta it includes */
   fetchSeries(range: RevenueRange): Promise<SeriesAtHead>;
   own(): TabPrefs;
@@ -53,15 +58,8 @@ export interface LeaderDeps {
  */
 export function createLeader(deps: LeaderDeps) {
   const { clock } = deps;
-  // No store of its own for the dashboard or the connection: the engine's state is read where it
-  // is (peek), and its once-per-frame hand-over only says that there is something to publish. The
-  // session store is the session keeper's.
-  const { session } = deps;
-  const source = createSnapshotSource(
-    () => ({ ...engine.peek(), session: session.getState() }),
-    deps.resume,
-    deps.heldSession,
-  );
+  const { stores } = deps;
+  const source = createSnapshotSource(stores, deps.resume, deps.heldSession);
   const presence = new Map<string, TabPrefs & { seen: number }>();
   let rollCall = 0;
   /** the number of the state last published (a tab message's `seq`): one more per delta */
@@ -83,12 +81,11 @@ export function createLeader(deps: LeaderDeps) {
   });
 
   const visibility = createSharedVisibility(deps.own().hidden);
-  const changed = { setState: () => queuePublish() };
-  const engine = deps.createEngine({ dashboard: changed, connection: changed, session }, engineRange, visibility);
+  const engine = deps.createEngine(stores, engineRange, visibility);
   // broadcast mode: follow the engine's revenue as it moves, adding a delta's increments without a read
   const stopFollowing = engine.onRevenueChange?.((change) => extras.engineChanged(change));
   if (stopFollowing) extras.followEngine();
-  const unsubscribe = [session.subscribe(() => queuePublish())];
+  const unsubscribe = [stores.dashboard, stores.connection, stores.session].map((s) => s.subscribe(() => queuePublish()));
 
   function queuePublish() {
     if (publishQueued || stopped) return;

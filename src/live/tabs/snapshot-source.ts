@@ -1,10 +1,7 @@
 import type { DashboardData } from '../dashboard-data';
-import type { ConnectionInfo, LiveConnection, SessionState } from '../types';
+import type { ConnectionInfo, SessionState } from '../types';
 import type { SnapshotDelta, TabSnapshot } from './tab-messages';
-import type { SessionStoreState } from '../stores/store-types';
-
-/** What the leader's engine holds now, and its session store's state. */
-export type ReadLeader = () => { data: DashboardData; connection: LiveConnection; session: SessionStoreState };
+import type { ViewStores } from '../stores/store-types';
 
 type DataOf<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
 
@@ -42,21 +39,20 @@ export function shareUnchanged<T extends object>(prev: T | undefined, next: T): 
 }
 
 /**
- * Reads the leader engine's state into snapshots and the deltas between them. While a
+ * Reads the leader engine's private stores into snapshots and the deltas between them. While a
  * new leader's engine is still restoring the session, the state it resumes from stands in, so no
  * tab flashes "loading" during a hand-over.
  */
-export function createSnapshotSource(readLeader: ReadLeader, resume: TabSnapshot | null, heldSession: SessionState | null) {
+export function createSnapshotSource(stores: ViewStores, resume: TabSnapshot | null, heldSession: SessionState | null) {
   let last: TabSnapshot | null = null;
   const held = resume?.session ?? heldSession;
   let restoring = held !== null && held.status === 'signed-in';
 
   function read(extras: TabSnapshot['extras']): TabSnapshot {
-    const now = readLeader();
-    const session: SessionState = dataOf(now.session);
+    const session: SessionState = dataOf(stores.session.getState());
     if (restoring && session.status !== 'loading') restoring = false;
-    const dashboard: DashboardData = now.data;
-    const connection: ConnectionInfo = now.connection;
+    const dashboard: DashboardData = dataOf(stores.dashboard.getState());
+    const connection: ConnectionInfo = dataOf(stores.connection.getState());
     if (restoring && held) return { dashboard: resume ? resume.dashboard : dashboard, connection, session: held, extras };
     return { dashboard, connection, session, extras };
   }

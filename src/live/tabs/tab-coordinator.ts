@@ -2,6 +2,8 @@ import { ApiError } from '@/lib/api-error';
 import type { AppSupabaseClient } from '@/lib/supabase';
 import type { LiveApi } from '../live-api';
 import { revenueWindow } from '../revenue-window';
+import { createConnectionStore } from '../stores/connection-store';
+import { createDashboardStore } from '../stores/dashboard-store';
 import { createSessionStore, NOT_STAFF_MESSAGE, SESSION_EXPIRED_MESSAGE } from '../stores/session-store';
 import type { LiveCommands, RevenueRange, TimerHandle } from '../types';
 import type { LiveEngine } from '../engine-interface';
@@ -14,7 +16,7 @@ import { createLeader, type Leader, type TabPrefs } from './leader';
 import type { PageVisibility, TabsClock, TabsPlatform } from './tab-ports';
 import { leaderLockName, parseTabMessage, tabsChannelName, type TabMessage, type TabSnapshot } from './tab-messages';
 import { createTabView } from './tab-view';
-import type { EngineStores, ViewStores } from '../stores/store-types';
+import type { ViewStores } from '../stores/store-types';
 
 const WATCHDOG_MS = 500;
 const SESSION_RETRY_MS = 5000;
@@ -37,7 +39,7 @@ export interface TabsDeps {
   stores: ViewStores;
   /** this page's visibility (the leader's engine polls slower only when every tab is hidden) */
   visibility: PageVisibility;
-  createEngine(stores: EngineStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
+  createEngine(stores: ViewStores, revenueRange: RevenueRange, visibility: PageVisibility): LiveEngine;
   tabId?: string;
 }
 
@@ -236,7 +238,7 @@ export function createTabsCoordinator(deps: TabsDeps): TabsCoordinator {
     const resume = shown && shown.session.user?.id === userId ? shown : null;
     const session = deps.stores.session.getState();
     leader = createLeader({
-      session: createSessionStore(),
+      stores: { dashboard: createDashboardStore(), connection: createConnectionStore(), session: createSessionStore() },
       tabId,
       userId,
       term: maxTerm,

@@ -8,7 +8,7 @@ import { createSessionStore } from '@/live/stores/session-store';
 import { createTabsCoordinator, type TabsCoordinator } from '@/live/tabs/tab-coordinator';
 import type { ChannelLike, LockManagerLike, LockOptions, PageLifecycleEvent, PageVisibility, TabsClock, TabsPlatform } from '@/live/tabs/tab-ports';
 import type { RevenueRange } from '@/live/types';
-import type { EngineStores, ViewStores } from '@/live/stores/store-types';
+import type { ViewStores } from '@/live/stores/store-types';
 import type { DashboardData } from '@/live/dashboard-data';
 
 /** Web Locks for several tabs: exclusive, FIFO, abortable while queued, stealable; a crashed tab's locks go. */
@@ -172,19 +172,13 @@ export class FakeEngine implements LiveEngine {
   olderLoads = 0;
   range: RevenueRange;
 
-  /** the fake's own state, handed over to the engine's sinks as the real engine does */
-  private readonly stores: ViewStores;
-
   constructor(
     private readonly world: FakeWorld,
-    sinks: EngineStores,
+    private readonly stores: ViewStores,
     range: RevenueRange,
     readonly visibility: PageVisibility,
   ) {
     this.range = range;
-    this.stores = { dashboard: createDashboardStore(), connection: createConnectionStore(), session: sinks.session };
-    this.stores.dashboard.subscribe((state) => sinks.dashboard.setState(state));
-    this.stores.connection.subscribe((state) => sinks.connection.setState(state));
   }
 
   start(opts?: LiveEngineStartOptions) {

@@ -166,11 +166,7 @@ describe('snapshot source', () => {
   it('sends only the fields that changed, and stands in the resumed state while the session is restored', () => {
     const s = stores2();
     const resume = snapshot(7);
-    const source = createSnapshotSource(
-      () => ({ data: s.dashboard.getState(), connection: s.connection.getState(), session: s.session.getState() }),
-      resume,
-      null,
-    );
+    const source = createSnapshotSource(s, resume, null);
     const extras = {};
     expect(source.next(extras).snapshot.dashboard.cursor).toBe(7);
     s.session.getState().signedIn({ id: 'u', email: 'e', displayName: 'd', role: 'admin' });
