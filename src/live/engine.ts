@@ -50,19 +50,26 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
 
   /** the lifecycle and the sync loop (engine-step.ts): changed only by dispatch(), which performs engineStep's effects */
   let core = initialEngineState({ burst: opts.syncBurst, ratePerSec: opts.syncRatePerSec }, env.monotonic());
-  let readyTimer: TimerHandle | null = null;
-  let syncTimer: TimerHandle | null = null;
+  /** the step's one-shot timers: the sync loop's (bucket or backoff) and the channels' readiness deadline */
+  const timers = new Map<'sync' | 'ready', TimerHandle>();
+  function arm(name: 'sync' | 'ready', ms: number, fired: () => EngineEvent) {
+    disarm(name);
+    timers.set(name, env.setTimeout(() => {
+      timers.delete(name);
+      dispatch(fired());
+    }, ms));
+  }
+  function disarm(name: 'sync' | 'ready') {
+    const handle = timers.get(name);
+    if (handle !== undefined) env.clearTimeout(handle);
+    timers.delete(name);
+  }
   const running = () => core.life.phase === 'running';
   /** who is signed in (a stand-in while signed out: nothing is opened or asked for then) */
   const viewer = (): Viewer =>
     core.life.phase === 'running' || core.life.phase === 'paused' ? core.life.viewer : { id: '', role: 'admin' };
   const unsubscribers: Array<() => void> = [];
 
-
-  const clear = (handle: TimerHandle | null) => {
-    if (handle !== null) env.clearTimeout(handle);
-    return null;
-  };
   const jittered = (ms: number) => withJitter(ms, opts.jitter, env.random);
   /** the channels the signed-in viewer needs, every topic of the transport's */
   const channelKeys = () => transport.keys(viewer());
@@ -195,7 +202,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
   function stopData() {
     channels.closeAll();
     runner.stop();
-    readyTimer = clear(readyTimer);
+    disarm('ready');
     polls.cancel();
     clock.stop();
   }
@@ -211,14 +218,9 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
         return;
       }
       case 'arm':
-        syncTimer = env.setTimeout(() => {
-          syncTimer = null;
-          dispatch({ type: 'syncTimer' });
-        }, effect.ms);
-        return;
+        return arm('sync', effect.ms, () => ({ type: 'syncTimer' }));
       case 'disarm':
-        syncTimer = clear(syncTimer);
-        return;
+        return disarm('sync');
       case 'stopData':
         return stopData();
       case 'forgetData':
@@ -237,14 +239,9 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
       case 'revenueRolled':
         return act({ type: 'revenue/rolled', now: env.now() });
       case 'armReadyTimer':
-        readyTimer = env.setTimeout(() => {
-          readyTimer = null;
-          dispatch({ type: 'readyTimeout', ready: realtimeReady() });
-        }, opts.readyTimeoutMs);
-        return;
+        return arm('ready', opts.readyTimeoutMs, () => ({ type: 'readyTimeout', ready: realtimeReady() }));
       case 'clearReadyTimer':
-        readyTimer = clear(readyTimer);
-        return;
+        return disarm('ready');
       case 'startClock':
         return clock.start();
       case 'scheduleBoundary':
