@@ -12,7 +12,7 @@ import { useConnectionStore } from './stores/connection-store';
 import { useDashboardStore } from './stores/dashboard-store';
 import { useSessionStore } from './stores/session-store';
 import { createSyncRunner } from './sync-runner';
-import type { SyncOutcome } from './sync-loop';
+import { isCurrentGeneration, isSyncIdle, type SyncOutcome } from './sync-loop';
 import type { Viewer } from './transport/transport';
 import { EVERYTHING_TOUCHED } from './change-clock';
 import type { DashboardAction } from './dashboard-data';
@@ -129,7 +129,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     signal,
     role: () => viewer().role,
     realtimeReady,
-    isCurrent: (generation) => generation === core.sync.generation && core.sync.enabled,
+    isCurrent: (generation) => isCurrentGeneration(core.sync, generation),
     markDirty: () => dispatch({ type: 'behind' }),
     canSync: () => core.sync.enabled,
     requestOnce: (purpose) => dispatch({ type: 'requestOnce', purpose }),
@@ -331,8 +331,7 @@ export function createLiveEngine(deps: LiveEngineDeps): LiveEngine {
     },
     signIn: (email, password) => session.signIn(email, password),
     signOut: () => session.end(null),
-    isIdle: () =>
-      !core.sync.inFlight && !core.sync.waiting && (!core.sync.dirty || !core.sync.enabled) && core.sync.oneOffs.length === 0,
+    isIdle: () => isSyncIdle(core.sync),
     peek: () => ({ data: state.data, connection: state.conn }),
     onRevenueChange: transport.onRevenueChange,
   };

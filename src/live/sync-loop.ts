@@ -81,6 +81,16 @@ export function initialSyncLoop(limits: BucketLimits, monotonicNow: number): Syn
   };
 }
 
+/** An answer to `generation` is still the loop's (no disable() since it was asked for). */
+export function isCurrentGeneration(s: SyncLoop, generation: number): boolean {
+  return generation === s.generation && s.enabled;
+}
+
+/** Nothing in flight, no timer armed, nothing owed (tests and benches wait on this). */
+export function isSyncIdle(s: SyncLoop): boolean {
+  return !s.inFlight && !s.waiting && (!s.dirty || !s.enabled) && s.oneOffs.length === 0;
+}
+
 interface Step {
   state: SyncLoop;
   effects: SyncLoopEffect[];

@@ -1,5 +1,7 @@
 import {
   initialSyncLoop,
+  isCurrentGeneration,
+  isSyncIdle,
   syncStep,
   type OneOff,
   type SyncLoopConfig,
@@ -70,9 +72,9 @@ export function createSyncScheduler(deps: SyncSchedulerDeps) {
     enable: () => dispatch({ type: 'enable' }),
     disable: () => dispatch({ type: 'disable' }),
     once: (purpose: OneOff) => dispatch({ type: 'once', purpose }),
-    isCurrent: (g: number) => g === state.generation && state.enabled,
+    isCurrent: (g: number) => isCurrentGeneration(state, g),
     isEnabled: () => state.enabled,
-    isIdle: () => !state.inFlight && !state.waiting && (!state.dirty || !state.enabled) && state.oneOffs.length === 0,
+    isIdle: () => isSyncIdle(state),
     /** a request is outstanding (its answer, or its failure, is still to come) */
     inFlight: () => state.inFlight,
     failures: () => state.failures,
